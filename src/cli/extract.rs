@@ -1,0 +1,60 @@
+//! `kinelab extract`: pick frames to label, as DeepLabCut's extract_frames does.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+
+use crate::analysis::frame_selection::{self, dlc_frame_name};
+use crate::video::{FrameConverter, SequentialDecoder, VideoReader};
+
+use super::{ExtractMethod, png, progress};
+
+pub fn run(
+    video: &Path,
+    count: usize,
+    method: ExtractMethod,
+    start: f64,
+    stop: f64,
+    out: &Path,
+) -> anyhow::Result<()> {
+    if count == 0 {
+        bail!("--count must be at least 1");
+    }
+    if !(0.0..=1.0).contains(&start) || !(0.0..=1.0).contains(&stop) || start >= stop {
+        bail!(
+            "--start and --stop are fractions of the video with 0 <= start < stop <= 1 (got {start} and {stop})"
+        );
+    }
+    let mut reader = VideoReader::open(video)?;
+    let frame_count = reader.frame_count();
+    let range = frame_selection::frame_range(frame_count, start, stop)
+        .with_context(|| video.display().to_string())?;
+    let picked = match method {
+        ExtractMethod::Uniform => frame_selection::uniform(range, count),
+        ExtractMethod::Kmeans => {
+            let bar = progress::bar(range.end as u64, "clustering");
+            let mut decoder = SequentialDecoder::open(video, 0)?;
+            let picked = frame_selection::kmeans(&mut decoder, range, count, &mut |idx| {
+                bar.set_position(idx as u64)
+            })
+            .with_context(|| format!("frame selection failed: {}", video.display()))?;
+            bar.finish_and_clear();
+            picked
+        }
+    };
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    let mut converter = FrameConverter::new(video);
+    let bar = progress::bar(picked.len() as u64, "writing");
+    for &frame_idx in &picked {
+        let frame = reader.frame(frame_idx)?;
+        let rgb = converter.to_rgb(&frame)?;
+        png::write_rgb_png(&out.join(dlc_frame_name(frame_idx, frame_count)), &rgb)?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let list: Vec<String> = picked.iter().map(ToString::to_string).collect();
+    println!("{}", list.join(","));
+    eprintln!("wrote {} frames to {}", picked.len(), out.display());
+    Ok(())
+}

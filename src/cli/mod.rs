@@ -1,0 +1,179 @@
+//! The headless command line: the same work as the app, for scripts and clusters.
+
+mod bench;
+mod extract;
+mod frames;
+mod indices;
+mod png;
+mod probe;
+mod progress;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Kinelab: frame-exact video, keypoint labeling and pose review.
+#[derive(Debug, Parser)]
+#[command(name = "kinelab", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a video's facts: size, fps, exact frame count, keyframes, codec.
+    Probe {
+        video: PathBuf,
+        /// Also decode every frame and report the count and decode speed.
+        #[arg(long)]
+        count: bool,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write exact frames as PNG files named DIR/<index, 6 digits>.png.
+    Frames {
+        video: PathBuf,
+        /// Frame indices (from 0), e.g. 0,17,900 or 10-20.
+        #[arg(
+            long,
+            conflicts_with = "indices_file",
+            required_unless_present = "indices_file"
+        )]
+        indices: Option<String>,
+        /// A file of frame indices, separated by commas, spaces or new lines.
+        #[arg(long)]
+        indices_file: Option<PathBuf>,
+        /// Output folder (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Pick frames to label, as DeepLabCut's extract_frames, and write img<idx>.png.
+    Extract {
+        video: PathBuf,
+        /// How many frames to pick.
+        #[arg(long)]
+        count: usize,
+        #[arg(long, value_enum, default_value_t = ExtractMethod::Kmeans)]
+        method: ExtractMethod,
+        /// Start of the range, as a fraction of the video (0 to 1).
+        #[arg(long, default_value_t = 0.0)]
+        start: f64,
+        /// End of the range, as a fraction of the video (0 to 1).
+        #[arg(long, default_value_t = 1.0)]
+        stop: f64,
+        /// Output folder (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Measure the video engine.
+    Bench {
+        #[command(subcommand)]
+        bench: BenchCommand,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExtractMethod {
+    /// Evenly spread over the range.
+    Uniform,
+    /// One frame per k-means cluster of small grayscale thumbnails.
+    Kmeans,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Open once, then fetch each listed frame as RGBA, in list order, without a cache.
+    Seek {
+        video: PathBuf,
+        #[arg(long)]
+        indices_file: PathBuf,
+        /// Seek for every frame, even when decoding forward would be shorter.
+        #[arg(long)]
+        always_seek: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decode every frame to RGBA and report frames per second.
+    Decode {
+        video: PathBuf,
+        /// Decoder threads (0 = one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time from opening the file to the first RGBA frame (no index needed).
+    First {
+        video: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Step one frame at a time (forward, then back) through the decode worker and its
+    /// cache, as a person holding an arrow key does.
+    Step {
+        video: PathBuf,
+        /// Frame to start from.
+        #[arg(long, default_value_t = 0)]
+        start: usize,
+        /// Steps in each direction.
+        #[arg(long, default_value_t = 60)]
+        steps: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs one command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Probe { video, count, json } => probe::run(&video, count, json),
+        Command::Frames {
+            video,
+            indices,
+            indices_file,
+            out,
+        } => {
+            let list = indices::from_args(indices.as_deref(), indices_file.as_deref())?;
+            frames::run(&video, &list, &out)
+        }
+        Command::Extract {
+            video,
+            count,
+            method,
+            start,
+            stop,
+            out,
+        } => extract::run(&video, count, method, start, stop, &out),
+        Command::Bench { bench } => match bench {
+            BenchCommand::Seek {
+                video,
+                indices_file,
+                always_seek,
+                json,
+            } => {
+                let list = indices::from_args(None, Some(&indices_file))?;
+                bench::seek(&video, &list, always_seek, json)
+            }
+            BenchCommand::Decode {
+                video,
+                threads,
+                json,
+            } => bench::decode(&video, threads, json),
+            BenchCommand::First {
+                video,
+                rounds,
+                json,
+            } => bench::first(&video, rounds, json),
+            BenchCommand::Step {
+                video,
+                start,
+                steps,
+                json,
+            } => bench::step(&video, start, steps, json),
+        },
+    }
+}

@@ -1,0 +1,4 @@
+//! Small helpers every layer may use (the bottom of the layer stack: it imports no
+//! other Kinelab module).
+
+pub mod atomic_file;

@@ -1,0 +1,517 @@
+//! Exact random access to the frames of one video, on the calling thread.
+//!
+//! To reach frame `i`, the reader seeks the demuxer to the keyframe at or before it,
+//! skips packets (without decoding) until that keyframe's packet, then decodes forward
+//! and matches each output frame to the index by PTS. When the target lies ahead of
+//! the decoder's position and no closer keyframe exists, it decodes forward without a
+//! seek, as stepping and playback do.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use ffmpeg_next as ffmpeg;
+
+use super::error::{VideoError, VideoResult};
+use super::fingerprint::FileFingerprint;
+use super::frame::VideoFrame;
+use super::index::{FrameIndex, FrameTiming, PacketEntry, SeekPoint};
+use super::index_cache;
+use super::source::{OpenedSource, VideoInfo, describe_ffmpeg_error};
+
+/// How the reader is set up.
+#[derive(Clone, Copy, Debug)]
+pub struct ReaderOptions {
+    /// Decoder threads; 0 = one per core (FFmpeg's choice).
+    pub threads: usize,
+    /// Read and write the sidecar index cache.
+    pub use_index_cache: bool,
+}
+
+impl Default for ReaderOptions {
+    fn default() -> Self {
+        Self {
+            threads: 0,
+            use_index_cache: true,
+        }
+    }
+}
+
+/// Whether a frame request may reuse the decoder's current position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeekMode {
+    /// Decode forward from the current position when that is no more work than a seek.
+    Auto,
+    /// Always seek to the target's keyframe (a cold access).
+    Always,
+}
+
+/// Where the decoder stands.
+#[derive(Clone, Copy, Debug)]
+enum Position {
+    /// The container is at its start and the decoder is empty.
+    Start,
+    /// Decoding forward since a seek or the start.
+    Decoding(DecodeState),
+}
+
+/// The decoder's progress since the last seek.
+#[derive(Clone, Copy, Debug)]
+struct DecodeState {
+    /// DTS of the last packet sent to the decoder.
+    last_fed_dts: i64,
+    /// Last frame the decoder produced since the seek.
+    last_output_frame: Option<usize>,
+    /// Packets are skipped until this keyframe packet is read.
+    skip_until: Option<SeekPoint>,
+    /// The demuxer hit the end and the decoder was told so.
+    eof_sent: bool,
+    /// The seek fell back to reading from the start once already.
+    retried_from_start: bool,
+    /// Under `FrameTiming::DecodeOrder`: the index of the next frame to come out, once
+    /// counting has started.
+    next_output_frame: usize,
+    /// Under `FrameTiming::DecodeOrder`: after a seek, outputs before the keyframe's own
+    /// (leading B-frames whose references were skipped) are not counted.
+    awaiting_key_output: bool,
+}
+
+impl DecodeState {
+    fn skipping_to(skip_until: Option<SeekPoint>) -> Self {
+        Self {
+            last_fed_dts: i64::MIN,
+            last_output_frame: None,
+            skip_until,
+            eof_sent: false,
+            retried_from_start: false,
+            next_output_frame: skip_until.map_or(0, |sp| sp.frame_idx),
+            awaiting_key_output: skip_until.is_some_and(|sp| sp.decode_pos > 0),
+        }
+    }
+}
+
+/// Loads the frame index of `path` from the sidecar cache, or scans the file and
+/// caches the result.
+pub fn load_or_scan_index(
+    path: &Path,
+    use_cache: bool,
+    on_progress: &mut dyn FnMut(u64),
+) -> VideoResult<(Arc<FrameIndex>, Option<FileFingerprint>)> {
+    let fingerprint = FileFingerprint::of_file(path).ok();
+    if use_cache && let Some(index) = fingerprint.as_ref().and_then(index_cache::load) {
+        return Ok((Arc::new(index), fingerprint));
+    }
+    let mut source = OpenedSource::open(path)?;
+    let index = FrameIndex::scan(&mut source.input, source.stream_index, path, on_progress)?;
+    if use_cache && let Some(fp) = &fingerprint {
+        index_cache::store(fp, &index);
+    }
+    Ok((Arc::new(index), fingerprint))
+}
+
+/// Decodes the first frame without an index: what a viewer shows while the index of a
+/// long video is still being built. The first frame the decoder outputs is frame 0.
+pub fn decode_first_frame(path: &Path, threads: usize) -> VideoResult<VideoFrame> {
+    SequentialDecoder::open(path, threads)?
+        .next_frame()?
+        .ok_or_else(|| VideoError::Decode {
+            path: path.to_owned(),
+            frame_idx: 0,
+            reason: "no frame could be decoded".into(),
+        })
+}
+
+/// Decodes a video once from start to end without an index: for full passes (frame
+/// counting, throughput, clustering) that should not pay for a scan first. Frames are
+/// numbered in output order, which is presentation order.
+pub struct SequentialDecoder {
+    source: OpenedSource,
+    decoder: ffmpeg::decoder::Video,
+    packet: ffmpeg::Packet,
+    eof_sent: bool,
+    next_frame_idx: usize,
+}
+
+impl SequentialDecoder {
+    pub fn open(path: &Path, threads: usize) -> VideoResult<Self> {
+        let source = OpenedSource::open(path)?;
+        let decoder = source.open_decoder(threads)?;
+        Ok(Self {
+            source,
+            decoder,
+            packet: ffmpeg::Packet::empty(),
+            eof_sent: false,
+            next_frame_idx: 0,
+        })
+    }
+
+    pub fn info(&self) -> &VideoInfo {
+        &self.source.info
+    }
+
+    /// The next frame, or `None` after the last.
+    pub fn next_frame(&mut self) -> VideoResult<Option<VideoFrame>> {
+        loop {
+            let mut raw = ffmpeg::frame::Video::empty();
+            match self.decoder.receive_frame(&mut raw) {
+                Ok(()) => {
+                    let pts = raw.pts().or_else(|| raw.timestamp()).unwrap_or(i64::MIN);
+                    let frame = VideoFrame::new(raw, self.next_frame_idx, pts);
+                    self.next_frame_idx += 1;
+                    return Ok(Some(frame));
+                }
+                Err(ffmpeg::Error::Eof) => return Ok(None),
+                // EAGAIN (needs input) or a damaged frame: feed more, unless at the end.
+                Err(_) if self.eof_sent => return Ok(None),
+                Err(_) => {}
+            }
+            match self.packet.read(&mut self.source.input) {
+                Ok(())
+                    if self.packet.stream() == self.source.stream_index
+                        && self.packet.size() > 0 =>
+                {
+                    if let Err(e) = self.decoder.send_packet(&self.packet) {
+                        tracing::debug!(
+                            "damaged packet in {}: {e}",
+                            self.source.info.path.display()
+                        );
+                    }
+                }
+                Ok(()) | Err(ffmpeg::Error::InvalidData) => {}
+                Err(e) => {
+                    if e != ffmpeg::Error::Eof {
+                        tracing::debug!(
+                            "read error in {}: {}",
+                            self.source.info.path.display(),
+                            describe_ffmpeg_error(&e)
+                        );
+                    }
+                    let _ = self.decoder.send_eof();
+                    self.eof_sent = true;
+                }
+            }
+        }
+    }
+}
+
+/// Exact, frame-indexed reading of one video.
+pub struct VideoReader {
+    source: OpenedSource,
+    decoder: ffmpeg::decoder::Video,
+    index: Arc<FrameIndex>,
+    threads: usize,
+    position: Position,
+}
+
+impl VideoReader {
+    /// Opens `path` with default options, building or loading its index (blocking).
+    pub fn open(path: &Path) -> VideoResult<Self> {
+        Self::open_with(path, ReaderOptions::default())
+    }
+
+    /// Opens `path`, building or loading its index (blocking).
+    pub fn open_with(path: &Path, options: ReaderOptions) -> VideoResult<Self> {
+        let (index, _) = load_or_scan_index(path, options.use_index_cache, &mut |_| {})?;
+        Self::open_with_index(path, index, options.threads)
+    }
+
+    /// Opens `path` with an index built elsewhere (e.g. on a background thread).
+    pub fn open_with_index(
+        path: &Path,
+        index: Arc<FrameIndex>,
+        threads: usize,
+    ) -> VideoResult<Self> {
+        let source = OpenedSource::open(path)?;
+        let decoder = source.open_decoder(threads)?;
+        Ok(Self {
+            source,
+            decoder,
+            index,
+            threads,
+            position: Position::Start,
+        })
+    }
+
+    pub fn info(&self) -> &VideoInfo {
+        &self.source.info
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.source.info.path
+    }
+
+    pub fn index(&self) -> &Arc<FrameIndex> {
+        &self.index
+    }
+
+    /// Exact number of frames.
+    pub fn frame_count(&self) -> usize {
+        self.index.frame_count()
+    }
+
+    /// Frame `frame_idx`, exactly.
+    pub fn frame(&mut self, frame_idx: usize) -> VideoResult<VideoFrame> {
+        self.frame_with(frame_idx, SeekMode::Auto, &mut |_| {}, &|| false)
+    }
+
+    /// Frame `frame_idx`, exactly. Every frame decoded on the way is passed to
+    /// `on_decoded` (to fill a cache). `cancelled` is polled between packets; when it
+    /// returns true the work stops with `VideoError::Cancelled`.
+    pub fn frame_with(
+        &mut self,
+        frame_idx: usize,
+        mode: SeekMode,
+        on_decoded: &mut dyn FnMut(&VideoFrame),
+        cancelled: &dyn Fn() -> bool,
+    ) -> VideoResult<VideoFrame> {
+        let frame_count = self.frame_count();
+        if frame_idx >= frame_count {
+            return Err(VideoError::FrameOutOfRange {
+                path: self.path().to_owned(),
+                frame_idx,
+                frame_count,
+            });
+        }
+        let seek_point = self.index.seek_point_for(frame_idx);
+        if mode == SeekMode::Always || !self.can_decode_forward_to(frame_idx, seek_point) {
+            self.seek_to(seek_point);
+        }
+        let found = self.decode_forward(
+            &mut |frame| {
+                on_decoded(frame);
+                if frame.frame_idx() >= frame_idx {
+                    Some(frame.clone())
+                } else {
+                    None
+                }
+            },
+            cancelled,
+        )?;
+        match found {
+            Some(frame) if frame.frame_idx() == frame_idx => Ok(frame),
+            Some(_) => Err(self.decode_error(
+                frame_idx,
+                "the decoder skipped it; the stream may be damaged there",
+            )),
+            None => Err(self.decode_error(frame_idx, "the stream ended before it")),
+        }
+    }
+
+    /// The next frame in presentation order after the last one decoded (frame 0 on a
+    /// fresh reader), or `None` at the end. For sequential passes over a video.
+    pub fn next_frame(&mut self) -> VideoResult<Option<VideoFrame>> {
+        self.decode_forward(&mut |frame| Some(frame.clone()), &|| false)
+    }
+
+    /// Moves the reader back to the start, for another sequential pass.
+    pub fn rewind(&mut self) {
+        self.seek_to(None);
+    }
+
+    fn can_decode_forward_to(&self, frame_idx: usize, seek_point: Option<SeekPoint>) -> bool {
+        match self.position {
+            Position::Start => seek_point.is_none_or(|sp| sp.decode_pos == 0),
+            Position::Decoding(state) => {
+                !state.eof_sent
+                    && state.skip_until.is_none()
+                    && state.last_output_frame.is_none_or(|last| last < frame_idx)
+                    && seek_point.is_none_or(|sp| sp.dts <= state.last_fed_dts)
+            }
+        }
+    }
+
+    /// Positions the demuxer so that the next packet fed is `seek_point`'s keyframe
+    /// (or the stream's first packet for `None`).
+    fn seek_to(&mut self, seek_point: Option<SeekPoint>) {
+        self.decoder.flush();
+        let target = seek_point.or_else(|| self.first_packet_point());
+        let Some(target) = target else {
+            self.reopen_at_start();
+            return;
+        };
+        let ts = target.dts.min(target.pts);
+        let ret = unsafe {
+            ffmpeg::ffi::avformat_seek_file(
+                self.source.input.as_mut_ptr(),
+                self.source.stream_index as i32,
+                i64::MIN,
+                ts,
+                ts,
+                0,
+            )
+        };
+        if ret < 0 {
+            self.reopen_at_start();
+        }
+        self.position = Position::Decoding(DecodeState::skipping_to(Some(target)));
+    }
+
+    fn first_packet_point(&self) -> Option<SeekPoint> {
+        self.index.packets().first().map(|p| SeekPoint {
+            pts: p.pts,
+            dts: p.dts,
+            decode_pos: 0,
+            frame_idx: 0,
+        })
+    }
+
+    /// Reopens the container, which is positioned at its start: the fallback for
+    /// demuxers that cannot seek to a given packet.
+    fn reopen_at_start(&mut self) {
+        match OpenedSource::open(self.path()) {
+            Ok(source) => self.source = source,
+            Err(e) => tracing::warn!("reopening failed: {e}"),
+        }
+        self.decoder.flush();
+        self.position = Position::Start;
+    }
+
+    /// Decodes forward, passing each output frame to `visit` until it returns
+    /// `Some`. Returns `None` at the end of the stream.
+    fn decode_forward(
+        &mut self,
+        visit: &mut dyn FnMut(&VideoFrame) -> Option<VideoFrame>,
+        cancelled: &dyn Fn() -> bool,
+    ) -> VideoResult<Option<VideoFrame>> {
+        let mut state = match self.position {
+            Position::Start => DecodeState::skipping_to(None),
+            Position::Decoding(state) => state,
+        };
+        let result = self.decode_forward_from(&mut state, visit, cancelled);
+        self.position = Position::Decoding(state);
+        result
+    }
+
+    fn decode_forward_from(
+        &mut self,
+        state: &mut DecodeState,
+        visit: &mut dyn FnMut(&VideoFrame) -> Option<VideoFrame>,
+        cancelled: &dyn Fn() -> bool,
+    ) -> VideoResult<Option<VideoFrame>> {
+        let mut packet = ffmpeg::Packet::empty();
+        loop {
+            // Take every frame the decoder has ready before feeding it more.
+            loop {
+                let mut raw = ffmpeg::frame::Video::empty();
+                match self.decoder.receive_frame(&mut raw) {
+                    Ok(()) => {
+                        let pts = raw.pts().or_else(|| raw.timestamp());
+                        let frame_idx = match self.index.timing() {
+                            FrameTiming::Pts => pts.and_then(|pts| self.index.frame_of_pts(pts)),
+                            FrameTiming::DecodeOrder => {
+                                if state.awaiting_key_output && !raw.is_key() {
+                                    None
+                                } else {
+                                    state.awaiting_key_output = false;
+                                    state.next_output_frame += 1;
+                                    Some(state.next_output_frame - 1)
+                                        .filter(|&i| i < self.index.frame_count())
+                                }
+                            }
+                        };
+                        let Some(frame_idx) = frame_idx else { continue };
+                        let pts = self.index.pts_of(frame_idx).unwrap_or_default();
+                        state.last_output_frame = Some(frame_idx);
+                        let frame = VideoFrame::new(raw, frame_idx, pts);
+                        if let Some(found) = visit(&frame) {
+                            return Ok(Some(found));
+                        }
+                    }
+                    Err(ffmpeg::Error::Other { errno }) if errno == EAGAIN => break,
+                    Err(ffmpeg::Error::Eof) => return Ok(None),
+                    Err(e) => {
+                        // A damaged frame: the decoder reports it and goes on.
+                        tracing::debug!("decode error in {}: {e}", self.path().display());
+                        break;
+                    }
+                }
+            }
+            if state.eof_sent {
+                // Drained after the end and nothing more came out.
+                return Ok(None);
+            }
+            if cancelled() {
+                return Err(VideoError::Cancelled {
+                    path: self.path().to_owned(),
+                });
+            }
+            match packet.read(&mut self.source.input) {
+                Ok(()) => {}
+                Err(ffmpeg::Error::InvalidData) => continue,
+                Err(ffmpeg::Error::Eof) if state.skip_until.is_some() => {
+                    // The seek went past the keyframe: read from the start instead.
+                    self.restart_from_start(state)?;
+                    continue;
+                }
+                Err(e) => {
+                    // The end, or a read error mid-file (truncated or damaged): let the
+                    // decoder finish what it has, then stop.
+                    if e != ffmpeg::Error::Eof {
+                        tracing::debug!(
+                            "read error in {}: {}",
+                            self.path().display(),
+                            describe_ffmpeg_error(&e)
+                        );
+                    }
+                    let _ = self.decoder.send_eof();
+                    state.eof_sent = true;
+                    continue;
+                }
+            }
+            if packet.stream() != self.source.stream_index || packet.size() == 0 {
+                continue;
+            }
+            let entry = PacketEntry::of_packet(&packet, state.last_fed_dts);
+            if let Some(target) = state.skip_until {
+                let pts_match =
+                    entry.pts == target.pts || self.index.timing() == FrameTiming::DecodeOrder;
+                if pts_match && entry.dts == target.dts {
+                    state.skip_until = None;
+                } else {
+                    if entry.dts > target.dts {
+                        // The demuxer landed after the keyframe.
+                        self.restart_from_start(state)?;
+                    }
+                    continue;
+                }
+            }
+            state.last_fed_dts = entry.dts;
+            if let Err(e) = self.decoder.send_packet(&packet) {
+                tracing::debug!("damaged packet in {}: {e}", self.path().display());
+            }
+        }
+    }
+
+    /// Falls back to reading from the start of the file to find the keyframe that a
+    /// seek missed. Gives up the second time.
+    fn restart_from_start(&mut self, state: &mut DecodeState) -> VideoResult<()> {
+        if state.retried_from_start {
+            return Err(VideoError::Io {
+                path: self.path().to_owned(),
+                reason: "cannot reach the keyframe before the frame".into(),
+            });
+        }
+        let target = state.skip_until;
+        self.reopen_at_start();
+        *state = DecodeState {
+            retried_from_start: true,
+            ..DecodeState::skipping_to(target)
+        };
+        Ok(())
+    }
+
+    fn decode_error(&self, frame_idx: usize, reason: &str) -> VideoError {
+        VideoError::Decode {
+            path: self.path().to_owned(),
+            frame_idx,
+            reason: reason.to_owned(),
+        }
+    }
+
+    /// Decoder threads in use (0 = automatic).
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+}
+
+/// POSIX EAGAIN, which FFmpeg returns as AVERROR(EAGAIN) when it needs more input.
+const EAGAIN: i32 = 11;

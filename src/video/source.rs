@@ -1,0 +1,260 @@
+//! Opening a video file: the container, its best video stream, the stream's facts
+//! (`VideoInfo`) and a decoder for it.
+
+use std::path::{Path, PathBuf};
+
+use ffmpeg::{codec, format, media};
+use ffmpeg_next as ffmpeg;
+use serde::Serialize;
+
+use super::error::{VideoError, VideoResult};
+
+/// Initialises FFmpeg once per process and keeps its log quiet: our errors carry the
+/// message. `KINELAB_FFMPEG_LOG=info|warning|error` turns FFmpeg's own log back on.
+pub fn init_ffmpeg() {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        let _ = ffmpeg::init();
+        let level = match std::env::var("KINELAB_FFMPEG_LOG").as_deref() {
+            Ok("debug") => ffmpeg::log::Level::Debug,
+            Ok("info") => ffmpeg::log::Level::Info,
+            Ok("warning") => ffmpeg::log::Level::Warning,
+            Ok("error") => ffmpeg::log::Level::Error,
+            _ => ffmpeg::log::Level::Quiet,
+        };
+        ffmpeg::log::set_level(level);
+    });
+}
+
+/// Colour matrix of a YUV stream, needed to convert it to RGB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorMatrix {
+    Bt601,
+    Bt709,
+    Bt2020,
+}
+
+/// Whether luma spans 16..235 (limited, "TV") or 0..255 (full, "PC", JPEG).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorRange {
+    Limited,
+    Full,
+}
+
+/// Facts about a video stream known right after opening, before any frame is decoded.
+#[derive(Clone, Debug, Serialize)]
+pub struct VideoInfo {
+    pub path: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    /// Average frame rate from the container (frames per second); 0 when unknown.
+    pub fps: f64,
+    /// Codec name as FFmpeg spells it (`h264`, `hevc`, `mjpeg`, ...).
+    pub codec: String,
+    /// Pixel format the decoder produces (`yuv420p`, `yuvj422p`, ...).
+    pub pix_fmt: String,
+    /// Stream time base as (numerator, denominator).
+    pub time_base: (i32, i32),
+    /// Frame count the container claims; may be 0 or wrong. The index is the truth.
+    pub container_frame_count: i64,
+    /// Container duration in seconds; 0 when unknown.
+    pub container_duration_secs: f64,
+    pub color_matrix: ColorMatrix,
+    pub color_range: ColorRange,
+}
+
+impl VideoInfo {
+    /// Seconds per tick of the stream's time base.
+    pub fn secs_per_tick(&self) -> f64 {
+        let (num, den) = self.time_base;
+        if den == 0 {
+            0.0
+        } else {
+            f64::from(num) / f64::from(den)
+        }
+    }
+}
+
+/// An opened container positioned at its start, with its chosen video stream.
+pub struct OpenedSource {
+    pub input: format::context::Input,
+    pub stream_index: usize,
+    pub info: VideoInfo,
+    parameters: codec::Parameters,
+}
+
+impl OpenedSource {
+    /// Opens `path` and picks its best video stream. Checks the cheap failures first so
+    /// the message says what is wrong instead of FFmpeg's generic "invalid data".
+    pub fn open(path: &Path) -> VideoResult<Self> {
+        init_ffmpeg();
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => VideoError::NotFound {
+                path: path.to_owned(),
+            },
+            _ => VideoError::Io {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            },
+        })?;
+        if meta.is_dir() {
+            return Err(VideoError::Unreadable {
+                path: path.to_owned(),
+                reason: "it is a folder".into(),
+            });
+        }
+        if meta.len() == 0 {
+            return Err(VideoError::EmptyFile {
+                path: path.to_owned(),
+            });
+        }
+        let input = format::input(path).map_err(|e| VideoError::Unreadable {
+            path: path.to_owned(),
+            reason: describe_ffmpeg_error(&e),
+        })?;
+        let stream =
+            input
+                .streams()
+                .best(media::Type::Video)
+                .ok_or_else(|| VideoError::NoVideoStream {
+                    path: path.to_owned(),
+                })?;
+        let stream_index = stream.index();
+        let parameters = stream.parameters();
+        let time_base = stream.time_base();
+        let avg_rate = stream.avg_frame_rate();
+        let real_rate = stream.rate();
+        let container_frame_count = stream.frames();
+        let container_duration_secs = if stream.duration() > 0 {
+            stream.duration() as f64 * f64::from(time_base)
+        } else if input.duration() > 0 {
+            input.duration() as f64 / f64::from(ffmpeg::ffi::AV_TIME_BASE)
+        } else {
+            0.0
+        };
+        let codec_ctx = codec::Context::from_parameters(parameters.clone()).map_err(|e| {
+            VideoError::Unreadable {
+                path: path.to_owned(),
+                reason: describe_ffmpeg_error(&e),
+            }
+        })?;
+        let codec_name = parameters.id().name().to_owned();
+        let decoder = codec_ctx
+            .decoder()
+            .video()
+            .map_err(|_| VideoError::NoDecoder {
+                path: path.to_owned(),
+                codec: codec_name.clone(),
+            })?;
+        let (width, height) = (decoder.width(), decoder.height());
+        let pixel = decoder.format();
+        let color_matrix = color_matrix_of(decoder.color_space(), height);
+        let color_range = color_range_of(decoder.color_range(), pixel);
+        let fps = [avg_rate, real_rate]
+            .into_iter()
+            .map(f64::from)
+            .find(|r| r.is_finite() && *r > 0.0 && *r < 10_000.0)
+            .unwrap_or(0.0);
+        let info = VideoInfo {
+            path: path.to_owned(),
+            width,
+            height,
+            fps,
+            codec: codec_name,
+            pix_fmt: pixel_name(pixel),
+            time_base: (time_base.numerator(), time_base.denominator()),
+            container_frame_count,
+            container_duration_secs,
+            color_matrix,
+            color_range,
+        };
+        if width == 0 || height == 0 {
+            return Err(VideoError::Unreadable {
+                path: path.to_owned(),
+                reason: "the video stream has no frame size".into(),
+            });
+        }
+        Ok(Self {
+            input,
+            stream_index,
+            info,
+            parameters,
+        })
+    }
+
+    /// Opens a decoder for the stream. `threads` = 0 lets FFmpeg pick one per core.
+    pub fn open_decoder(&self, threads: usize) -> VideoResult<ffmpeg::decoder::Video> {
+        let path = &self.info.path;
+        let mut ctx = codec::Context::from_parameters(self.parameters.clone()).map_err(|e| {
+            VideoError::Unreadable {
+                path: path.clone(),
+                reason: describe_ffmpeg_error(&e),
+            }
+        })?;
+        // Frame threading multiplies decode throughput; its extra latency of a few
+        // frames is small next to the GOP an exact seek decodes anyway.
+        ctx.set_threading(codec::threading::Config {
+            kind: codec::threading::Type::Frame,
+            count: threads,
+            ..Default::default()
+        });
+        let tb = self.input.stream(self.stream_index).map(|s| s.time_base());
+        let mut decoder = ctx.decoder();
+        if let Some(tb) = tb {
+            decoder.set_packet_time_base(tb);
+        }
+        decoder.video().map_err(|_| VideoError::NoDecoder {
+            path: path.clone(),
+            codec: self.info.codec.clone(),
+        })
+    }
+}
+
+/// The name FFmpeg uses for a pixel format (`yuv420p`), or `unknown`.
+pub fn pixel_name(pixel: format::Pixel) -> String {
+    pixel
+        .descriptor()
+        .map_or_else(|| "unknown".to_owned(), |d| d.name().to_owned())
+}
+
+/// Colour matrix from the stream's tag; untagged streams follow the common convention:
+/// BT.709 for HD and larger, BT.601 below.
+pub fn color_matrix_of(space: ffmpeg::color::Space, height: u32) -> ColorMatrix {
+    use ffmpeg::color::Space;
+    match space {
+        Space::BT709 => ColorMatrix::Bt709,
+        Space::BT470BG | Space::SMPTE170M | Space::FCC | Space::SMPTE240M => ColorMatrix::Bt601,
+        Space::BT2020NCL | Space::BT2020CL => ColorMatrix::Bt2020,
+        _ if height >= 720 => ColorMatrix::Bt709,
+        _ => ColorMatrix::Bt601,
+    }
+}
+
+/// Colour range from the stream's tag; the `yuvj*` (JPEG) formats are full range.
+pub fn color_range_of(range: ffmpeg::color::Range, pixel: format::Pixel) -> ColorRange {
+    use format::Pixel;
+    match (range, pixel) {
+        (ffmpeg::color::Range::JPEG, _) => ColorRange::Full,
+        (
+            _,
+            Pixel::YUVJ420P | Pixel::YUVJ422P | Pixel::YUVJ444P | Pixel::YUVJ440P | Pixel::YUVJ411P,
+        ) => ColorRange::Full,
+        _ => ColorRange::Limited,
+    }
+}
+
+/// FFmpeg's message for an error, in words a user can act on.
+pub fn describe_ffmpeg_error(e: &ffmpeg::Error) -> String {
+    match e {
+        ffmpeg::Error::InvalidData => {
+            "FFmpeg does not recognise the data; the file may be damaged, truncated or not a video"
+                .into()
+        }
+        ffmpeg::Error::StreamNotFound => "no stream found".into(),
+        ffmpeg::Error::DecoderNotFound => "no decoder for this codec".into(),
+        ffmpeg::Error::Eof => "unexpected end of file".into(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,386 @@
+//! The decode worker: one thread per open video that serves frame requests.
+//!
+//! Requests carry a generation number; only the newest pending request is kept, and
+//! decoding toward an older one stops as soon as a newer one arrives. Every decoded
+//! frame goes into a shared LRU cache bounded in bytes, so stepping back inside a GOP
+//! decodes the GOP once. When idle, the worker prefetches in the direction of travel.
+//! The first frame is shown before the frame index is built, which happens on a
+//! second thread (or is loaded at once from the sidecar cache).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, select};
+
+use super::cache::{DEFAULT_CACHE_BYTES, SharedFrameCache};
+use super::error::VideoError;
+use super::frame::VideoFrame;
+use super::index::FrameIndex;
+use super::reader::{SeekMode, VideoReader, decode_first_frame, load_or_scan_index};
+use super::source::{OpenedSource, VideoInfo};
+
+/// How a decode worker is set up.
+#[derive(Clone, Copy, Debug)]
+pub struct WorkerConfig {
+    /// Byte budget of the frame cache.
+    pub cache_bytes: usize,
+    /// Decoder threads; 0 = one per core.
+    pub threads: usize,
+    /// Frames to decode ahead in the direction of travel while idle.
+    pub prefetch_frames: usize,
+    /// Read and write the sidecar index cache.
+    pub use_index_cache: bool,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self {
+            cache_bytes: DEFAULT_CACHE_BYTES,
+            threads: 0,
+            prefetch_frames: 30,
+            use_index_cache: true,
+        }
+    }
+}
+
+/// What the worker reports, in order.
+#[derive(Debug)]
+pub enum WorkerEvent {
+    /// The container opened; sent before anything else.
+    Opened(VideoInfo),
+    /// The frame index is ready: exact counts and seeking from now on.
+    IndexReady(Arc<FrameIndex>),
+    /// The frame asked for by request `generation`.
+    Frame { generation: u64, frame: VideoFrame },
+    /// A request failed. `frame_idx` is `None` when the video itself failed to open.
+    Failed {
+        generation: u64,
+        frame_idx: Option<usize>,
+        error: Arc<VideoError>,
+    },
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Request {
+    generation: u64,
+    frame_idx: usize,
+}
+
+/// State shared by the handle and the thread.
+struct Shared {
+    /// The newest request not yet taken by the worker.
+    pending: Mutex<Option<Request>>,
+    shutdown: AtomicBool,
+}
+
+impl Shared {
+    fn has_pending(&self) -> bool {
+        self.shutdown.load(Ordering::Relaxed)
+            || self.pending.lock().map(|p| p.is_some()).unwrap_or(true)
+    }
+
+    fn take_pending(&self) -> Option<Request> {
+        self.pending.lock().ok().and_then(|mut p| p.take())
+    }
+}
+
+/// Handle to a decode worker thread. Dropping it stops the thread.
+pub struct DecodeWorker {
+    shared: Arc<Shared>,
+    wake_tx: Sender<()>,
+    events_rx: Receiver<WorkerEvent>,
+    cache: SharedFrameCache,
+    next_generation: AtomicU64,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl DecodeWorker {
+    /// Starts a worker for `path`. It returns at once; opening errors arrive as
+    /// `WorkerEvent::Failed`. `wake` is called after each event (to repaint a UI).
+    pub fn spawn(path: &Path, config: WorkerConfig, wake: impl Fn() + Send + 'static) -> Self {
+        let shared = Arc::new(Shared {
+            pending: Mutex::new(None),
+            shutdown: AtomicBool::new(false),
+        });
+        let (wake_tx, wake_rx) = bounded(1);
+        let (events_tx, events_rx) = bounded(64);
+        let cache = SharedFrameCache::new(config.cache_bytes);
+        let thread = {
+            let ctx = WorkerThread {
+                path: path.to_owned(),
+                config,
+                shared: Arc::clone(&shared),
+                wake_rx,
+                events_tx,
+                cache: cache.clone(),
+                wake: Box::new(wake),
+            };
+            std::thread::Builder::new()
+                .name(format!(
+                    "decode {}",
+                    path.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                ))
+                .spawn(move || ctx.run())
+                .ok()
+        };
+        Self {
+            shared,
+            wake_tx,
+            events_rx,
+            cache,
+            next_generation: AtomicU64::new(1),
+            thread,
+        }
+    }
+
+    /// Asks for frame `frame_idx`, replacing any request not yet started. Returns the
+    /// request's generation, which its `WorkerEvent::Frame` carries.
+    pub fn request(&self, frame_idx: usize) -> u64 {
+        let generation = self.next_generation.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut pending) = self.shared.pending.lock() {
+            *pending = Some(Request {
+                generation,
+                frame_idx,
+            });
+        }
+        // A full wake channel already holds a wake-up; the worker will see the request.
+        let _ = self.wake_tx.try_send(());
+        generation
+    }
+
+    /// Events that arrived since the last call, oldest first. Never blocks.
+    pub fn poll_events(&self) -> Vec<WorkerEvent> {
+        self.events_rx.try_iter().collect()
+    }
+
+    /// Waits up to `timeout` for the next event (for the CLI and tests; a UI polls).
+    pub fn wait_event(&self, timeout: std::time::Duration) -> Option<WorkerEvent> {
+        self.events_rx.recv_timeout(timeout).ok()
+    }
+
+    /// The shared frame cache, to show the nearest decoded frame while scrubbing.
+    pub fn cache(&self) -> &SharedFrameCache {
+        &self.cache
+    }
+}
+
+impl Drop for DecodeWorker {
+    fn drop(&mut self) {
+        self.shared.shutdown.store(true, Ordering::Relaxed);
+        let _ = self.wake_tx.try_send(());
+        if let Some(thread) = self.thread.take() {
+            // Decoding polls the shutdown flag between packets, so this is quick.
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Direction of the last move, for prefetching.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Travel {
+    Forward,
+    Backward,
+}
+
+struct WorkerThread {
+    path: PathBuf,
+    config: WorkerConfig,
+    shared: Arc<Shared>,
+    wake_rx: Receiver<()>,
+    events_tx: Sender<WorkerEvent>,
+    cache: SharedFrameCache,
+    wake: Box<dyn Fn() + Send>,
+}
+
+impl WorkerThread {
+    fn run(self) {
+        let info = match OpenedSource::open(&self.path) {
+            Ok(source) => source.info,
+            Err(e) => {
+                return self.send(WorkerEvent::Failed {
+                    generation: 0,
+                    frame_idx: None,
+                    error: Arc::new(e),
+                });
+            }
+        };
+        self.send(WorkerEvent::Opened(info));
+
+        // Build the index on its own thread, and show the first frame meanwhile.
+        let (index_tx, index_rx) = bounded(1);
+        {
+            let path = self.path.clone();
+            let use_cache = self.config.use_index_cache;
+            let _ = std::thread::Builder::new()
+                .name("frame index".into())
+                .spawn(move || {
+                    let _ = index_tx.send(
+                        load_or_scan_index(&path, use_cache, &mut |_| {}).map(|(index, _)| index),
+                    );
+                });
+        }
+        if let Ok(first) = decode_first_frame(&self.path, self.config.threads) {
+            self.cache.lock().insert(first);
+        }
+        let index = loop {
+            self.serve_from_cache_only();
+            select! {
+                recv(index_rx) -> msg => break msg,
+                recv(self.wake_rx) -> _ => {
+                    if self.shared.shutdown.load(Ordering::Relaxed) { return; }
+                }
+            }
+        };
+        let index = match index {
+            Ok(Ok(index)) => index,
+            Ok(Err(e)) => {
+                return self.send(WorkerEvent::Failed {
+                    generation: 0,
+                    frame_idx: None,
+                    error: Arc::new(e),
+                });
+            }
+            Err(_) => return,
+        };
+        self.send(WorkerEvent::IndexReady(Arc::clone(&index)));
+        let mut reader = match VideoReader::open_with_index(&self.path, index, self.config.threads)
+        {
+            Ok(reader) => reader,
+            Err(e) => {
+                return self.send(WorkerEvent::Failed {
+                    generation: 0,
+                    frame_idx: None,
+                    error: Arc::new(e),
+                });
+            }
+        };
+        self.serve(&mut reader);
+    }
+
+    /// Before the index exists only cached frames (the first one) can be served; other
+    /// requests stay pending.
+    fn serve_from_cache_only(&self) {
+        let Ok(mut pending) = self.shared.pending.lock() else {
+            return;
+        };
+        if let Some(req) = *pending
+            && let Some(frame) = self.cache.lock().get(req.frame_idx)
+        {
+            *pending = None;
+            drop(pending);
+            self.send(WorkerEvent::Frame {
+                generation: req.generation,
+                frame,
+            });
+        }
+    }
+
+    fn serve(&self, reader: &mut VideoReader) {
+        let mut last_served: Option<usize> = None;
+        let mut travel = Travel::Forward;
+        loop {
+            if self.shared.shutdown.load(Ordering::Relaxed) {
+                return;
+            }
+            if let Some(req) = self.shared.take_pending() {
+                if let Some(prev) = last_served
+                    && req.frame_idx != prev
+                {
+                    travel = if req.frame_idx > prev {
+                        Travel::Forward
+                    } else {
+                        Travel::Backward
+                    };
+                }
+                self.serve_request(reader, req);
+                last_served = Some(req.frame_idx);
+                continue;
+            }
+            let prefetched = last_served.is_some_and(|at| self.prefetch_step(reader, at, travel));
+            if !prefetched {
+                // Nothing to do: sleep until the next request.
+                let _ = self.wake_rx.recv();
+            }
+        }
+    }
+
+    fn serve_request(&self, reader: &mut VideoReader, req: Request) {
+        let cached = self.cache.lock().get(req.frame_idx);
+        let result = match cached {
+            Some(frame) => Ok(frame),
+            None => {
+                let cache = &self.cache;
+                let shared = &self.shared;
+                reader.frame_with(
+                    req.frame_idx,
+                    SeekMode::Auto,
+                    &mut |frame| cache.lock().insert(frame.clone()),
+                    &|| shared.has_pending(),
+                )
+            }
+        };
+        match result {
+            Ok(frame) => self.send(WorkerEvent::Frame {
+                generation: req.generation,
+                frame,
+            }),
+            Err(VideoError::Cancelled { .. }) => {}
+            Err(e) => self.send(WorkerEvent::Failed {
+                generation: req.generation,
+                frame_idx: Some(req.frame_idx),
+                error: Arc::new(e),
+            }),
+        }
+    }
+
+    /// Decodes one missing frame near `at` in the direction of travel. Returns false
+    /// when everything in the prefetch window is cached.
+    fn prefetch_step(&self, reader: &mut VideoReader, at: usize, travel: Travel) -> bool {
+        let window = self.prefetch_window(reader);
+        let missing = {
+            let cache = self.cache.lock();
+            match travel {
+                Travel::Forward => (at + 1..(at + 1 + window).min(reader.frame_count()))
+                    .find(|&i| !cache.contains(i)),
+                // Decoding the nearest missing earlier frame caches its whole GOP up to it.
+                Travel::Backward => (at.saturating_sub(window)..at)
+                    .rev()
+                    .find(|&i| !cache.contains(i)),
+            }
+        };
+        let Some(frame_idx) = missing else {
+            return false;
+        };
+        let cache = &self.cache;
+        let shared = &self.shared;
+        let result = reader.frame_with(
+            frame_idx,
+            SeekMode::Auto,
+            &mut |frame| cache.lock().insert(frame.clone()),
+            &|| shared.has_pending(),
+        );
+        // A frame that cannot be decoded ends this round of prefetch, or it would spin.
+        matches!(result, Ok(_) | Err(VideoError::Cancelled { .. }))
+    }
+
+    /// Frames to keep ahead: the configured count, but never more than a third of the
+    /// cache, so prefetch does not evict what was just shown.
+    fn prefetch_window(&self, reader: &VideoReader) -> usize {
+        let info = reader.info();
+        let frame_bytes = (info.width as usize * info.height as usize * 3 / 2).max(1);
+        let cache_frames = self.config.cache_bytes / frame_bytes;
+        self.config.prefetch_frames.min(cache_frames / 3)
+    }
+
+    fn send(&self, event: WorkerEvent) {
+        match self.events_tx.try_send(event) {
+            Ok(()) | Err(TrySendError::Disconnected(_)) => {}
+            // The consumer is not reading; frames stay available in the shared cache.
+            Err(TrySendError::Full(_)) => tracing::debug!("event queue full, dropping an event"),
+        }
+        (self.wake)();
+    }
+}

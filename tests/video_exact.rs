@@ -1,0 +1,309 @@
+//! Frame-exact access: every frame a test asks for carries its own index, and the test
+//! reads it back. Covers B-frames, long GOPs, dropped-frame gaps, first PTS != 0, the
+//! usual codecs and containers, and the real videos in ../shared/data.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use kinelab::video::{
+    DecodeWorker, FrameConverter, SeekMode, SequentialDecoder, VideoFrame, VideoReader,
+    WorkerConfig, WorkerEvent,
+};
+
+fn index_of(frame: &VideoFrame) -> Option<u32> {
+    let planes = frame.yuv420_planes().expect("a 4:2:0 frame");
+    read_pattern(planes.y, planes.y_stride)
+}
+
+/// Reads 50 random frames plus the edges around every keyframe, cold and warm, and
+/// checks each is the frame asked for.
+fn assert_exact_random_access(spec: &ClipSpec) {
+    let path = clip(spec);
+    let mut reader = VideoReader::open(&path).unwrap();
+    assert_eq!(
+        reader.frame_count(),
+        spec.frames as usize,
+        "frame count of {}",
+        spec.name
+    );
+    let n = reader.frame_count();
+    let mut wanted = sample_indices(n, 50, 7);
+    for &k in reader.index().keyframe_frames().to_vec().iter() {
+        wanted.extend([k.saturating_sub(1), k, (k + 1).min(n - 1)]);
+    }
+    wanted.extend([0, n - 1, n - 2, 1]);
+    let mut converter = FrameConverter::new(&path);
+    for mode in [SeekMode::Auto, SeekMode::Always] {
+        for &i in &wanted {
+            let frame = reader.frame_with(i, mode, &mut |_| {}, &|| false).unwrap();
+            assert_eq!(frame.frame_idx(), i);
+            let frame420 = converter.to_yuv420(&frame).unwrap();
+            assert_eq!(
+                index_of(&frame420),
+                Some(i as u32),
+                "{}: frame {i} ({mode:?})",
+                spec.name
+            );
+        }
+    }
+    // And through the RGBA path, a few.
+    for &i in wanted.iter().take(5) {
+        let rgba = converter.to_rgba(&reader.frame(i).unwrap()).unwrap();
+        assert_eq!(
+            read_pattern_rgba(&rgba),
+            Some(i as u32),
+            "{}: RGBA frame {i}",
+            spec.name
+        );
+    }
+}
+
+#[test]
+fn h264_gop250_with_b_frames() {
+    assert_exact_random_access(&h264_gop250());
+}
+
+#[test]
+fn h264_gop30_with_b_frames() {
+    assert_exact_random_access(&h264_gop30());
+}
+
+#[test]
+fn mjpeg_avi() {
+    assert_exact_random_access(&common::mjpeg_avi());
+}
+
+#[test]
+fn dropped_frame_timestamp_gaps() {
+    let spec = vfr_drops();
+    assert_exact_random_access(&spec);
+    // The gaps are real: time arithmetic would land on the wrong frame.
+    let reader = VideoReader::open(&clip(&spec)).unwrap();
+    let index = reader.index();
+    let tb = reader.info().secs_per_tick();
+    let start = index.pts_of(0).unwrap();
+    let by_time =
+        |i: usize| ((index.pts_of(i).unwrap() - start) as f64 * tb * 30.0).round() as usize;
+    let wrong = (0..reader.frame_count())
+        .filter(|&i| by_time(i) != i)
+        .count();
+    assert!(
+        wrong > 200,
+        "only {wrong} frames differ from time arithmetic"
+    );
+}
+
+#[test]
+fn first_pts_is_not_zero() {
+    for spec in [offset_ts(), offset_mkv()] {
+        let reader = VideoReader::open(&clip(&spec)).unwrap();
+        assert!(
+            reader.index().pts_of(0).unwrap() > 0,
+            "{} starts at 0",
+            spec.name
+        );
+        drop(reader);
+        assert_exact_random_access(&spec);
+    }
+}
+
+#[test]
+fn other_codecs_and_containers() {
+    for spec in codec_matrix() {
+        assert_exact_random_access(&spec);
+    }
+}
+
+#[test]
+fn sequential_decoding_yields_every_frame_in_order() {
+    for spec in [h264_gop30(), vfr_drops(), common::mjpeg_avi()] {
+        let path = clip(&spec);
+        let mut converter = FrameConverter::new(&path);
+        let mut decoder = SequentialDecoder::open(&path, 0).unwrap();
+        let mut n = 0u32;
+        while let Some(frame) = decoder.next_frame().unwrap() {
+            assert_eq!(
+                index_of(&converter.to_yuv420(&frame).unwrap()),
+                Some(n),
+                "{}",
+                spec.name
+            );
+            n += 1;
+        }
+        assert_eq!(n, spec.frames);
+        // The reader's own sequential pass agrees.
+        let mut reader = VideoReader::open(&path).unwrap();
+        let mut m = 0;
+        while let Some(frame) = reader.next_frame().unwrap() {
+            assert_eq!(frame.frame_idx(), m);
+            m += 1;
+        }
+        assert_eq!(m, spec.frames as usize);
+    }
+}
+
+#[test]
+fn stepping_back_decodes_the_gop_once_then_uses_the_cache() {
+    let path = clip(&h264_gop250());
+    let worker = DecodeWorker::spawn(
+        &path,
+        WorkerConfig {
+            prefetch_frames: 0,
+            ..Default::default()
+        },
+        || {},
+    );
+    let get = |i: usize| -> VideoFrame {
+        let generation = worker.request(i);
+        loop {
+            match worker
+                .wait_event(Duration::from_secs(30))
+                .expect("an event within 30 s")
+            {
+                WorkerEvent::Frame {
+                    generation: g,
+                    frame,
+                } if g == generation => return frame,
+                WorkerEvent::Failed { error, .. } => panic!("{error}"),
+                _ => {}
+            }
+        }
+    };
+    let frame = get(240);
+    assert_eq!(index_of(&frame), Some(240));
+    // Reaching 240 decoded the GOP from its keyframe (0), so every earlier frame of the
+    // GOP is now cached, and stepping back needs no decoding.
+    let cached = worker.cache().lock().len();
+    assert!(
+        cached >= 241,
+        "only {cached} frames cached after decoding to 240"
+    );
+    for i in (200..240).rev() {
+        assert!(worker.cache().lock().contains(i), "frame {i} not cached");
+        assert_eq!(index_of(&get(i)), Some(i as u32));
+    }
+    // Across a keyframe boundary and back.
+    assert_eq!(index_of(&get(251)), Some(251));
+    assert_eq!(index_of(&get(249)), Some(249));
+    assert_eq!(index_of(&get(599)), Some(599));
+}
+
+#[test]
+fn newest_request_wins_and_prefetch_fills_ahead() {
+    let path = clip(&h264_gop30());
+    let worker = DecodeWorker::spawn(&path, WorkerConfig::default(), || {});
+    // A burst of requests, as while scrubbing: only the last must be answered.
+    let mut last = 0;
+    for i in [10, 100, 200, 50, 150] {
+        last = worker.request(i);
+    }
+    let frame = loop {
+        match worker
+            .wait_event(Duration::from_secs(30))
+            .expect("an event")
+        {
+            WorkerEvent::Frame { generation, frame } if generation == last => break frame,
+            WorkerEvent::Frame { frame, .. } => {
+                assert!([10, 100, 200, 50].contains(&frame.frame_idx()))
+            }
+            WorkerEvent::Failed { error, .. } => panic!("{error}"),
+            _ => {}
+        }
+    };
+    assert_eq!(index_of(&frame), Some(150));
+    // While idle, the worker decodes ahead of the last request.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !worker.cache().lock().contains(170) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no prefetch ahead of frame 150"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn cache_stays_within_its_byte_budget() {
+    let path = clip(&h264_gop250());
+    let frame_bytes = (WIDTH * HEIGHT * 3 / 2) as usize;
+    let budget = frame_bytes * 40;
+    let worker = DecodeWorker::spawn(
+        &path,
+        WorkerConfig {
+            cache_bytes: budget,
+            ..Default::default()
+        },
+        || {},
+    );
+    let generation = worker.request(500);
+    loop {
+        match worker
+            .wait_event(Duration::from_secs(30))
+            .expect("an event")
+        {
+            WorkerEvent::Frame { generation: g, .. } if g == generation => break,
+            WorkerEvent::Failed { error, .. } => panic!("{error}"),
+            _ => {}
+        }
+    }
+    let cache = worker.cache().lock();
+    assert!(
+        cache.bytes() <= budget,
+        "{} bytes cached, budget {budget}",
+        cache.bytes()
+    );
+    assert!(cache.contains(500));
+}
+
+#[test]
+fn real_videos_match_ffprobe_frame_counts() {
+    for rel in [
+        "dlc-openfield/videos/m3v1mp4.mp4",
+        "sleap/videos/centered_pair_small.mp4",
+        "sleap/tracks/clip.mp4",
+    ] {
+        let Some(path) = shared_data(rel) else { return };
+        let expected = ffprobe_frame_count(&path);
+        let reader = VideoReader::open(&path).unwrap();
+        assert_eq!(reader.frame_count(), expected, "index count of {rel}");
+        let mut decoder = SequentialDecoder::open(&path, 0).unwrap();
+        let mut decoded = 0;
+        while decoder.next_frame().unwrap().is_some() {
+            decoded += 1;
+        }
+        assert_eq!(decoded, expected, "decoded count of {rel}");
+    }
+}
+
+#[test]
+fn real_video_random_access_matches_sequential_decoding() {
+    let Some(path) = shared_data("sleap/videos/centered_pair_small.mp4") else {
+        return;
+    };
+    let mut decoder = SequentialDecoder::open(&path, 0).unwrap();
+    let mut sequential = Vec::new();
+    while let Some(frame) = decoder.next_frame().unwrap() {
+        let planes = frame.yuv420_planes().unwrap();
+        sequential.push(
+            (0..planes.height as usize)
+                .flat_map(|y| planes.y[y * planes.y_stride..][..planes.width as usize].to_vec())
+                .collect::<Vec<u8>>(),
+        );
+    }
+    let mut reader = VideoReader::open(&path).unwrap();
+    for i in sample_indices(sequential.len(), 30, 3) {
+        let frame = reader
+            .frame_with(i, SeekMode::Always, &mut |_| {}, &|| false)
+            .unwrap();
+        let planes = frame.yuv420_planes().unwrap();
+        let luma: Vec<u8> = (0..planes.height as usize)
+            .flat_map(|y| planes.y[y * planes.y_stride..][..planes.width as usize].to_vec())
+            .collect();
+        assert!(
+            luma == sequential[i],
+            "frame {i} differs from the sequential decode"
+        );
+    }
+}

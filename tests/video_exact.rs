@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use common::*;
 use kinelab::video::{
-    DecodeWorker, FrameConverter, SeekMode, SequentialDecoder, VideoFrame, VideoReader,
-    WorkerConfig, WorkerEvent,
+    DecodeScope, DecodeWorker, FrameConverter, SeekMode, SequentialDecoder, VideoFrame,
+    VideoReader, WorkerConfig, WorkerEvent,
 };
 
 fn index_of(frame: &VideoFrame) -> Option<u32> {
@@ -35,15 +35,43 @@ fn assert_exact_random_access(spec: &ClipSpec) {
     }
     wanted.extend([0, n - 1, n - 2, 1]);
     let mut converter = FrameConverter::new(&path);
-    for mode in [SeekMode::Auto, SeekMode::Always] {
-        for &i in &wanted {
-            let frame = reader.frame_with(i, mode, &mut |_| {}, &|| false).unwrap();
+    // Skipping non-reference frames on the way (TargetOnly) must leave the decoder in
+    // a state from which later frames are still exact, so the scopes are mixed too.
+    let passes = [
+        (SeekMode::Auto, DecodeScope::TargetOnly),
+        (SeekMode::Always, DecodeScope::TargetOnly),
+        (SeekMode::Auto, DecodeScope::Everything),
+    ];
+    for (mode, scope) in passes {
+        for (k, &i) in wanted.iter().enumerate() {
+            let scope = if k % 3 == 2 {
+                DecodeScope::Everything
+            } else {
+                scope
+            };
+            let frame = reader
+                .frame_with(i, mode, scope, &mut |_| {}, &|| false)
+                .unwrap();
             assert_eq!(frame.frame_idx(), i);
             let frame420 = converter.to_yuv420(&frame).unwrap();
             assert_eq!(
                 index_of(&frame420),
                 Some(i as u32),
-                "{}: frame {i} ({mode:?})",
+                "{}: frame {i} ({mode:?}, {scope:?})",
+                spec.name
+            );
+        }
+        // Sorted access decodes forward from each target: the path stepping takes.
+        let mut sorted = wanted.clone();
+        sorted.sort_unstable();
+        for &i in &sorted {
+            let frame = reader
+                .frame_with(i, mode, scope, &mut |_| {}, &|| false)
+                .unwrap();
+            assert_eq!(
+                index_of(&converter.to_yuv420(&frame).unwrap()),
+                Some(i as u32),
+                "{}: sorted frame {i}",
                 spec.name
             );
         }
@@ -171,16 +199,21 @@ fn stepping_back_decodes_the_gop_once_then_uses_the_cache() {
             }
         }
     };
+    // A jump takes the shortest path: non-reference frames before 240 are skipped.
     let frame = get(240);
     assert_eq!(index_of(&frame), Some(240));
-    // Reaching 240 decoded the GOP from its keyframe (0), so every earlier frame of the
-    // GOP is now cached, and stepping back needs no decoding.
+    // Reference frames met on the way are cached; the first step back onto a skipped
+    // (non-reference) frame decodes the GOP from its keyframe (0) once, every frame of
+    // it, so all earlier frames of the GOP are then cached.
+    for i in (230..240).rev() {
+        assert_eq!(index_of(&get(i)), Some(i as u32));
+    }
     let cached = worker.cache().lock().len();
     assert!(
-        cached >= 241,
-        "only {cached} frames cached after decoding to 240"
+        cached >= 240,
+        "only {cached} frames cached after stepping back to 230"
     );
-    for i in (200..240).rev() {
+    for i in (200..230).rev() {
         assert!(worker.cache().lock().contains(i), "frame {i} not cached");
         assert_eq!(index_of(&get(i)), Some(i as u32));
     }
@@ -295,7 +328,13 @@ fn real_video_random_access_matches_sequential_decoding() {
     let mut reader = VideoReader::open(&path).unwrap();
     for i in sample_indices(sequential.len(), 30, 3) {
         let frame = reader
-            .frame_with(i, SeekMode::Always, &mut |_| {}, &|| false)
+            .frame_with(
+                i,
+                SeekMode::Always,
+                DecodeScope::TargetOnly,
+                &mut |_| {},
+                &|| false,
+            )
             .unwrap();
         let planes = frame.yuv420_planes().unwrap();
         let luma: Vec<u8> = (0..planes.height as usize)

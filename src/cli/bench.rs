@@ -8,8 +8,8 @@ use anyhow::{Context, bail};
 use serde_json::json;
 
 use crate::video::{
-    DecodeWorker, FrameConverter, SeekMode, SequentialDecoder, VideoError, VideoReader,
-    WorkerConfig, WorkerEvent, decode_first_frame,
+    DecodeScope, DecodeWorker, FrameConverter, SeekMode, SequentialDecoder, VideoError,
+    VideoReader, WorkerConfig, WorkerEvent, decode_first_frame,
 };
 
 use super::progress;
@@ -57,7 +57,13 @@ pub fn seek(video: &Path, indices: &[usize], always_seek: bool, json: bool) -> a
     let mut per_index = Vec::with_capacity(indices.len());
     for &frame_idx in indices {
         let started = Instant::now();
-        let frame = reader.frame_with(frame_idx, mode, &mut |_| {}, &|| false)?;
+        let frame = reader.frame_with(
+            frame_idx,
+            mode,
+            DecodeScope::TargetOnly,
+            &mut |_| {},
+            &|| false,
+        )?;
         converter.rgba_into(&frame, &mut rgba)?;
         per_index.push(ms(started.elapsed()));
     }
@@ -123,7 +129,7 @@ pub fn first(video: &Path, rounds: usize, json: bool) -> anyhow::Result<()> {
     let mut times = Vec::with_capacity(rounds);
     for _ in 0..rounds.max(1) {
         let started = Instant::now();
-        let frame = decode_first_frame(video, 0)?;
+        let frame = decode_first_frame(video)?;
         let mut converter = FrameConverter::new(video);
         converter.to_rgba(&frame)?;
         times.push(ms(started.elapsed()));

@@ -399,7 +399,8 @@ mod tests {
         assert_eq!(index.seek_point_for(3).unwrap().pts, 0);
         assert_eq!(index.seek_point_for(4).unwrap().pts, 4);
         assert_eq!(index.seek_point_for(6).unwrap().decode_pos, 4);
-        assert_eq!(index.decode_cost(6), 3, "I4 P7 B5");
+        assert_eq!(index.decode_cost(5), 3, "I4 P7 B5");
+        assert_eq!(index.decode_cost(6), 4, "I4 P7 B5 B6");
         assert_eq!(index.decode_cost(7), 2, "I4 P7");
         assert_eq!(index.keyframe_frame_at_or_before(7), 4);
     }

@@ -25,7 +25,8 @@ pub use fingerprint::FileFingerprint;
 pub use frame::{VideoFrame, Yuv420Planes};
 pub use index::FrameIndex;
 pub use reader::{
-    ReaderOptions, SeekMode, SequentialDecoder, VideoReader, decode_first_frame, load_or_scan_index,
+    DecodeScope, ReaderOptions, SeekMode, SequentialDecoder, VideoReader, decode_first_frame,
+    load_or_scan_index,
 };
 pub use source::{ColorMatrix, ColorRange, VideoInfo};
 pub use worker::{DecodeWorker, WorkerConfig, WorkerEvent};

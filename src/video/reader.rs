@@ -45,6 +45,17 @@ pub enum SeekMode {
     Always,
 }
 
+/// Whether frames on the way to the target are decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeScope {
+    /// Every frame on the way is decoded and passed on (to fill a cache).
+    Everything,
+    /// Frames before the target that no other frame references are skipped: the
+    /// shortest path to one frame, for jumps. Frames after the target are decoded,
+    /// so decoding forward from it stays exact.
+    TargetOnly,
+}
+
 /// Where the decoder stands.
 #[derive(Clone, Copy, Debug)]
 enum Position {
@@ -110,8 +121,10 @@ pub fn load_or_scan_index(
 
 /// Decodes the first frame without an index: what a viewer shows while the index of a
 /// long video is still being built. The first frame the decoder outputs is frame 0.
-pub fn decode_first_frame(path: &Path, threads: usize) -> VideoResult<VideoFrame> {
-    SequentialDecoder::open(path, threads)?
+/// One decoder thread: frame threading would hold the first frame back until several
+/// packets had been decoded.
+pub fn decode_first_frame(path: &Path) -> VideoResult<VideoFrame> {
+    SequentialDecoder::open(path, 1)?
         .next_frame()?
         .ok_or_else(|| VideoError::Decode {
             path: path.to_owned(),
@@ -200,6 +213,8 @@ pub struct VideoReader {
     index: Arc<FrameIndex>,
     threads: usize,
     position: Position,
+    /// The decoder currently skips non-reference frames.
+    skipping_nonref: bool,
 }
 
 impl VideoReader {
@@ -228,6 +243,7 @@ impl VideoReader {
             index,
             threads,
             position: Position::Start,
+            skipping_nonref: false,
         })
     }
 
@@ -250,7 +266,13 @@ impl VideoReader {
 
     /// Frame `frame_idx`, exactly.
     pub fn frame(&mut self, frame_idx: usize) -> VideoResult<VideoFrame> {
-        self.frame_with(frame_idx, SeekMode::Auto, &mut |_| {}, &|| false)
+        self.frame_with(
+            frame_idx,
+            SeekMode::Auto,
+            DecodeScope::TargetOnly,
+            &mut |_| {},
+            &|| false,
+        )
     }
 
     /// Frame `frame_idx`, exactly. Every frame decoded on the way is passed to
@@ -260,6 +282,7 @@ impl VideoReader {
         &mut self,
         frame_idx: usize,
         mode: SeekMode,
+        scope: DecodeScope,
         on_decoded: &mut dyn FnMut(&VideoFrame),
         cancelled: &dyn Fn() -> bool,
     ) -> VideoResult<VideoFrame> {
@@ -275,7 +298,13 @@ impl VideoReader {
         if mode == SeekMode::Always || !self.can_decode_forward_to(frame_idx, seek_point) {
             self.seek_to(seek_point);
         }
-        let found = self.decode_forward(
+        let skip_before_pts = match (scope, self.index.timing()) {
+            (DecodeScope::TargetOnly, FrameTiming::Pts) => self.index.pts_of(frame_idx),
+            // Without PTS a packet's place in display order is unknown: decode all.
+            _ => None,
+        };
+        let found = self.decode_forward_skipping(
+            skip_before_pts,
             &mut |frame| {
                 on_decoded(frame);
                 if frame.frame_idx() >= frame_idx {
@@ -299,7 +328,7 @@ impl VideoReader {
     /// The next frame in presentation order after the last one decoded (frame 0 on a
     /// fresh reader), or `None` at the end. For sequential passes over a video.
     pub fn next_frame(&mut self) -> VideoResult<Option<VideoFrame>> {
-        self.decode_forward(&mut |frame| Some(frame.clone()), &|| false)
+        self.decode_forward_skipping(None, &mut |frame| Some(frame.clone()), &|| false)
     }
 
     /// Moves the reader back to the start, for another sequential pass.
@@ -367,8 +396,11 @@ impl VideoReader {
 
     /// Decodes forward, passing each output frame to `visit` until it returns
     /// `Some`. Returns `None` at the end of the stream.
-    fn decode_forward(
+    /// `skip_before_pts`: packets of non-reference frames shown before this PTS are
+    /// not decoded.
+    fn decode_forward_skipping(
         &mut self,
+        skip_before_pts: Option<i64>,
         visit: &mut dyn FnMut(&VideoFrame) -> Option<VideoFrame>,
         cancelled: &dyn Fn() -> bool,
     ) -> VideoResult<Option<VideoFrame>> {
@@ -376,14 +408,27 @@ impl VideoReader {
             Position::Start => DecodeState::skipping_to(None),
             Position::Decoding(state) => state,
         };
-        let result = self.decode_forward_from(&mut state, visit, cancelled);
+        let result = self.decode_forward_from(&mut state, skip_before_pts, visit, cancelled);
         self.position = Position::Decoding(state);
+        self.set_skip_nonref(false);
         result
+    }
+
+    fn set_skip_nonref(&mut self, skip: bool) {
+        if self.skipping_nonref != skip {
+            self.decoder.skip_frame(if skip {
+                ffmpeg::Discard::NonReference
+            } else {
+                ffmpeg::Discard::Default
+            });
+            self.skipping_nonref = skip;
+        }
     }
 
     fn decode_forward_from(
         &mut self,
         state: &mut DecodeState,
+        skip_before_pts: Option<i64>,
         visit: &mut dyn FnMut(&VideoFrame) -> Option<VideoFrame>,
         cancelled: &dyn Fn() -> bool,
     ) -> VideoResult<Option<VideoFrame>> {
@@ -475,6 +520,9 @@ impl VideoReader {
                 }
             }
             state.last_fed_dts = entry.dts;
+            // The decoder reads skip_frame when the packet is submitted, so it can be
+            // set per packet, frame threads included.
+            self.set_skip_nonref(skip_before_pts.is_some_and(|limit| entry.pts < limit));
             if let Err(e) = self.decoder.send_packet(&packet) {
                 tracing::debug!("damaged packet in {}: {e}", self.path().display());
             }

@@ -134,24 +134,33 @@ impl OpenedSource {
         } else {
             0.0
         };
+        let codec_name = parameters.id().name().to_owned();
+        if ffmpeg::decoder::find(parameters.id()).is_none() {
+            return Err(VideoError::NoDecoder {
+                path: path.to_owned(),
+                codec: codec_name,
+            });
+        }
+        // A codec context filled from the stream parameters (not opened: opening a
+        // decoder here would cost as much as the first frame's decode).
         let codec_ctx = codec::Context::from_parameters(parameters.clone()).map_err(|e| {
             VideoError::Unreadable {
                 path: path.to_owned(),
                 reason: describe_ffmpeg_error(&e),
             }
         })?;
-        let codec_name = parameters.id().name().to_owned();
-        let decoder = codec_ctx
-            .decoder()
-            .video()
-            .map_err(|_| VideoError::NoDecoder {
-                path: path.to_owned(),
-                codec: codec_name.clone(),
-            })?;
-        let (width, height) = (decoder.width(), decoder.height());
-        let pixel = decoder.format();
-        let color_matrix = color_matrix_of(decoder.color_space(), height);
-        let color_range = color_range_of(decoder.color_range(), pixel);
+        let (width, height, pixel, color_space, color_range) = unsafe {
+            let ctx = codec_ctx.as_ptr();
+            (
+                (*ctx).width.max(0) as u32,
+                (*ctx).height.max(0) as u32,
+                format::Pixel::from((*ctx).pix_fmt),
+                ffmpeg::color::Space::from((*ctx).colorspace),
+                ffmpeg::color::Range::from((*ctx).color_range),
+            )
+        };
+        let color_matrix = color_matrix_of(color_space, height);
+        let color_range = color_range_of(color_range, pixel);
         let fps = [avg_rate, real_rate]
             .into_iter()
             .map(f64::from)

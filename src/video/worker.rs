@@ -18,7 +18,7 @@ use super::cache::{DEFAULT_CACHE_BYTES, SharedFrameCache};
 use super::error::VideoError;
 use super::frame::VideoFrame;
 use super::index::FrameIndex;
-use super::reader::{SeekMode, VideoReader, decode_first_frame, load_or_scan_index};
+use super::reader::{DecodeScope, SeekMode, VideoReader, decode_first_frame, load_or_scan_index};
 use super::source::{OpenedSource, VideoInfo};
 
 /// How a decode worker is set up.
@@ -222,7 +222,7 @@ impl WorkerThread {
                     );
                 });
         }
-        if let Ok(first) = decode_first_frame(&self.path, self.config.threads) {
+        if let Ok(first) = decode_first_frame(&self.path) {
             self.cache.lock().insert(first);
         }
         let index = loop {
@@ -295,7 +295,14 @@ impl WorkerThread {
                         Travel::Backward
                     };
                 }
-                self.serve_request(reader, req);
+                // A jump takes the shortest path to its frame; a step decodes every
+                // frame on the way, so the frames around it end up in the cache.
+                let window = self.prefetch_window(reader).max(1);
+                let scope = match last_served {
+                    Some(prev) if prev.abs_diff(req.frame_idx) <= window => DecodeScope::Everything,
+                    _ => DecodeScope::TargetOnly,
+                };
+                self.serve_request(reader, req, scope);
                 last_served = Some(req.frame_idx);
                 continue;
             }
@@ -307,7 +314,7 @@ impl WorkerThread {
         }
     }
 
-    fn serve_request(&self, reader: &mut VideoReader, req: Request) {
+    fn serve_request(&self, reader: &mut VideoReader, req: Request, scope: DecodeScope) {
         let cached = self.cache.lock().get(req.frame_idx);
         let result = match cached {
             Some(frame) => Ok(frame),
@@ -317,6 +324,7 @@ impl WorkerThread {
                 reader.frame_with(
                     req.frame_idx,
                     SeekMode::Auto,
+                    scope,
                     &mut |frame| cache.lock().insert(frame.clone()),
                     &|| shared.has_pending(),
                 )
@@ -359,6 +367,7 @@ impl WorkerThread {
         let result = reader.frame_with(
             frame_idx,
             SeekMode::Auto,
+            DecodeScope::Everything,
             &mut |frame| cache.lock().insert(frame.clone()),
             &|| shared.has_pending(),
         );

@@ -4,17 +4,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::*;
 use kinelab::video::{SequentialDecoder, VideoError, VideoReader};
-
-fn kinelab(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kinelab"))
-        .args(args)
-        .output()
-        .expect("run kinelab")
-}
 
 /// The CLI rejects `path` with status 1 and a message naming the file and saying `what`.
 fn assert_cli_rejects(path: &Path, what: &str) {
@@ -109,25 +101,7 @@ fn mp4_without_moov() {
 #[test]
 fn mp4_truncated_mid_data() {
     // With the moov atom first, a cut file opens but its later frames are gone.
-    let spec = ClipSpec {
-        name: "faststart.mp4",
-        frames: 300,
-        args: &[
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-g",
-            "30",
-            "-bf",
-            "3",
-            "-pix_fmt",
-            "yuv420p",
-            "-movflags",
-            "+faststart",
-        ],
-        filter: None,
-    };
+    let spec = h264_faststart();
     let full = std::fs::read(clip(&spec)).unwrap();
     let (_dir, path) = scratch("truncated.mp4", &full[..full.len() / 2]);
     let mut reader = VideoReader::open(&path).expect("a truncated file still opens");

@@ -2,16 +2,7 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
-
-fn kinelab(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kinelab"))
-        .args(args)
-        .output()
-        .expect("run kinelab")
-}
 
 fn stdout_of(out: &std::process::Output) -> String {
     assert!(

@@ -377,6 +377,37 @@ pub fn ffmpeg_file(name: &str, args: &[&str]) -> PathBuf {
     path
 }
 
+/// Runs the `kinelab` binary built for these tests.
+pub fn kinelab(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kinelab"))
+        .args(args)
+        .output()
+        .expect("run kinelab")
+}
+
+/// H.264 with B-frames and the moov atom first (`+faststart`), as streaming tools write.
+pub fn h264_faststart() -> ClipSpec {
+    ClipSpec {
+        name: "faststart.mp4",
+        frames: 300,
+        args: &[
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-g",
+            "30",
+            "-bf",
+            "3",
+            "-pix_fmt",
+            "yuv420p",
+            "-movflags",
+            "+faststart",
+        ],
+        filter: None,
+    }
+}
+
 /// What `ffprobe -count_frames` says the stream holds.
 pub fn ffprobe_frame_count(path: &Path) -> usize {
     let out = Command::new("ffprobe")

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use common::*;
 use kinelab::video::{
-    DecodeScope, DecodeWorker, FrameConverter, SeekMode, SequentialDecoder, VideoFrame,
-    VideoReader, WorkerConfig, WorkerEvent,
+    DecodeScope, DecodeWorker, FrameConverter, ReaderOptions, SeekMode, SequentialDecoder,
+    VideoFrame, VideoReader, WorkerConfig, WorkerEvent,
 };
 
 fn index_of(frame: &VideoFrame) -> Option<u32> {
@@ -344,5 +344,67 @@ fn real_video_random_access_matches_sequential_decoding() {
             luma == sequential[i],
             "frame {i} differs from the sequential decode"
         );
+    }
+}
+
+#[test]
+fn a_reader_that_scanned_its_own_source_stays_exact() {
+    // Without the sidecar cache the reader scans the source it then decodes, so the
+    // demuxer starts at the end of the file and every request must seek back.
+    let options = ReaderOptions {
+        use_index_cache: false,
+        ..Default::default()
+    };
+    let mpeg4_avi = codec_matrix()
+        .into_iter()
+        .find(|s| s.name == "mpeg4.avi")
+        .unwrap();
+    for spec in [h264_gop30(), offset_ts(), mpeg4_avi] {
+        let path = clip(&spec);
+        let mut reader = VideoReader::open_with(&path, options).unwrap();
+        let mut converter = FrameConverter::new(&path);
+        for i in [0, 1, spec.frames as usize / 2, spec.frames as usize - 1] {
+            let frame = converter.to_yuv420(&reader.frame(i).unwrap()).unwrap();
+            assert_eq!(index_of(&frame), Some(i as u32), "{}: frame {i}", spec.name);
+        }
+        // The reader also gives every frame in order after a scan.
+        let mut fresh = VideoReader::open_with(&path, options).unwrap();
+        let mut n = 0;
+        while let Some(frame) = fresh.next_frame().unwrap() {
+            assert_eq!(frame.frame_idx(), n, "{}", spec.name);
+            n += 1;
+        }
+        assert_eq!(n, spec.frames as usize, "{}", spec.name);
+        // And the worker, which shows the first frame from the source it opened.
+        let worker = DecodeWorker::spawn(
+            &path,
+            WorkerConfig {
+                use_index_cache: false,
+                ..Default::default()
+            },
+            || {},
+        );
+        for i in [3usize, 0, spec.frames as usize - 2] {
+            let generation = worker.request(i);
+            let frame = loop {
+                match worker
+                    .wait_event(Duration::from_secs(30))
+                    .expect("an event within 30 s")
+                {
+                    WorkerEvent::Frame {
+                        generation: g,
+                        frame,
+                    } if g == generation => break frame,
+                    WorkerEvent::Failed { error, .. } => panic!("{error}"),
+                    _ => {}
+                }
+            };
+            assert_eq!(
+                index_of(&converter.to_yuv420(&frame).unwrap()),
+                Some(i as u32),
+                "{}: worker frame {i}",
+                spec.name
+            );
+        }
     }
 }

@@ -7,7 +7,7 @@ use linfa::traits::{Fit, Predict};
 use linfa_clustering::KMeans;
 use ndarray::Array2;
 
-use crate::video::{FrameConverter, SequentialDecoder, VideoError};
+use crate::video::{DecodeScope, FrameConverter, SeekMode, VideoError, VideoReader};
 
 /// Thumbnail width for clustering, as DeepLabCut's `resizewidth` default.
 pub const THUMBNAIL_WIDTH: u32 = 30;
@@ -59,14 +59,15 @@ pub fn uniform(range: std::ops::Range<usize>, count: usize) -> Vec<usize> {
 }
 
 /// One frame per k-means cluster of thumbnails from `range`: the member nearest its
-/// cluster's centre. Decodes the range once, in order. Sorted, without repeats.
+/// cluster's centre. Seeks to the range's first frame, then decodes the range once, in
+/// order. Sorted, without repeats.
 pub fn kmeans(
-    decoder: &mut SequentialDecoder,
+    reader: &mut VideoReader,
     range: std::ops::Range<usize>,
     count: usize,
     on_progress: &mut dyn FnMut(usize),
 ) -> Result<Vec<usize>, SelectionError> {
-    let info = decoder.info().clone();
+    let info = reader.info().clone();
     let thumb_w = THUMBNAIL_WIDTH.min(info.width).max(1);
     let thumb_h =
         ((u64::from(info.height) * u64::from(thumb_w)) / u64::from(info.width)).max(1) as u32;
@@ -74,24 +75,32 @@ pub fn kmeans(
     let mut converter = FrameConverter::new(&info.path);
     let mut frame_ids = Vec::new();
     let mut features: Vec<f64> = Vec::new();
-    while let Some(frame) = decoder.next_frame()? {
+    let first = reader.frame_with(
+        range.start,
+        SeekMode::Auto,
+        DecodeScope::TargetOnly,
+        &mut |_| {},
+        &|| false,
+    )?;
+    let mut next = Some(first);
+    while let Some(frame) = next {
         let idx = frame.frame_idx();
         if idx >= range.end {
             break;
         }
         on_progress(idx);
-        if idx < range.start || !(idx - range.start).is_multiple_of(step) {
-            continue;
+        if (idx - range.start).is_multiple_of(step) {
+            let thumb = converter.to_gray_thumbnail(&frame, thumb_w, thumb_h)?;
+            features.extend(thumb.as_raw().iter().map(|&v| f64::from(v) / 255.0));
+            frame_ids.push(idx);
         }
-        let thumb = converter.to_gray_thumbnail(&frame, thumb_w, thumb_h)?;
-        features.extend(thumb.as_raw().iter().map(|&v| f64::from(v) / 255.0));
-        frame_ids.push(idx);
+        next = reader.next_frame()?;
     }
     if frame_ids.is_empty() {
         return Err(SelectionError::EmptyRange {
             start: range.start as f64,
             stop: range.end as f64,
-            frame_count: info.container_frame_count.max(0) as usize,
+            frame_count: reader.frame_count(),
         });
     }
     let n_clusters = count.min(frame_ids.len()).max(1);

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 
 use crate::analysis::frame_selection::{self, dlc_frame_name};
-use crate::video::{FrameConverter, SequentialDecoder, VideoReader};
+use crate::video::{FrameConverter, VideoReader};
 
 use super::{ExtractMethod, png, progress};
 
@@ -33,8 +33,7 @@ pub fn run(
         ExtractMethod::Uniform => frame_selection::uniform(range, count),
         ExtractMethod::Kmeans => {
             let bar = progress::bar(range.end as u64, "clustering");
-            let mut decoder = SequentialDecoder::open(video, 0)?;
-            let picked = frame_selection::kmeans(&mut decoder, range, count, &mut |idx| {
+            let picked = frame_selection::kmeans(&mut reader, range, count, &mut |idx| {
                 bar.set_position(idx as u64)
             })
             .with_context(|| format!("frame selection failed: {}", video.display()))?;

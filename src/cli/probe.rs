@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::video::{SequentialDecoder, load_or_scan_index, source::OpenedSource};
+use crate::video::{SequentialDecoder, index_source, source::OpenedSource};
 
 use super::progress;
 
@@ -29,10 +29,11 @@ struct ProbeReport {
 }
 
 pub fn run(video: &Path, count: bool, json: bool) -> anyhow::Result<()> {
-    let info = OpenedSource::open(video)?.info;
+    let mut source = OpenedSource::open(video)?;
+    let info = source.info.clone();
     let size = std::fs::metadata(video).map(|m| m.len()).unwrap_or(0);
     let bar = progress::bar(size, "indexing");
-    let (index, _) = load_or_scan_index(video, true, &mut |pos| bar.set_position(pos))?;
+    let index = index_source(&mut source, true, &mut |pos| bar.set_position(pos))?;
     bar.finish_and_clear();
 
     let from_index = index.duration_secs(info.secs_per_tick());

@@ -92,3 +92,56 @@ impl SharedFrameCache {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ffmpeg_next as ffmpeg;
+
+    fn frame(frame_idx: usize) -> VideoFrame {
+        super::super::source::init_ffmpeg();
+        VideoFrame::new(
+            ffmpeg::frame::Video::new(ffmpeg::format::Pixel::YUV420P, 64, 64),
+            frame_idx,
+            frame_idx as i64,
+        )
+    }
+
+    #[test]
+    fn evicts_least_recently_used_past_the_budget() {
+        let size = frame(0).byte_size();
+        let mut cache = FrameCache::new(size * 3);
+        for i in 0..3 {
+            cache.insert(frame(i));
+        }
+        assert!(
+            cache.get(0).is_some(),
+            "touch frame 0 so frame 1 is the oldest"
+        );
+        cache.insert(frame(3));
+        assert_eq!(cache.len(), 3);
+        assert!(!cache.contains(1));
+        assert!(cache.contains(0) && cache.contains(2) && cache.contains(3));
+        assert!(cache.bytes() <= cache.budget_bytes());
+        // Replacing a frame does not count its bytes twice.
+        cache.insert(frame(3));
+        assert_eq!(cache.bytes(), size * 3);
+    }
+
+    #[test]
+    fn nearest_prefers_the_closest_then_the_earlier_frame() {
+        let mut cache = FrameCache::new(usize::MAX);
+        assert!(cache.nearest(5).is_none());
+        for i in [10, 20, 40] {
+            cache.insert(frame(i));
+        }
+        assert_eq!(cache.nearest(12).unwrap().frame_idx(), 10);
+        assert_eq!(
+            cache.nearest(15).unwrap().frame_idx(),
+            10,
+            "a tie goes to the earlier frame"
+        );
+        assert_eq!(cache.nearest(33).unwrap().frame_idx(), 40);
+        assert_eq!(cache.nearest(1000).unwrap().frame_idx(), 40);
+    }
+}

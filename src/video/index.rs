@@ -10,6 +10,7 @@ use ffmpeg_next as ffmpeg;
 use serde::{Deserialize, Serialize};
 
 use super::error::{VideoError, VideoResult};
+use super::source::OpenedSource;
 
 /// FFmpeg marks packets that are decoded but never shown (e.g. before an MP4 edit
 /// list's start) with this flag; ffmpeg-next does not name it.
@@ -94,12 +95,11 @@ pub struct FrameIndex {
 impl FrameIndex {
     /// Demuxes the whole stream (no decoding) and builds its index. `on_progress`
     /// receives the byte position reached, for progress bars.
-    pub fn scan(
-        input: &mut ffmpeg::format::context::Input,
-        stream_index: usize,
-        path: &Path,
-        on_progress: &mut dyn FnMut(u64),
-    ) -> VideoResult<Self> {
+    /// The source is left at its end.
+    pub fn scan(source: &mut OpenedSource, on_progress: &mut dyn FnMut(u64)) -> VideoResult<Self> {
+        let path = source.info.path.clone();
+        let path = path.as_path();
+        let stream_index = source.stream_index;
         let mut packets = Vec::new();
         let mut truncated = None;
         let mut bad_in_a_row = 0;
@@ -107,7 +107,7 @@ impl FrameIndex {
         let mut packet = ffmpeg::Packet::empty();
         let mut next_progress_pos = 0u64;
         loop {
-            match packet.read(input) {
+            match source.read_packet(&mut packet) {
                 Ok(()) => bad_in_a_row = 0,
                 Err(ffmpeg::Error::Eof) => break,
                 Err(ffmpeg::Error::InvalidData) => {
@@ -269,16 +269,6 @@ impl FrameIndex {
             })
     }
 
-    /// Packets an exact seek decodes to reach `frame_idx`: from its seek point through
-    /// the frame's own packet, in decode order. The work of a cold seek.
-    pub fn decode_cost(&self, frame_idx: usize) -> usize {
-        let Some(&target_pos) = self.decode_pos_by_frame.get(frame_idx) else {
-            return 0;
-        };
-        let start = self.seek_point_for(frame_idx).map_or(0, |s| s.decode_pos);
-        target_pos + 1 - start
-    }
-
     /// Seconds from the first frame's start to the last frame's end, from timestamps.
     pub fn duration_secs(&self, secs_per_tick: f64) -> f64 {
         match (self.pts_by_frame.first(), self.pts_by_frame.last()) {
@@ -399,9 +389,10 @@ mod tests {
         assert_eq!(index.seek_point_for(3).unwrap().pts, 0);
         assert_eq!(index.seek_point_for(4).unwrap().pts, 4);
         assert_eq!(index.seek_point_for(6).unwrap().decode_pos, 4);
-        assert_eq!(index.decode_cost(5), 3, "I4 P7 B5");
-        assert_eq!(index.decode_cost(6), 4, "I4 P7 B5 B6");
-        assert_eq!(index.decode_cost(7), 2, "I4 P7");
+        // B6 (frame 6) is the last packet of its GOP in decode order; P7 comes right
+        // after I4, so frame 7 also starts from I4.
+        assert_eq!(index.seek_point_for(7).unwrap().decode_pos, 4);
+        assert_eq!(index.seek_point_for(6).unwrap().frame_idx, 4);
         assert_eq!(index.keyframe_frame_at_or_before(7), 4);
     }
 
@@ -431,7 +422,7 @@ mod tests {
         assert_eq!(index.frame_count(), 2);
         // No presented keyframe precedes frame 0, so decoding starts from the stream start.
         assert_eq!(index.seek_point_for(0), None);
-        assert_eq!(index.decode_cost(1), 3);
+        assert_eq!(index.seek_point_for(1), None);
     }
 
     #[test]

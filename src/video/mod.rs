@@ -26,7 +26,7 @@ pub use frame::{VideoFrame, Yuv420Planes};
 pub use index::FrameIndex;
 pub use reader::{
     DecodeScope, ReaderOptions, SeekMode, SequentialDecoder, VideoReader, decode_first_frame,
-    load_or_scan_index,
+    index_source, load_or_scan_index,
 };
 pub use source::{ColorMatrix, ColorRange, VideoInfo};
 pub use worker::{DecodeWorker, WorkerConfig, WorkerEvent};

@@ -100,23 +100,49 @@ impl DecodeState {
     }
 }
 
-/// Loads the frame index of `path` from the sidecar cache, or scans the file and
-/// caches the result.
+/// The index of `path` from the sidecar cache, without opening the file.
+fn cached_index(path: &Path) -> Option<Arc<FrameIndex>> {
+    let fingerprint = FileFingerprint::of_file(path).ok()?;
+    index_cache::load(&fingerprint).map(Arc::new)
+}
+
+/// Scans an opened source (leaving it at its end) and caches the index.
+fn scan_and_cache(
+    source: &mut OpenedSource,
+    use_cache: bool,
+    on_progress: &mut dyn FnMut(u64),
+) -> VideoResult<Arc<FrameIndex>> {
+    let index = FrameIndex::scan(source, on_progress)?;
+    if use_cache && let Ok(fingerprint) = FileFingerprint::of_file(&source.info.path) {
+        index_cache::store(&fingerprint, &index);
+    }
+    Ok(Arc::new(index))
+}
+
+/// The frame index of an opened source: from the sidecar cache, or by scanning the
+/// source itself, so the file is opened (and probed) once.
+pub fn index_source(
+    source: &mut OpenedSource,
+    use_cache: bool,
+    on_progress: &mut dyn FnMut(u64),
+) -> VideoResult<Arc<FrameIndex>> {
+    if use_cache && let Some(index) = cached_index(&source.info.path) {
+        return Ok(index);
+    }
+    scan_and_cache(source, use_cache, on_progress)
+}
+
+/// The frame index of `path`: from the sidecar cache without opening the file, or by
+/// opening and scanning it. For a thread that indexes while another decodes.
 pub fn load_or_scan_index(
     path: &Path,
     use_cache: bool,
     on_progress: &mut dyn FnMut(u64),
-) -> VideoResult<(Arc<FrameIndex>, Option<FileFingerprint>)> {
-    let fingerprint = FileFingerprint::of_file(path).ok();
-    if use_cache && let Some(index) = fingerprint.as_ref().and_then(index_cache::load) {
-        return Ok((Arc::new(index), fingerprint));
+) -> VideoResult<Arc<FrameIndex>> {
+    if use_cache && let Some(index) = cached_index(path) {
+        return Ok(index);
     }
-    let mut source = OpenedSource::open(path)?;
-    let index = FrameIndex::scan(&mut source.input, source.stream_index, path, on_progress)?;
-    if use_cache && let Some(fp) = &fingerprint {
-        index_cache::store(fp, &index);
-    }
-    Ok((Arc::new(index), fingerprint))
+    scan_and_cache(&mut OpenedSource::open(path)?, use_cache, on_progress)
 }
 
 /// Decodes the first frame without an index: what a viewer shows while the index of a
@@ -146,7 +172,11 @@ pub struct SequentialDecoder {
 
 impl SequentialDecoder {
     pub fn open(path: &Path, threads: usize) -> VideoResult<Self> {
-        let source = OpenedSource::open(path)?;
+        Self::from_source(OpenedSource::open(path)?, threads)
+    }
+
+    /// Decodes `source` from where its demuxer stands (its start, when fresh).
+    pub fn from_source(source: OpenedSource, threads: usize) -> VideoResult<Self> {
         let decoder = source.open_decoder(threads)?;
         Ok(Self {
             source,
@@ -159,6 +189,11 @@ impl SequentialDecoder {
 
     pub fn info(&self) -> &VideoInfo {
         &self.source.info
+    }
+
+    /// Gives the opened source back, for a `VideoReader` to go on with.
+    pub fn into_source(self) -> OpenedSource {
+        self.source
     }
 
     /// The next frame, or `None` after the last.
@@ -177,7 +212,7 @@ impl SequentialDecoder {
                 Err(_) if self.eof_sent => return Ok(None),
                 Err(_) => {}
             }
-            match self.packet.read(&mut self.source.input) {
+            match self.source.read_packet(&mut self.packet) {
                 Ok(())
                     if self.packet.stream() == self.source.stream_index
                         && self.packet.size() > 0 =>
@@ -211,7 +246,6 @@ pub struct VideoReader {
     source: OpenedSource,
     decoder: ffmpeg::decoder::Video,
     index: Arc<FrameIndex>,
-    threads: usize,
     position: Position,
     /// The decoder currently skips non-reference frames.
     skipping_nonref: bool,
@@ -223,10 +257,12 @@ impl VideoReader {
         Self::open_with(path, ReaderOptions::default())
     }
 
-    /// Opens `path`, building or loading its index (blocking).
+    /// Opens `path`, building or loading its index (blocking). The file is opened
+    /// once: a scan reads the same source the reader then decodes.
     pub fn open_with(path: &Path, options: ReaderOptions) -> VideoResult<Self> {
-        let (index, _) = load_or_scan_index(path, options.use_index_cache, &mut |_| {})?;
-        Self::open_with_index(path, index, options.threads)
+        let mut source = OpenedSource::open(path)?;
+        let index = index_source(&mut source, options.use_index_cache, &mut |_| {})?;
+        Self::from_source(source, index, options.threads)
     }
 
     /// Opens `path` with an index built elsewhere (e.g. on a background thread).
@@ -235,16 +271,29 @@ impl VideoReader {
         index: Arc<FrameIndex>,
         threads: usize,
     ) -> VideoResult<Self> {
-        let source = OpenedSource::open(path)?;
+        Self::from_source(OpenedSource::open(path)?, index, threads)
+    }
+
+    /// A reader over an opened source, wherever its demuxer stands (after a scan or a
+    /// first-frame decode, the first request seeks).
+    pub fn from_source(
+        source: OpenedSource,
+        index: Arc<FrameIndex>,
+        threads: usize,
+    ) -> VideoResult<Self> {
         let decoder = source.open_decoder(threads)?;
-        Ok(Self {
+        let at_start = source.at_start();
+        let mut reader = Self {
             source,
             decoder,
             index,
-            threads,
             position: Position::Start,
             skipping_nonref: false,
-        })
+        };
+        if !at_start {
+            reader.seek_to(None);
+        }
+        Ok(reader)
     }
 
     pub fn info(&self) -> &VideoInfo {
@@ -331,11 +380,6 @@ impl VideoReader {
         self.decode_forward_skipping(None, &mut |frame| Some(frame.clone()), &|| false)
     }
 
-    /// Moves the reader back to the start, for another sequential pass.
-    pub fn rewind(&mut self) {
-        self.seek_to(None);
-    }
-
     fn can_decode_forward_to(&self, frame_idx: usize, seek_point: Option<SeekPoint>) -> bool {
         match self.position {
             Position::Start => seek_point.is_none_or(|sp| sp.decode_pos == 0),
@@ -357,18 +401,7 @@ impl VideoReader {
             self.reopen_at_start();
             return;
         };
-        let ts = target.dts.min(target.pts);
-        let ret = unsafe {
-            ffmpeg::ffi::avformat_seek_file(
-                self.source.input.as_mut_ptr(),
-                self.source.stream_index as i32,
-                i64::MIN,
-                ts,
-                ts,
-                0,
-            )
-        };
-        if ret < 0 {
+        if !self.source.seek_at_or_before(target.dts.min(target.pts)) {
             self.reopen_at_start();
         }
         self.position = Position::Decoding(DecodeState::skipping_to(Some(target)));
@@ -479,7 +512,7 @@ impl VideoReader {
                     path: self.path().to_owned(),
                 });
             }
-            match packet.read(&mut self.source.input) {
+            match self.source.read_packet(&mut packet) {
                 Ok(()) => {}
                 Err(ffmpeg::Error::InvalidData) => continue,
                 Err(ffmpeg::Error::Eof) if state.skip_until.is_some() => {
@@ -553,11 +586,6 @@ impl VideoReader {
             frame_idx,
             reason: reason.to_owned(),
         }
-    }
-
-    /// Decoder threads in use (0 = automatic).
-    pub fn threads(&self) -> usize {
-        self.threads
     }
 }
 

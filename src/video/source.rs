@@ -79,10 +79,12 @@ impl VideoInfo {
 
 /// An opened container positioned at its start, with its chosen video stream.
 pub struct OpenedSource {
-    pub input: format::context::Input,
+    input: format::context::Input,
     pub stream_index: usize,
     pub info: VideoInfo,
     parameters: codec::Parameters,
+    /// No packet has been read yet: the demuxer is at the start of the stream.
+    at_start: bool,
 }
 
 impl OpenedSource {
@@ -190,7 +192,37 @@ impl OpenedSource {
             stream_index,
             info,
             parameters,
+            at_start: true,
         })
+    }
+
+    /// Reads the next packet of any stream. Every read goes through here, so that
+    /// `at_start` stays true only while the demuxer has not moved.
+    pub fn read_packet(&mut self, packet: &mut ffmpeg::Packet) -> Result<(), ffmpeg::Error> {
+        self.at_start = false;
+        packet.read(&mut self.input)
+    }
+
+    /// True while no packet has been read since opening.
+    pub fn at_start(&self) -> bool {
+        self.at_start
+    }
+
+    /// Seeks the demuxer of the chosen stream so that the next packets come from at or
+    /// before `ts` (stream time base). Returns false when the demuxer cannot.
+    pub fn seek_at_or_before(&mut self, ts: i64) -> bool {
+        self.at_start = false;
+        let ret = unsafe {
+            ffmpeg::ffi::avformat_seek_file(
+                self.input.as_mut_ptr(),
+                self.stream_index as i32,
+                i64::MIN,
+                ts,
+                ts,
+                0,
+            )
+        };
+        ret >= 0
     }
 
     /// Opens a decoder for the stream. `threads` = 0 lets FFmpeg pick one per core.

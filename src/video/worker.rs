@@ -18,7 +18,7 @@ use super::cache::{DEFAULT_CACHE_BYTES, SharedFrameCache};
 use super::error::VideoError;
 use super::frame::VideoFrame;
 use super::index::FrameIndex;
-use super::reader::{DecodeScope, SeekMode, VideoReader, decode_first_frame, load_or_scan_index};
+use super::reader::{DecodeScope, SeekMode, SequentialDecoder, VideoReader, load_or_scan_index};
 use super::source::{OpenedSource, VideoInfo};
 
 /// How a decode worker is set up.
@@ -197,19 +197,14 @@ struct WorkerThread {
 
 impl WorkerThread {
     fn run(self) {
-        let info = match OpenedSource::open(&self.path) {
-            Ok(source) => source.info,
-            Err(e) => {
-                return self.send(WorkerEvent::Failed {
-                    generation: 0,
-                    frame_idx: None,
-                    error: Arc::new(e),
-                });
-            }
+        let source = match OpenedSource::open(&self.path) {
+            Ok(source) => source,
+            Err(e) => return self.fail_to_open(e),
         };
-        self.send(WorkerEvent::Opened(info));
+        self.send(WorkerEvent::Opened(source.info.clone()));
 
-        // Build the index on its own thread, and show the first frame meanwhile.
+        // The index is built on its own thread (or read from the sidecar cache) while
+        // this one shows the first frame from the source it already opened.
         let (index_tx, index_rx) = bounded(1);
         {
             let path = self.path.clone();
@@ -217,14 +212,19 @@ impl WorkerThread {
             let _ = std::thread::Builder::new()
                 .name("frame index".into())
                 .spawn(move || {
-                    let _ = index_tx.send(
-                        load_or_scan_index(&path, use_cache, &mut |_| {}).map(|(index, _)| index),
-                    );
+                    let _ = index_tx.send(load_or_scan_index(&path, use_cache, &mut |_| {}));
                 });
         }
-        if let Ok(first) = decode_first_frame(&self.path) {
-            self.cache.lock().insert(first);
-        }
+        // One decoder thread: frame threading would hold the first frame back.
+        let source = match SequentialDecoder::from_source(source, 1) {
+            Ok(mut decoder) => {
+                if let Ok(Some(first)) = decoder.next_frame() {
+                    self.cache.lock().insert(first);
+                }
+                decoder.into_source()
+            }
+            Err(e) => return self.fail_to_open(e),
+        };
         let index = loop {
             self.serve_from_cache_only();
             select! {
@@ -236,28 +236,23 @@ impl WorkerThread {
         };
         let index = match index {
             Ok(Ok(index)) => index,
-            Ok(Err(e)) => {
-                return self.send(WorkerEvent::Failed {
-                    generation: 0,
-                    frame_idx: None,
-                    error: Arc::new(e),
-                });
-            }
+            Ok(Err(e)) => return self.fail_to_open(e),
             Err(_) => return,
         };
         self.send(WorkerEvent::IndexReady(Arc::clone(&index)));
-        let mut reader = match VideoReader::open_with_index(&self.path, index, self.config.threads)
-        {
-            Ok(reader) => reader,
-            Err(e) => {
-                return self.send(WorkerEvent::Failed {
-                    generation: 0,
-                    frame_idx: None,
-                    error: Arc::new(e),
-                });
-            }
-        };
-        self.serve(&mut reader);
+        match VideoReader::from_source(source, index, self.config.threads) {
+            Ok(mut reader) => self.serve(&mut reader),
+            Err(e) => self.fail_to_open(e),
+        }
+    }
+
+    /// Reports that the video itself could not be opened or indexed.
+    fn fail_to_open(&self, error: VideoError) {
+        self.send(WorkerEvent::Failed {
+            generation: 0,
+            frame_idx: None,
+            error: Arc::new(error),
+        });
     }
 
     /// Before the index exists only cached frames (the first one) can be served; other

@@ -13,15 +13,35 @@ fn stdout_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs kinelab and parses its JSON output.
+fn json_of(args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&stdout_of(&kinelab(args))).expect("JSON output")
+}
+
+/// Runs `kinelab extract` into `out` and returns the frame indices it printed.
+fn extract(video: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> Vec<usize> {
+    let mut args = vec![
+        "extract",
+        video.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let stdout = stdout_of(&kinelab(&args));
+    stdout
+        .trim()
+        .split(',')
+        .map(|s| {
+            s.parse()
+                .unwrap_or_else(|_| panic!("not an index list: {stdout}"))
+        })
+        .collect()
+}
+
 #[test]
 fn probe_json_has_the_documented_keys_and_exact_count() {
     let path = clip(&vfr_drops());
-    let json: serde_json::Value = serde_json::from_str(&stdout_of(&kinelab(&[
-        "probe",
-        "--json",
-        path.to_str().unwrap(),
-    ])))
-    .unwrap();
+    let json = json_of(&["probe", "--json", path.to_str().unwrap()]);
     for key in [
         "path",
         "width",
@@ -44,13 +64,7 @@ fn probe_json_has_the_documented_keys_and_exact_count() {
     assert!((duration - 329.0 / 30.0).abs() < 0.1, "duration {duration}");
     assert!(json.get("decoded_frames").is_none());
 
-    let counted: serde_json::Value = serde_json::from_str(&stdout_of(&kinelab(&[
-        "probe",
-        "--json",
-        "--count",
-        path.to_str().unwrap(),
-    ])))
-    .unwrap();
+    let counted = json_of(&["probe", "--json", "--count", path.to_str().unwrap()]);
     assert_eq!(counted["decoded_frames"], 300);
     assert!(counted["decode_fps"].as_f64().unwrap() > 0.0);
 
@@ -128,55 +142,39 @@ fn frames_rejects_out_of_range_and_bad_lists() {
 #[test]
 fn extract_uniform_and_kmeans_write_deeplabcut_names() {
     let path = clip(&h264_gop30());
-    for method in ["uniform", "kmeans"] {
+    // The whole video, and its second half (k-means seeks straight to frame 150).
+    for (method, range, count) in [
+        ("uniform", ["0", "1"], 8),
+        ("kmeans", ["0", "1"], 8),
+        ("kmeans", ["0.5", "1"], 4),
+    ] {
         let out = tempfile::tempdir().unwrap();
-        let stdout = stdout_of(&kinelab(&[
-            "extract",
-            path.to_str().unwrap(),
-            "--count",
-            "8",
-            "--method",
-            method,
-            "--out",
-            out.path().to_str().unwrap(),
-        ]));
-        let picked: Vec<u32> = stdout
-            .trim()
-            .split(',')
-            .map(|s| s.parse().unwrap())
-            .collect();
-        assert_eq!(picked.len(), 8, "{method}: {stdout}");
+        let count_arg = count.to_string();
+        let picked = extract(
+            &path,
+            out.path(),
+            &[
+                "--count", &count_arg, "--method", method, "--start", range[0], "--stop", range[1],
+            ],
+        );
+        assert_eq!(picked.len(), count, "{method} {range:?}: {picked:?}");
+        let first = if range[0] == "0.5" { 150 } else { 0 };
         for &i in &picked {
+            assert!(
+                (first..300).contains(&i),
+                "{method} {range:?}: {i} outside the range"
+            );
             // 300 frames: ceil(log10(300)) = 3 digits, as DeepLabCut names them.
             let png = image::open(out.path().join(format!("img{i:03}.png")))
                 .unwrap()
                 .to_rgba8();
-            assert_eq!(read_pattern_rgba(&png), Some(i), "{method}: img{i:03}.png");
+            assert_eq!(
+                read_pattern_rgba(&png),
+                Some(i as u32),
+                "{method}: img{i:03}.png"
+            );
         }
     }
-    // A sub-range.
-    let out = tempfile::tempdir().unwrap();
-    let stdout = stdout_of(&kinelab(&[
-        "extract",
-        path.to_str().unwrap(),
-        "--count",
-        "4",
-        "--method",
-        "kmeans",
-        "--start",
-        "0.5",
-        "--stop",
-        "1",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]));
-    assert!(
-        stdout
-            .trim()
-            .split(',')
-            .all(|s| s.parse::<usize>().unwrap() >= 150),
-        "{stdout}"
-    );
 }
 
 #[test]
@@ -200,21 +198,7 @@ fn kmeans_picks_one_frame_from_each_distinct_scene() {
         ],
     );
     let out = tempfile::tempdir().unwrap();
-    let stdout = stdout_of(&kinelab(&[
-        "extract",
-        path.to_str().unwrap(),
-        "--count",
-        "4",
-        "--method",
-        "kmeans",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]));
-    let picked: Vec<usize> = stdout
-        .trim()
-        .split(',')
-        .map(|s| s.parse().unwrap())
-        .collect();
+    let picked = extract(&path, out.path(), &["--count", "4", "--method", "kmeans"]);
     let scenes: std::collections::BTreeSet<usize> = picked.iter().map(|i| i / 30).collect();
     assert_eq!(scenes.len(), 4, "picked {picked:?}");
 }
@@ -225,38 +209,35 @@ fn bench_commands_print_figures() {
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("idx.txt");
     std::fs::write(&list, "5 250 17 299").unwrap();
-    let seek: serde_json::Value = serde_json::from_str(&stdout_of(&kinelab(&[
+    let seek = json_of(&[
         "bench",
         "seek",
         path.to_str().unwrap(),
         "--indices-file",
         list.to_str().unwrap(),
         "--json",
-    ])))
-    .unwrap();
+    ]);
     assert_eq!(seek["per_index"].as_array().unwrap().len(), 4);
     assert!(seek["median_ms"].as_f64().unwrap() > 0.0);
-    let decode: serde_json::Value = serde_json::from_str(&stdout_of(&kinelab(&[
+    let decode = json_of(&[
         "bench",
         "decode",
         path.to_str().unwrap(),
         "--threads",
         "1",
         "--json",
-    ])))
-    .unwrap();
+    ]);
     assert_eq!(decode["frames"], 300);
-    let first: serde_json::Value = serde_json::from_str(&stdout_of(&kinelab(&[
+    let first = json_of(&[
         "bench",
         "first",
         path.to_str().unwrap(),
         "--rounds",
         "2",
         "--json",
-    ])))
-    .unwrap();
+    ]);
     assert!(first["median_ms"].as_f64().unwrap() > 0.0);
-    let step: serde_json::Value = serde_json::from_str(&stdout_of(&kinelab(&[
+    let step = json_of(&[
         "bench",
         "step",
         path.to_str().unwrap(),
@@ -265,8 +246,7 @@ fn bench_commands_print_figures() {
         "--steps",
         "5",
         "--json",
-    ])))
-    .unwrap();
+    ]);
     assert!(step["forward_median_ms"].as_f64().is_some());
 }
 
@@ -275,12 +255,7 @@ fn real_dlc_video_probe() {
     let Some(path) = shared_data("dlc-openfield/videos/m3v1mp4.mp4") else {
         return;
     };
-    let json: serde_json::Value = serde_json::from_str(&stdout_of(&kinelab(&[
-        "probe",
-        "--json",
-        path.to_str().unwrap(),
-    ])))
-    .unwrap();
+    let json = json_of(&["probe", "--json", path.to_str().unwrap()]);
     assert_eq!(
         json["frame_count"].as_u64().unwrap() as usize,
         ffprobe_frame_count(&path)

@@ -17,6 +17,24 @@ fn index_of(frame: &VideoFrame) -> Option<u32> {
     read_pattern(planes.y, planes.y_stride)
 }
 
+/// Asks the worker for frame `i` and waits for that request's answer.
+fn worker_frame(worker: &DecodeWorker, i: usize) -> VideoFrame {
+    let generation = worker.request(i);
+    loop {
+        match worker
+            .wait_event(Duration::from_secs(30))
+            .expect("an event within 30 s")
+        {
+            WorkerEvent::Frame {
+                generation: g,
+                frame,
+            } if g == generation => return frame,
+            WorkerEvent::Failed { error, .. } => panic!("{error}"),
+            _ => {}
+        }
+    }
+}
+
 /// Reads 50 random frames plus the edges around every keyframe, cold and warm, and
 /// checks each is the frame asked for.
 fn assert_exact_random_access(spec: &ClipSpec) {
@@ -183,22 +201,7 @@ fn stepping_back_decodes_the_gop_once_then_uses_the_cache() {
         },
         || {},
     );
-    let get = |i: usize| -> VideoFrame {
-        let generation = worker.request(i);
-        loop {
-            match worker
-                .wait_event(Duration::from_secs(30))
-                .expect("an event within 30 s")
-            {
-                WorkerEvent::Frame {
-                    generation: g,
-                    frame,
-                } if g == generation => return frame,
-                WorkerEvent::Failed { error, .. } => panic!("{error}"),
-                _ => {}
-            }
-        }
-    };
+    let get = |i: usize| worker_frame(&worker, i);
     // A jump takes the shortest path: non-reference frames before 240 are skipped.
     let frame = get(240);
     assert_eq!(index_of(&frame), Some(240));
@@ -270,17 +273,7 @@ fn cache_stays_within_its_byte_budget() {
         },
         || {},
     );
-    let generation = worker.request(500);
-    loop {
-        match worker
-            .wait_event(Duration::from_secs(30))
-            .expect("an event")
-        {
-            WorkerEvent::Frame { generation: g, .. } if g == generation => break,
-            WorkerEvent::Failed { error, .. } => panic!("{error}"),
-            _ => {}
-        }
-    }
+    worker_frame(&worker, 500);
     let cache = worker.cache().lock();
     assert!(
         cache.bytes() <= budget,
@@ -385,20 +378,7 @@ fn a_reader_that_scanned_its_own_source_stays_exact() {
             || {},
         );
         for i in [3usize, 0, spec.frames as usize - 2] {
-            let generation = worker.request(i);
-            let frame = loop {
-                match worker
-                    .wait_event(Duration::from_secs(30))
-                    .expect("an event within 30 s")
-                {
-                    WorkerEvent::Frame {
-                        generation: g,
-                        frame,
-                    } if g == generation => break frame,
-                    WorkerEvent::Failed { error, .. } => panic!("{error}"),
-                    _ => {}
-                }
-            };
+            let frame = worker_frame(&worker, i);
             assert_eq!(
                 index_of(&converter.to_yuv420(&frame).unwrap()),
                 Some(i as u32),

@@ -388,3 +388,37 @@ fn a_reader_that_scanned_its_own_source_stays_exact() {
         }
     }
 }
+
+/// The quick open skips FFmpeg's stream probe on MP4/MOV; every fact the engine uses
+/// must still match the fully probed open, and the first frame must still be frame 0.
+#[test]
+fn quick_open_agrees_with_the_probed_open() {
+    use kinelab::video::{decode_first_frame, source::OpenedSource};
+    for spec in [h264_gop30(), h264_faststart(), vfr_drops(), common::mjpeg_avi()] {
+        let path = clip(&spec);
+        let full = OpenedSource::open(&path).unwrap().info;
+        let quick = OpenedSource::open_quick(&path).unwrap().info;
+        let name = spec.name;
+        assert_eq!(
+            (quick.width, quick.height),
+            (full.width, full.height),
+            "{name}"
+        );
+        assert_eq!(quick.codec, full.codec, "{name}");
+        assert_eq!(quick.time_base, full.time_base, "{name}");
+        assert_eq!(
+            quick.container_frame_count, full.container_frame_count,
+            "{name}"
+        );
+        assert!(
+            (quick.fps - full.fps).abs() < 1e-6,
+            "{name}: {} vs {}",
+            quick.fps,
+            full.fps
+        );
+        let first = decode_first_frame(&path).unwrap();
+        assert_eq!(first.frame_idx(), 0, "{name}");
+        let planes = first.yuv420_planes().expect("4:2:0");
+        assert_eq!(read_pattern(planes.y, planes.y_stride), Some(0), "{name}");
+    }
+}

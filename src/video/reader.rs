@@ -142,7 +142,7 @@ pub fn load_or_scan_index(
     if use_cache && let Some(index) = cached_index(path) {
         return Ok(index);
     }
-    scan_and_cache(&mut OpenedSource::open(path)?, use_cache, on_progress)
+    scan_and_cache(&mut OpenedSource::open_quick(path)?, use_cache, on_progress)
 }
 
 /// Decodes the first frame without an index: what a viewer shows while the index of a
@@ -172,7 +172,7 @@ pub struct SequentialDecoder {
 
 impl SequentialDecoder {
     pub fn open(path: &Path, threads: usize) -> VideoResult<Self> {
-        Self::from_source(OpenedSource::open(path)?, threads)
+        Self::from_source(OpenedSource::open_quick(path)?, threads)
     }
 
     /// Decodes `source` from where its demuxer stands (its start, when fresh).
@@ -260,7 +260,7 @@ impl VideoReader {
     /// Opens `path`, building or loading its index (blocking). The file is opened
     /// once: a scan reads the same source the reader then decodes.
     pub fn open_with(path: &Path, options: ReaderOptions) -> VideoResult<Self> {
-        let mut source = OpenedSource::open(path)?;
+        let mut source = OpenedSource::open_quick(path)?;
         let index = index_source(&mut source, options.use_index_cache, &mut |_| {})?;
         Self::from_source(source, index, options.threads)
     }
@@ -271,7 +271,7 @@ impl VideoReader {
         index: Arc<FrameIndex>,
         threads: usize,
     ) -> VideoResult<Self> {
-        Self::from_source(OpenedSource::open(path)?, index, threads)
+        Self::from_source(OpenedSource::open_quick(path)?, index, threads)
     }
 
     /// A reader over an opened source, wherever its demuxer stands (after a scan or a
@@ -419,7 +419,7 @@ impl VideoReader {
     /// Reopens the container, which is positioned at its start: the fallback for
     /// demuxers that cannot seek to a given packet.
     fn reopen_at_start(&mut self) {
-        match OpenedSource::open(self.path()) {
+        match OpenedSource::open_quick(self.path()) {
             Ok(source) => self.source = source,
             Err(e) => tracing::warn!("reopening failed: {e}"),
         }

@@ -88,9 +88,25 @@ pub struct OpenedSource {
 }
 
 impl OpenedSource {
-    /// Opens `path` and picks its best video stream. Checks the cheap failures first so
-    /// the message says what is wrong instead of FFmpeg's generic "invalid data".
+    /// Opens `path` and picks its best video stream, with every stream fact probed
+    /// (FFmpeg's `avformat_find_stream_info`, which decodes the opening frames).
+    /// Checks the cheap failures first so the message says what is wrong instead of
+    /// FFmpeg's generic "invalid data".
     pub fn open(path: &Path) -> VideoResult<Self> {
+        Self::open_with(path, false)
+    }
+
+    /// Opens `path` for showing a frame as soon as possible. Where the container's
+    /// header already describes the stream completely (MP4/MOV with a frame size), the
+    /// stream probe is skipped: it would decode the first frame once more only to learn
+    /// the pixel format, which the first decoded frame tells anyway. So
+    /// `info.pix_fmt` may be `unknown` and the colour fields a guess from the frame size;
+    /// decoding and conversion use each frame's own properties and are unaffected.
+    pub fn open_quick(path: &Path) -> VideoResult<Self> {
+        Self::open_with(path, true)
+    }
+
+    fn open_with(path: &Path, quick: bool) -> VideoResult<Self> {
         init_ffmpeg();
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => VideoError::NotFound {
@@ -112,7 +128,7 @@ impl OpenedSource {
                 path: path.to_owned(),
             });
         }
-        let input = format::input(path).map_err(|e| VideoError::Unreadable {
+        let input = open_input(path, quick).map_err(|e| VideoError::Unreadable {
             path: path.to_owned(),
             reason: describe_ffmpeg_error(&e),
         })?;
@@ -250,6 +266,82 @@ impl OpenedSource {
             path: path.clone(),
             codec: self.info.codec.clone(),
         })
+    }
+}
+
+/// Opens the container. With `skip_probe_if_complete`, FFmpeg's stream probe runs only
+/// where the header may be incomplete: containers other than MP4/MOV (MPEG-TS finds
+/// streams late, AVI and Matroska lack DTS), or a best
+/// video stream without a codec or a frame size.
+fn open_input(
+    path: &Path,
+    skip_probe_if_complete: bool,
+) -> Result<format::context::Input, ffmpeg::Error> {
+    use ffmpeg::ffi;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())
+        .map_err(|_| ffmpeg::Error::InvalidData)?;
+    // SAFETY: the FFI calls follow FFmpeg's contract: `ps` starts null and is filled by
+    // avformat_open_input, closed by us on every error path, and otherwise owned by the
+    // returned `Input`, whose Drop closes it.
+    unsafe {
+        let mut ps: *mut ffi::AVFormatContext = std::ptr::null_mut();
+        let opened = ffi::avformat_open_input(
+            &mut ps,
+            c_path.as_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        );
+        if opened < 0 {
+            return Err(ffmpeg::Error::from(opened));
+        }
+        if skip_probe_if_complete && header_is_complete(ps) {
+            return Ok(format::context::Input::wrap(ps));
+        }
+        let probed = ffi::avformat_find_stream_info(ps, std::ptr::null_mut());
+        if probed < 0 {
+            ffi::avformat_close_input(&mut ps);
+            return Err(ffmpeg::Error::from(probed));
+        }
+        Ok(format::context::Input::wrap(ps))
+    }
+}
+
+/// Whether an opened (unprobed) container already gives what opening a video needs.
+///
+/// # Safety
+/// `ps` must be a context returned by a successful `avformat_open_input`.
+unsafe fn header_is_complete(ps: *mut ffmpeg::ffi::AVFormatContext) -> bool {
+    use ffmpeg::ffi;
+    // SAFETY: per the contract above, `ps`, its input format and its streams are valid.
+    unsafe {
+        let iformat = (*ps).iformat;
+        if iformat.is_null() || (*iformat).name.is_null() {
+            return false;
+        }
+        let name = std::ffi::CStr::from_ptr((*iformat).name).to_string_lossy();
+        // Matroska stores no DTS: FFmpeg derives it from the decoder's reorder delay,
+        // which only the probe learns, so seeking by DTS would miss. MP4/MOV store both.
+        if !name.starts_with("mov,") || (*ps).ctx_flags & ffi::AVFMTCTX_NOHEADER as i32 != 0 {
+            return false;
+        }
+        let best = ffi::av_find_best_stream(
+            ps,
+            ffi::AVMediaType::AVMEDIA_TYPE_VIDEO,
+            -1,
+            -1,
+            std::ptr::null_mut(),
+            0,
+        );
+        if best < 0 {
+            return false;
+        }
+        let stream = *(*ps).streams.add(best as usize);
+        let par = (*stream).codecpar;
+        !par.is_null()
+            && (*par).codec_id != ffi::AVCodecID::AV_CODEC_ID_NONE
+            && (*par).width > 0
+            && (*par).height > 0
+            && (*stream).time_base.num > 0
     }
 }
 

@@ -197,7 +197,7 @@ struct WorkerThread {
 
 impl WorkerThread {
     fn run(self) {
-        let source = match OpenedSource::open(&self.path) {
+        let source = match OpenedSource::open_quick(&self.path) {
             Ok(source) => source,
             Err(e) => return self.fail_to_open(e),
         };

@@ -321,7 +321,7 @@ unsafe fn header_is_complete(ps: *mut ffmpeg::ffi::AVFormatContext) -> bool {
         let name = std::ffi::CStr::from_ptr((*iformat).name).to_string_lossy();
         // Matroska stores no DTS: FFmpeg derives it from the decoder's reorder delay,
         // which only the probe learns, so seeking by DTS would miss. MP4/MOV store both.
-        if !name.starts_with("mov,") || (*ps).ctx_flags & ffi::AVFMTCTX_NOHEADER as i32 != 0 {
+        if !name.starts_with("mov,") || (*ps).ctx_flags & ffi::AVFMTCTX_NOHEADER != 0 {
             return false;
         }
         let best = ffi::av_find_best_stream(

@@ -16,9 +16,10 @@ setup:
 build: setup
 	cargo build --release
 
-# Until the labeling window lands, the app's main job is probing a video.
+# Opens the app on the demo project (copied to ~/.local/share/kinelab/demo once;
+# labels made there are kept).
 run: build
-	./target/release/kinelab probe "$(KINELAB_CACHE)/sample/sample.mp4"
+	./target/release/kinelab demo
 
 test: setup
 	cargo test --all-targets

@@ -1,11 +1,17 @@
 //! Kinelab: a workbench for markerless pose estimation.
 //!
 //! The layers, lowest first (a layer never imports a higher one):
-//! - `util`: small helpers with no Kinelab imports (atomic file writes).
+//! - `util`: small helpers with no Kinelab imports (atomic file writes, fingerprints).
+//! - `project`: the domain model and the SQLite project store, with edits and undo.
 //! - `video`: the FFmpeg engine: frame index, exact seeking, decode worker, conversion.
+//! - `gpu`: wgpu paint callbacks that draw video frames from YUV planes.
+//! - `ui`: the egui app.
 //! - `cli`: the headless commands.
 
 pub mod analysis;
 pub mod cli;
+pub mod gpu;
+pub mod project;
+pub mod ui;
 pub mod util;
 pub mod video;

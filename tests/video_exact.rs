@@ -394,7 +394,12 @@ fn a_reader_that_scanned_its_own_source_stays_exact() {
 #[test]
 fn quick_open_agrees_with_the_probed_open() {
     use kinelab::video::{decode_first_frame, source::OpenedSource};
-    for spec in [h264_gop30(), h264_faststart(), vfr_drops(), common::mjpeg_avi()] {
+    for spec in [
+        h264_gop30(),
+        h264_faststart(),
+        vfr_drops(),
+        common::mjpeg_avi(),
+    ] {
         let path = clip(&spec);
         let full = OpenedSource::open(&path).unwrap().info;
         let quick = OpenedSource::open_quick(&path).unwrap().info;

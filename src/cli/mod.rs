@@ -1,9 +1,13 @@
 //! The headless command line: the same work as the app, for scripts and clusters.
 
 mod bench;
+mod bench_ui;
+pub mod demo;
 mod extract;
 mod frames;
 mod indices;
+mod labels;
+pub mod new_project;
 mod png;
 mod probe;
 mod progress;
@@ -16,8 +20,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "kinelab", version, about)]
 pub struct Cli {
+    /// Without a command, the app opens on its start screen.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,6 +72,48 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Create a project: videos, a skeleton and individuals.
+    New {
+        /// The project file (`.kinelab` is added when missing).
+        project: PathBuf,
+        /// A video to label (repeat for more).
+        #[arg(long = "video")]
+        videos: Vec<PathBuf>,
+        /// Keypoint names in labeling order: snout,leftear,rightear.
+        #[arg(long)]
+        bodyparts: Option<String>,
+        /// Start from a built-in skeleton (openfield-4, mouse-topdown-11, fly-13,
+        /// coco-human-17); --bodyparts replaces its keypoints.
+        #[arg(long)]
+        preset: Option<String>,
+        /// Skeleton edges: snout-leftear,snout-rightear.
+        #[arg(long)]
+        edges: Option<String>,
+        /// Left/right pairs: leftear-rightear.
+        #[arg(long)]
+        symmetric: Option<String>,
+        /// Individuals (animals): m1,m2. Default: one, "animal".
+        #[arg(long)]
+        individuals: Option<String>,
+    },
+    /// Open the app on a project.
+    Open { path: PathBuf },
+    /// Copy the demo project (a synthetic clip with a skeleton) into DIR and open it.
+    Demo {
+        /// Where to put it (default: Kinelab's folder in the user data folder).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Only copy it; do not open the app.
+        #[arg(long)]
+        no_open: bool,
+    },
+    /// Print every label of a project: video, frame, individual, keypoint, x, y,
+    /// visibility and provenance.
+    Labels {
+        project: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure the video engine.
     Bench {
         #[command(subcommand)]
@@ -112,6 +159,17 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The labeling app's speed, headless: start to first frame, CPU per UI frame with
+    /// many labels, holding → at 30/s, scrubbing, store commits, peak memory.
+    Ui {
+        video: PathBuf,
+        #[arg(long, default_value_t = 20)]
+        keypoints: usize,
+        #[arg(long, default_value_t = 2)]
+        individuals: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Step one frame at a time (forward, then back) through the decode worker and its
     /// cache, as a person holding an arrow key does.
     Step {
@@ -127,9 +185,26 @@ pub enum BenchCommand {
     },
 }
 
-/// Runs one command.
+/// Runs the command line: a headless command, or the app.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
+    let Some(command) = cli.command else {
+        return crate::ui::run_gui(None);
+    };
+    match command {
+        Command::Open { path } => {
+            // Fail here, in the terminal, rather than on the start screen.
+            drop(crate::project::Project::open(&path)?);
+            crate::ui::run_gui(Some(path))
+        }
+        Command::Demo { dir, no_open } => {
+            let project = demo::install(dir.as_deref())?;
+            println!("demo project: {}", project.display());
+            if no_open {
+                Ok(())
+            } else {
+                crate::ui::run_gui(Some(project))
+            }
+        }
         Command::Probe { video, count, json } => probe::run(&video, count, json),
         Command::Frames {
             video,
@@ -148,7 +223,31 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             stop,
             out,
         } => extract::run(&video, count, method, start, stop, &out),
+        Command::New {
+            project,
+            videos,
+            bodyparts,
+            preset,
+            edges,
+            symmetric,
+            individuals,
+        } => new_project::run(new_project::NewArgs {
+            project: &project,
+            videos: &videos,
+            bodyparts: bodyparts.as_deref(),
+            preset: preset.as_deref(),
+            edges: edges.as_deref(),
+            symmetric: symmetric.as_deref(),
+            individuals: individuals.as_deref(),
+        }),
+        Command::Labels { project, json } => labels::run(&project, json),
         Command::Bench { bench } => match bench {
+            BenchCommand::Ui {
+                video,
+                keypoints,
+                individuals,
+                json,
+            } => bench_ui::run(&video, keypoints, individuals, json),
             BenchCommand::Seek {
                 video,
                 indices_file,

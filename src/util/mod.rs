@@ -2,3 +2,4 @@
 //! other Kinelab module).
 
 pub mod atomic_file;
+pub mod fingerprint;

@@ -7,8 +7,8 @@ use std::fs;
 use crate::util::atomic_file::write_atomically;
 use std::path::{Path, PathBuf};
 
-use super::fingerprint::FileFingerprint;
 use super::index::{FrameIndex, StoredIndex};
+use crate::util::fingerprint::FileFingerprint;
 
 /// Version of the stored layout; bump it when `StoredIndex` changes.
 const FORMAT_VERSION: u8 = 3;

@@ -9,8 +9,9 @@
 
 pub mod cache;
 pub mod convert;
+pub mod describe;
 pub mod error;
-pub mod fingerprint;
+
 pub mod frame;
 pub mod index;
 pub mod index_cache;
@@ -18,10 +19,10 @@ pub mod reader;
 pub mod source;
 pub mod worker;
 
+pub use crate::util::fingerprint::FileFingerprint;
 pub use cache::{FrameCache, SharedFrameCache};
 pub use convert::FrameConverter;
 pub use error::{VideoError, VideoResult};
-pub use fingerprint::FileFingerprint;
 pub use frame::{VideoFrame, Yuv420Planes};
 pub use index::FrameIndex;
 pub use reader::{

@@ -12,11 +12,11 @@ use std::sync::Arc;
 use ffmpeg_next as ffmpeg;
 
 use super::error::{VideoError, VideoResult};
-use super::fingerprint::FileFingerprint;
 use super::frame::VideoFrame;
 use super::index::{FrameIndex, FrameTiming, PacketEntry, SeekPoint};
 use super::index_cache;
 use super::source::{OpenedSource, VideoInfo, describe_ffmpeg_error};
+use crate::util::fingerprint::FileFingerprint;
 
 /// How the reader is set up.
 #[derive(Clone, Copy, Debug)]

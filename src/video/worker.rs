@@ -54,6 +54,9 @@ pub enum WorkerEvent {
     IndexReady(Arc<FrameIndex>),
     /// The frame asked for by request `generation`.
     Frame { generation: u64, frame: VideoFrame },
+    /// On a jump, the first frame decoded on the way (the keyframe before the target),
+    /// sent before the target itself so a scrubbing UI can show something near at once.
+    Preview { generation: u64, frame: VideoFrame },
     /// A request failed. `frame_idx` is `None` when the video itself failed to open.
     Failed {
         generation: u64,
@@ -316,11 +319,21 @@ impl WorkerThread {
             None => {
                 let cache = &self.cache;
                 let shared = &self.shared;
+                let mut previewed = scope == DecodeScope::Everything;
                 reader.frame_with(
                     req.frame_idx,
                     SeekMode::Auto,
                     scope,
-                    &mut |frame| cache.lock().insert(frame.clone()),
+                    &mut |frame| {
+                        cache.lock().insert(frame.clone());
+                        if !previewed && frame.frame_idx() != req.frame_idx {
+                            previewed = true;
+                            self.send(WorkerEvent::Preview {
+                                generation: req.generation,
+                                frame: frame.clone(),
+                            });
+                        }
+                    },
                     &|| shared.has_pending(),
                 )
             }

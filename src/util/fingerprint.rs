@@ -74,3 +74,26 @@ fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     }
     Ok(filled)
 }
+
+/// Looks under `root`, at most `max_depth` folders deep, for a file whose size and
+/// head/tail hash match: a moved or renamed video. The mtime is not compared, because
+/// copying a file changes it. Files of another size are skipped without reading them.
+pub fn find_file_with_content(
+    root: &Path,
+    size_bytes: u64,
+    edge_hash: u64,
+    max_depth: usize,
+) -> Option<std::path::PathBuf> {
+    walkdir::WalkDir::new(root)
+        .max_depth(max_depth)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.metadata().is_ok_and(|m| m.len() == size_bytes))
+        .find(|e| {
+            FileFingerprint::of_file(e.path())
+                .is_ok_and(|f| f.size_bytes == size_bytes && f.edge_hash == edge_hash)
+        })
+        .map(|e| e.into_path())
+}

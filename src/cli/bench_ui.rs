@@ -1,0 +1,266 @@
+//! `kinelab bench ui`: the labeling app's speed, measured headlessly on a real video:
+//! start to first frame, CPU time per UI frame with many labels, holding → at
+//! key-repeat rate, scrubbing latency, store commit time and peak memory.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use egui::{Event, Key, Modifiers, RawInput, Rect, pos2, vec2};
+
+use crate::project::{LabelKey, NewProject, Project, edits};
+use crate::ui::KinelabApp;
+use crate::ui::keymap::Keymap;
+use crate::video::describe::describe_for_project;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i]
+}
+
+fn stats(mut v: Vec<f64>) -> serde_json::Value {
+    v.sort_by(f64::total_cmp);
+    serde_json::json!({
+        "n": v.len(),
+        "median": percentile(&v, 0.5),
+        "p95": percentile(&v, 0.95),
+        "max": v.last().copied().unwrap_or(0.0),
+    })
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Peak resident memory of this process in MiB (Linux).
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// A headless egui context driving the app.
+struct Driver {
+    ctx: egui::Context,
+    app: KinelabApp,
+    started: Instant,
+}
+
+impl Driver {
+    /// One UI frame; returns its CPU time (layout and tessellation).
+    fn frame(&mut self, events: Vec<Event>) -> Duration {
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(pos2(0.0, 0.0), vec2(1600.0, 1000.0))),
+            time: Some(self.started.elapsed().as_secs_f64()),
+            events,
+            ..RawInput::default()
+        };
+        let t = Instant::now();
+        let app = &mut self.app;
+        let output = self.ctx.run_ui(input, |ui| app.show(ui));
+        let _ = self.ctx.tessellate(output.shapes, output.pixels_per_point);
+        t.elapsed()
+    }
+
+    fn ws(&self) -> &crate::ui::workspace::Workspace {
+        self.app.workspace.as_ref().expect("the project is open")
+    }
+
+    fn exact(&self) -> bool {
+        self.ws().feed().is_some_and(|f| f.is_exact())
+    }
+
+    fn shown_version(&self) -> Option<u64> {
+        self.ws().feed().and_then(|f| f.shown()).map(|(_, v)| v)
+    }
+
+    /// Runs frames until `done` or the timeout; returns the time it took.
+    fn until(
+        &mut self,
+        timeout: Duration,
+        mut done: impl FnMut(&Self) -> bool,
+    ) -> Option<Duration> {
+        let t = Instant::now();
+        while t.elapsed() < timeout {
+            self.frame(Vec::new());
+            if done(self) {
+                return Some(t.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        None
+    }
+}
+
+pub fn run(video: &Path, keypoints: usize, individuals: usize, json: bool) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir().context("a temporary folder for the project")?;
+    let def = describe_for_project(dir.path(), video, &mut |_| {})?;
+    let (width, height, frame_count) = (def.width, def.height, def.frame_count);
+    let path = dir.path().join("bench.kinelab");
+    let mut project = Project::create(
+        &path,
+        &NewProject {
+            name: "bench".into(),
+            keypoints: (0..keypoints).map(|i| format!("kp{i}")).collect(),
+            individuals: (0..individuals).map(|i| format!("animal{i}")).collect(),
+            videos: vec![def],
+            ..NewProject::default()
+        },
+    )?;
+    // Label the first 30 frames fully, timing each edit's commit.
+    let mut commit_us = Vec::new();
+    let state_ids = {
+        let s = project.state();
+        let inds: Vec<_> = s.individuals.iter().map(|i| i.id).collect();
+        let kps: Vec<_> = s.skeleton.keypoints.iter().map(|k| k.id).collect();
+        (s.videos[0].id, inds, kps)
+    };
+    let (video_id, inds, kps) = state_ids;
+    for f in 0..30u64.min(frame_count) {
+        for (a, &individual) in inds.iter().enumerate() {
+            for (k, &keypoint) in kps.iter().enumerate() {
+                let key = LabelKey {
+                    video: video_id,
+                    frame_idx: f,
+                    individual,
+                    keypoint,
+                };
+                let x = (width as f64) * (0.2 + 0.6 * k as f64 / keypoints.max(1) as f64);
+                let y = (height as f64) * (0.3 + 0.4 * a as f64 / individuals.max(1) as f64);
+                if let Some(edit) = edits::set_label_position(project.state(), key, x, y) {
+                    let t = Instant::now();
+                    project.apply(edit)?;
+                    commit_us.push(t.elapsed().as_secs_f64() * 1e6);
+                }
+            }
+        }
+    }
+    drop(project);
+
+    // Start to first frame: open the project in a fresh app and run frames until the
+    // first video frame is on screen.
+    let started = Instant::now();
+    let mut app = KinelabApp::new(None, None, Keymap::default());
+    if !app.open_project(&path) {
+        anyhow::bail!("{}", app.message.unwrap_or_default());
+    }
+    if let Some(ws) = &mut app.workspace {
+        ws.set_cache_bytes(256 << 20);
+    }
+    let mut d = Driver {
+        ctx: egui::Context::default(),
+        app,
+        started,
+    };
+    let first = d
+        .until(Duration::from_secs(20), |d| d.shown_version().is_some())
+        .context("no first frame within 20 s")?;
+    let start_to_first_ms = ms(started.elapsed());
+    let _ = first;
+
+    // CPU per UI frame on a fully labeled frame, with the pointer moving over the view.
+    d.app.workspace.as_mut().expect("open").go_to(5);
+    d.until(Duration::from_secs(20), Driver::exact);
+    let mut frame_ms = Vec::new();
+    for i in 0..300 {
+        let p = pos2(
+            300.0 + (i % 100) as f32 * 5.0,
+            300.0 + (i % 37) as f32 * 6.0,
+        );
+        frame_ms.push(ms(d.frame(vec![Event::PointerMoved(p)])));
+    }
+
+    // Holding → at 30 presses per second, UI frames at 60 Hz: does each step's exact
+    // frame reach the screen before the next press?
+    d.app.workspace.as_mut().expect("open").go_to(0);
+    d.until(Duration::from_secs(20), Driver::exact);
+    let steps = 150u64.min(frame_count.saturating_sub(2));
+    let mut kept_up = 0;
+    let mut step_latency_ms = Vec::new();
+    let mut step_frame_ms = Vec::new();
+    for _ in 0..steps {
+        let pressed = Instant::now();
+        let key = Event::Key {
+            key: Key::ArrowRight,
+            physical_key: None,
+            pressed: true,
+            repeat: true,
+            modifiers: Modifiers::NONE,
+        };
+        let mut spent = d.frame(vec![key]);
+        step_frame_ms.push(ms(spent));
+        let mut shown_at = d.exact().then(|| pressed.elapsed());
+        while pressed.elapsed() < Duration::from_micros(33_333) {
+            std::thread::sleep(Duration::from_micros(16_667).saturating_sub(spent));
+            spent = d.frame(Vec::new());
+            step_frame_ms.push(ms(spent));
+            if shown_at.is_none() && d.exact() {
+                shown_at = Some(pressed.elapsed());
+            }
+        }
+        if let Some(t) = shown_at {
+            kept_up += 1;
+            step_latency_ms.push(ms(t));
+        }
+    }
+
+    // Scrubbing: the pointer moves every 16.7 ms to a far frame; how soon is a frame
+    // near it on screen (any new frame), and the exact one?
+    let mut scrub_any_ms = Vec::new();
+    let mut scrub_exact_ms = Vec::new();
+    let moves = 60u64;
+    for m in 0..moves {
+        let target = (m * 7919) % frame_count.max(1);
+        let version = d.shown_version();
+        let moved = Instant::now();
+        d.app.workspace.as_mut().expect("open").go_to(target);
+        let mut any = None;
+        let mut exact = None;
+        while moved.elapsed() < Duration::from_millis(16)
+            || (any.is_none() && moved.elapsed() < Duration::from_millis(500))
+        {
+            d.frame(Vec::new());
+            if any.is_none() && (d.shown_version() != version || d.exact()) {
+                any = Some(moved.elapsed());
+            }
+            if exact.is_none() && d.exact() {
+                exact = Some(moved.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        scrub_any_ms.push(any.map_or(500.0, ms));
+        if let Some(t) = exact {
+            scrub_exact_ms.push(ms(t));
+        }
+    }
+
+    let report = serde_json::json!({
+        "video": video.display().to_string(),
+        "width": width, "height": height, "frames": frame_count,
+        "labels_on_frame": keypoints * individuals,
+        "start_to_first_frame_ms": start_to_first_ms,
+        "ui_frame_cpu_ms": stats(frame_ms),
+        "ui_frame_cpu_ms_while_stepping": stats(step_frame_ms),
+        "hold_right_30hz": { "steps": steps, "kept_up": kept_up, "latency_ms": stats(step_latency_ms) },
+        "scrub_frame_shown_ms": stats(scrub_any_ms),
+        "scrub_exact_within_16ms_window": scrub_exact_ms.len(),
+        "store_commit_us": stats(commit_us),
+        "peak_rss_mib": peak_rss_mib(),
+        "cache_budget_mib": 256,
+    });
+    if json {
+        println!("{report}");
+    } else {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    }
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! The domain model and its durable store: the lowest Kinelab layer above `util` (no
+//! egui, FFmpeg or ort here).
+//!
+//! - `model`: skeleton, individuals, videos, labels.
+//! - `change`: edits as row changes with before and after values, so undo is exact.
+//! - `edits`: the edits a person makes, built from the current state.
+//! - `state`: the project in memory and its queries.
+//! - `store`: the SQLite project file: schema, migrations, one transaction per edit.
+//! - `document`: an open project (store + state + undo history).
+//! - `preset`: skeleton presets from `assets/skeletons/`.
+
+pub mod change;
+pub mod document;
+pub mod edits;
+pub mod error;
+pub mod model;
+pub mod preset;
+pub mod state;
+pub mod store;
+
+pub use change::{Change, Edit};
+pub use document::{NewProject, Project};
+pub use error::{ProjectError, ProjectResult};
+pub use model::*;
+pub use state::ProjectState;

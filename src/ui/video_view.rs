@@ -1,0 +1,358 @@
+//! The video view: the frame, zoom and pan, the skeleton overlay, and the mouse work of
+//! labeling (click to place, drag to move, right-click to occlude, hover for names).
+//! It reports what the person did as `ViewAction`s; the workspace turns them into edits.
+
+use egui::{Color32, CursorIcon, PointerButton, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2};
+
+use super::theme::Theme;
+use super::view_transform::{ViewTransform, visible_part};
+use crate::project::{
+    IndividualId, KeypointId, Label, LabelKey, ProjectState, Rgb, VideoId, Visibility,
+};
+
+/// A keypoint being dragged: the edit is made once, on release.
+#[derive(Clone, Debug)]
+pub struct LabelDrag {
+    pub key: LabelKey,
+    /// Where the pointer grabbed it, relative to the label (so it does not jump).
+    pub grab_offset_in_image: Vec2,
+    pub pos_in_image: Pos2,
+}
+
+/// What the person did in the view this frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ViewAction {
+    /// Place (or re-place) the selected keypoint here.
+    Place {
+        key: LabelKey,
+        pos_in_image: Pos2,
+    },
+    /// A drag ended: move the label here.
+    Move {
+        key: LabelKey,
+        pos_in_image: Pos2,
+    },
+    /// Select this keypoint of this individual.
+    Select {
+        individual: IndividualId,
+        keypoint: KeypointId,
+    },
+    ToggleOccluded(LabelKey),
+}
+
+/// What the view needs to know, and may change (zoom, pan, the drag in progress).
+pub struct VideoViewContext<'a> {
+    pub state: &'a ProjectState,
+    pub video: VideoId,
+    pub frame_idx: u64,
+    pub image_size: Vec2,
+    pub selected_individual: IndividualId,
+    pub selected_keypoint: Option<KeypointId>,
+    pub transform: &'a mut ViewTransform,
+    pub drag: &'a mut Option<LabelDrag>,
+    pub fit_requested: &'a mut bool,
+    pub marker_radius: f32,
+    pub opacity: f32,
+    pub theme: &'a Theme,
+}
+
+/// What the view reports besides actions.
+pub struct ViewOutput {
+    pub actions: Vec<ViewAction>,
+    /// The pointer's position in image pixels, when it is over the view.
+    pub cursor_in_image: Option<Pos2>,
+    /// The view's rectangle, for zoom commands.
+    pub view_rect: Rect,
+}
+
+/// Colour of an individual's skeleton edges, so animals are told apart.
+pub fn individual_color(state: &ProjectState, individual: IndividualId) -> Rgb {
+    let n = state.individuals.len();
+    let i = state
+        .individuals
+        .iter()
+        .position(|x| x.id == individual)
+        .unwrap_or(0);
+    if n <= 1 {
+        Rgb([230, 230, 230])
+    } else {
+        Rgb::rainbow(i, n)
+    }
+}
+
+fn color32(rgb: Rgb, alpha: f32) -> Color32 {
+    let [r, g, b] = rgb.0;
+    Color32::from_rgba_unmultiplied(r, g, b, (alpha.clamp(0.0, 1.0) * 255.0) as u8)
+}
+
+/// Shows the view. `paint_frame(painter, shown_rect, uv_rect, nearest)` draws the frame's
+/// visible part; it is not called when no frame is there yet.
+pub fn show(
+    ui: &mut egui::Ui,
+    ctx: VideoViewContext<'_>,
+    paint_frame: &mut dyn FnMut(&egui::Painter, Rect, Rect, bool),
+) -> ViewOutput {
+    let (view_rect, response) =
+        ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    let painter = ui.painter_at(view_rect);
+    painter.rect_filled(view_rect, 0.0, ctx.theme.canvas);
+    let mut out = ViewOutput {
+        actions: Vec::new(),
+        cursor_in_image: None,
+        view_rect,
+    };
+    if *ctx.fit_requested && ctx.image_size.x > 0.0 && view_rect.width() > 0.0 {
+        *ctx.transform = ViewTransform::fit(view_rect, ctx.image_size);
+        *ctx.fit_requested = false;
+    }
+
+    // Zoom about the cursor with the wheel, pan with the middle button or Space.
+    let (scroll, pointer_pos, space_held, pointer_delta) = ui.input(|i| {
+        (
+            i.smooth_scroll_delta.y + i.zoom_delta().ln() * 200.0,
+            i.pointer.hover_pos(),
+            i.key_down(egui::Key::Space),
+            i.pointer.delta(),
+        )
+    });
+    let hovered = response.hovered() || response.dragged();
+    if let Some(pos) = pointer_pos.filter(|p| view_rect.contains(*p)) {
+        out.cursor_in_image = Some(ctx.transform.image_from_ui(view_rect, pos));
+        if hovered && scroll != 0.0 {
+            ctx.transform
+                .zoom_about(view_rect, pos, (scroll / 200.0).exp());
+        }
+    }
+    let panning = response.dragged_by(PointerButton::Middle)
+        || (space_held && response.dragged_by(PointerButton::Primary));
+    if panning {
+        ctx.transform.pan(pointer_delta);
+        ui.ctx().set_cursor_icon(CursorIcon::Grabbing);
+    } else if space_held && hovered {
+        ui.ctx().set_cursor_icon(CursorIcon::Grab);
+    }
+
+    let pixels_per_point = ui.ctx().pixels_per_point();
+    if let Some((shown, uv)) = visible_part(view_rect, ctx.transform, ctx.image_size) {
+        paint_frame(
+            &painter,
+            shown,
+            uv,
+            ctx.transform.wants_nearest_filtering(pixels_per_point),
+        );
+    }
+
+    // Markers on this frame, with the one being dragged at the pointer.
+    let labels: Vec<(LabelKey, Label)> = ctx
+        .state
+        .labels_on_frame(ctx.video, ctx.frame_idx)
+        .map(|(k, l)| {
+            let mut l = l.clone();
+            if let Some(drag) = ctx.drag.as_ref().filter(|d| d.key == *k) {
+                l.x = f64::from(drag.pos_in_image.x);
+                l.y = f64::from(drag.pos_in_image.y);
+            }
+            (*k, l)
+        })
+        .collect();
+    let at = |l: &Label| {
+        ctx.transform
+            .ui_from_image(view_rect, pos2(l.x as f32, l.y as f32))
+    };
+    let radius = ctx.marker_radius;
+    let hit = |pos: Pos2| -> Option<(LabelKey, Label)> {
+        labels
+            .iter()
+            .filter(|(_, l)| l.visibility != Visibility::Absent)
+            .map(|(k, l)| (k, l, at(l).distance(pos)))
+            .filter(|(_, _, d)| *d <= radius + 4.0)
+            .min_by(|a, b| a.2.total_cmp(&b.2))
+            .map(|(k, l, _)| (*k, l.clone()))
+    };
+
+    // Edges first, under the markers.
+    for &(a, b) in &ctx.state.skeleton.edges {
+        for individual in &ctx.state.individuals {
+            let find = |kp: KeypointId| {
+                labels.iter().find(|(k, l)| {
+                    k.keypoint == kp
+                        && k.individual == individual.id
+                        && l.visibility != Visibility::Absent
+                })
+            };
+            if let (Some((_, la)), Some((_, lb))) = (find(a), find(b)) {
+                let color = color32(
+                    individual_color(ctx.state, individual.id),
+                    ctx.opacity * 0.8,
+                );
+                painter.line_segment([at(la), at(lb)], Stroke::new(2.0, color));
+            }
+        }
+    }
+    for (key, label) in &labels {
+        if label.visibility == Visibility::Absent {
+            continue;
+        }
+        let Some(kp) = ctx.state.skeleton.keypoint(key.keypoint) else {
+            continue;
+        };
+        let center = at(label);
+        let fill = color32(kp.def.color, ctx.opacity);
+        match label.visibility {
+            Visibility::Visible => {
+                painter.circle(
+                    center,
+                    radius,
+                    fill,
+                    Stroke::new(1.0, ctx.theme.marker_outline),
+                );
+            }
+            _ => {
+                // Occluded: a hollow ring with a cross, readable on any background.
+                painter.circle_stroke(center, radius, Stroke::new(2.0, fill));
+                let d = radius * 0.6;
+                let stroke = Stroke::new(1.5, fill);
+                painter.line_segment(
+                    [center + Vec2::new(-d, -d), center + Vec2::new(d, d)],
+                    stroke,
+                );
+                painter.line_segment(
+                    [center + Vec2::new(-d, d), center + Vec2::new(d, -d)],
+                    stroke,
+                );
+            }
+        }
+        if key.individual == ctx.selected_individual && Some(key.keypoint) == ctx.selected_keypoint
+        {
+            painter.circle_stroke(center, radius + 3.0, Stroke::new(2.0, ctx.theme.selection));
+        }
+    }
+
+    // Hover: the keypoint's name.
+    if ctx.drag.is_none()
+        && let Some(pos) = pointer_pos.filter(|p| view_rect.contains(*p))
+        && let Some((key, label)) = hit(pos)
+    {
+        let name = ctx.state.skeleton.name_of(key.keypoint);
+        let text = if ctx.state.individuals.len() > 1 {
+            format!("{name} ({})", ctx.state.individual_name(key.individual))
+        } else {
+            name
+        };
+        let text = match label.visibility {
+            Visibility::Occluded => format!("{text}, occluded"),
+            _ => text,
+        };
+        painter.text(
+            at(&label) + Vec2::new(radius + 4.0, -radius - 4.0),
+            egui::Align2::LEFT_BOTTOM,
+            text,
+            egui::FontId::proportional(14.0),
+            ui.visuals().strong_text_color(),
+        );
+        ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
+    }
+
+    if panning || space_held {
+        return out;
+    }
+    // Dragging a marker: one edit on release.
+    if response.drag_started_by(PointerButton::Primary)
+        && let Some(origin) = ui.input(|i| i.pointer.press_origin())
+        && let Some((key, label)) = hit(origin)
+    {
+        let grabbed = ctx.transform.image_from_ui(view_rect, origin);
+        *ctx.drag = Some(LabelDrag {
+            key,
+            grab_offset_in_image: pos2(label.x as f32, label.y as f32) - grabbed,
+            pos_in_image: pos2(label.x as f32, label.y as f32),
+        });
+        out.actions.push(ViewAction::Select {
+            individual: key.individual,
+            keypoint: key.keypoint,
+        });
+    }
+    if let Some(drag) = ctx.drag.as_mut() {
+        if let Some(pos) = response.interact_pointer_pos() {
+            drag.pos_in_image =
+                ctx.transform.image_from_ui(view_rect, pos) + drag.grab_offset_in_image;
+        }
+        if response.drag_stopped() || !response.dragged() {
+            let drag = ctx.drag.take().expect("checked above");
+            out.actions.push(ViewAction::Move {
+                key: drag.key,
+                pos_in_image: drag.pos_in_image,
+            });
+        }
+        return out;
+    }
+    if response.clicked_by(PointerButton::Primary)
+        && let Some(pos) = response.interact_pointer_pos()
+    {
+        match hit(pos) {
+            Some((key, _)) => out.actions.push(ViewAction::Select {
+                individual: key.individual,
+                keypoint: key.keypoint,
+            }),
+            None => {
+                if let Some(keypoint) = ctx.selected_keypoint {
+                    out.actions.push(ViewAction::Place {
+                        key: LabelKey {
+                            video: ctx.video,
+                            frame_idx: ctx.frame_idx,
+                            individual: ctx.selected_individual,
+                            keypoint,
+                        },
+                        pos_in_image: ctx.transform.image_from_ui(view_rect, pos),
+                    });
+                }
+            }
+        }
+    }
+    if response.clicked_by(PointerButton::Secondary)
+        && let Some(pos) = response.interact_pointer_pos()
+        && let Some((key, _)) = hit(pos)
+    {
+        out.actions.push(ViewAction::ToggleOccluded(key));
+    }
+    out
+}
+
+/// Draws a small marker like the view's, for lists and legends.
+pub fn marker_swatch(
+    painter: &egui::Painter,
+    center: Pos2,
+    radius: f32,
+    rgb: Rgb,
+    visibility: Option<Visibility>,
+    outline: Color32,
+) {
+    let fill = color32(rgb, 1.0);
+    match visibility {
+        Some(Visibility::Visible) => {
+            painter.circle(center, radius, fill, Stroke::new(1.0, outline));
+        }
+        Some(Visibility::Occluded) => {
+            painter.circle_stroke(center, radius, Stroke::new(2.0, fill));
+        }
+        Some(Visibility::Absent) => {
+            let d = radius * 0.8;
+            let stroke = Stroke::new(1.5, fill);
+            painter.add(Shape::line_segment(
+                [center + Vec2::new(-d, -d), center + Vec2::new(d, d)],
+                stroke,
+            ));
+            painter.add(Shape::line_segment(
+                [center + Vec2::new(-d, d), center + Vec2::new(d, -d)],
+                stroke,
+            ));
+        }
+        None => {
+            painter.circle_stroke(
+                center,
+                radius * 0.5,
+                Stroke::new(1.0, fill.gamma_multiply(0.6)),
+            );
+        }
+    }
+}

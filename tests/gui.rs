@@ -1,0 +1,315 @@
+//! The labeling app driven headlessly with egui_kittest: by labels, keys and pointer
+//! events, asserting on the project that the store holds.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kinelab::project::{LabelKey, NewProject, Project, Visibility};
+use kinelab::ui::KinelabApp;
+use kinelab::ui::keymap::Keymap;
+
+/// A project with two mice and three keypoints on a generated 320x240 clip.
+fn make_project(dir: &Path) -> PathBuf {
+    let clip = common::clip(&common::h264_gop30());
+    let path = dir.join("gui.kinelab");
+    let video = kinelab::video::describe::describe_for_project(dir, &clip, &mut |_| {}).unwrap();
+    Project::create(
+        &path,
+        &NewProject {
+            name: "gui".into(),
+            keypoints: vec!["snout".into(), "leftear".into(), "rightear".into()],
+            edges: vec![("snout".into(), "leftear".into())],
+            symmetric: vec![("leftear".into(), "rightear".into())],
+            individuals: vec!["m1".into(), "m2".into()],
+            videos: vec![video],
+        },
+    )
+    .unwrap();
+    path
+}
+
+fn harness(project: &Path) -> Harness<'static, KinelabApp> {
+    let mut app = KinelabApp::new(None, None, Keymap::default());
+    assert!(app.open_project(project), "{:?}", app.message);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_ui_state(|ui, app: &mut KinelabApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+fn ws<'a>(h: &'a Harness<'_, KinelabApp>) -> &'a kinelab::ui::workspace::Workspace {
+    h.state().workspace.as_ref().expect("a project is open")
+}
+
+/// Where an image position is on screen.
+fn screen(h: &Harness<'_, KinelabApp>, x: f32, y: f32) -> Pos2 {
+    ws(h).ui_from_image(pos2(x, y))
+}
+
+fn click(h: &mut Harness<'_, KinelabApp>, pos: Pos2, button: PointerButton) {
+    h.hover_at(pos);
+    h.step();
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos,
+            button,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.step();
+    }
+    h.run_steps(2);
+}
+
+/// Clicks at an image position.
+fn click_img(h: &mut Harness<'_, KinelabApp>, x: f32, y: f32, button: PointerButton) {
+    let pos = screen(h, x, y);
+    click(h, pos, button);
+}
+
+fn drag(h: &mut Harness<'_, KinelabApp>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for i in 1..=8 {
+        h.hover_at(from + (to - from) * (i as f32 / 8.0));
+        h.step();
+    }
+    h.drop_at(to);
+    h.run_steps(3);
+}
+
+fn press(h: &mut Harness<'_, KinelabApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run_steps(2);
+}
+
+fn key_of(
+    h: &Harness<'_, KinelabApp>,
+    frame_idx: u64,
+    individual: &str,
+    keypoint: &str,
+) -> LabelKey {
+    let s = ws(h).project.state();
+    LabelKey {
+        video: s.videos[0].id,
+        frame_idx,
+        individual: s.individual_by_name(individual).unwrap().id,
+        keypoint: s.skeleton.by_name(keypoint).unwrap().id,
+    }
+}
+
+/// The label as the file holds it (reopened), not only as memory does.
+fn stored_label(project: &Path, key: &LabelKey) -> Option<kinelab::project::Label> {
+    Project::open(project).unwrap().state().label(key).cloned()
+}
+
+#[test]
+fn clicking_places_the_selected_keypoint_and_moves_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    click_img(&mut h, 100.0, 80.0, PointerButton::Primary);
+    let snout = key_of(&h, 0, "m1", "snout");
+    let label = stored_label(&project, &snout).expect("the click placed snout");
+    assert!(
+        (label.x - 100.0).abs() < 0.6 && (label.y - 80.0).abs() < 0.6,
+        "{label:?}"
+    );
+    assert_eq!(label.visibility, Visibility::Visible);
+    // Selection moved on to the next unlabeled keypoint.
+    let leftear = key_of(&h, 0, "m1", "leftear").keypoint;
+    assert_eq!(ws(&h).selected_keypoint, Some(leftear));
+    click_img(&mut h, 120.0, 70.0, PointerButton::Primary);
+    assert!(
+        ws(&h)
+            .project
+            .state()
+            .label(&key_of(&h, 0, "m1", "leftear"))
+            .is_some()
+    );
+    assert_eq!(ws(&h).project.undo_description(), Some("place 'leftear'"));
+}
+
+#[test]
+fn dragging_moves_a_keypoint_in_one_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    click_img(&mut h, 100.0, 80.0, PointerButton::Primary);
+    let history_before = ws(&h).project.history().unwrap().len();
+    let from = screen(&h, 100.0, 80.0);
+    let to = screen(&h, 150.0, 120.0);
+    drag(&mut h, from, to);
+    let snout = key_of(&h, 0, "m1", "snout");
+    let label = stored_label(&project, &snout).unwrap();
+    assert!(
+        (label.x - 150.0).abs() < 1.0 && (label.y - 120.0).abs() < 1.0,
+        "{label:?}"
+    );
+    assert_eq!(ws(&h).project.history().unwrap().len(), history_before + 1);
+    assert_eq!(ws(&h).project.undo_description(), Some("move 'snout'"));
+    // No other keypoint was placed by the drag.
+    assert_eq!(ws(&h).project.state().labels.len(), 1);
+
+    // Undo with Ctrl+Z puts it back; redo with Ctrl+Shift+Z and Ctrl+Y.
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!((stored_label(&project, &snout).unwrap().x - 100.0).abs() < 0.6);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert!((stored_label(&project, &snout).unwrap().x - 150.0).abs() < 1.0);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    press(&mut h, Modifiers::COMMAND, Key::Y);
+    assert!((stored_label(&project, &snout).unwrap().x - 150.0).abs() < 1.0);
+}
+
+#[test]
+fn occluding_and_deleting_by_mouse_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    click_img(&mut h, 60.0, 60.0, PointerButton::Primary);
+    let snout = key_of(&h, 0, "m1", "snout");
+    click_img(&mut h, 60.0, 60.0, PointerButton::Secondary);
+    assert_eq!(
+        stored_label(&project, &snout).unwrap().visibility,
+        Visibility::Occluded
+    );
+    // Clicking the marker selects it; O toggles, Delete removes.
+    click_img(&mut h, 60.0, 60.0, PointerButton::Primary);
+    assert_eq!(ws(&h).selected_keypoint, Some(snout.keypoint));
+    press(&mut h, Modifiers::NONE, Key::O);
+    assert_eq!(
+        stored_label(&project, &snout).unwrap().visibility,
+        Visibility::Visible
+    );
+    press(&mut h, Modifiers::NONE, Key::Delete);
+    assert!(stored_label(&project, &snout).is_none());
+    assert_eq!(ws(&h).project.undo_description(), Some("delete 'snout'"));
+}
+
+#[test]
+fn the_edit_menu_names_the_edit_to_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    click_img(&mut h, 100.0, 80.0, PointerButton::Primary);
+    h.get_by_label("Edit").click();
+    h.run_steps(2);
+    h.get_by_label("Undo place 'snout' Ctrl+Z").click();
+    h.run_steps(2);
+    assert!(ws(&h).project.state().labels.is_empty());
+}
+
+#[test]
+fn frame_navigation_by_keys_and_go_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    press(&mut h, Modifiers::NONE, Key::ArrowRight);
+    assert_eq!(ws(&h).frame_idx, 1);
+    press(&mut h, Modifiers::NONE, Key::D);
+    assert_eq!(ws(&h).frame_idx, 2);
+    press(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    assert_eq!(ws(&h).frame_idx, 12);
+    let second = ws(&h).fps().round() as u64;
+    press(&mut h, Modifiers::COMMAND, Key::ArrowRight);
+    assert_eq!(ws(&h).frame_idx, 12 + second, "one second");
+    press(&mut h, Modifiers::NONE, Key::A);
+    assert_eq!(ws(&h).frame_idx, 11 + second);
+    press(&mut h, Modifiers::NONE, Key::End);
+    assert_eq!(ws(&h).frame_idx, ws(&h).frame_count() - 1);
+    press(&mut h, Modifiers::NONE, Key::Home);
+    assert_eq!(ws(&h).frame_idx, 0);
+
+    press(&mut h, Modifiers::COMMAND, Key::G);
+    h.get_by_label("Frame (0 to 299)").type_text("42");
+    h.run_steps(1);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(ws(&h).frame_idx, 42);
+
+    // Label frame 42, go home, jump to the next labeled frame and back.
+    click_img(&mut h, 50.0, 50.0, PointerButton::Primary);
+    press(&mut h, Modifiers::NONE, Key::Home);
+    press(&mut h, Modifiers::NONE, Key::PageDown);
+    assert_eq!(ws(&h).frame_idx, 42);
+    press(&mut h, Modifiers::NONE, Key::End);
+    press(&mut h, Modifiers::NONE, Key::PageUp);
+    assert_eq!(ws(&h).frame_idx, 42);
+    // The frame is shown at last, exactly.
+    for _ in 0..200 {
+        if ws(&h).feed().is_some_and(|f| f.is_exact()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    let feed = ws(&h).feed().unwrap();
+    assert!(feed.is_exact(), "frame 42 was not shown");
+    assert_eq!(feed.shown().unwrap().0.frame_idx(), 42);
+}
+
+#[test]
+fn switching_individuals_labels_the_other_animal() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    click_img(&mut h, 40.0, 40.0, PointerButton::Primary);
+    press(&mut h, Modifiers::NONE, Key::Tab);
+    let m2 = key_of(&h, 0, "m2", "snout");
+    assert_eq!(ws(&h).selected_individual, m2.individual);
+    assert_eq!(ws(&h).selected_keypoint, Some(m2.keypoint));
+    click_img(&mut h, 200.0, 150.0, PointerButton::Primary);
+    assert!((stored_label(&project, &m2).unwrap().x - 200.0).abs() < 0.6);
+    // Shift+Tab goes back; swapping exchanges the two animals on this frame.
+    press(&mut h, Modifiers::SHIFT, Key::Tab);
+    let m1 = key_of(&h, 0, "m1", "snout");
+    assert_eq!(ws(&h).selected_individual, m1.individual);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::X);
+    assert!((stored_label(&project, &m1).unwrap().x - 200.0).abs() < 0.6);
+    assert!((stored_label(&project, &m2).unwrap().x - 40.0).abs() < 0.6);
+    // Copy to the next frame.
+    press(&mut h, Modifiers::NONE, Key::ArrowRight);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
+    assert!(stored_label(&project, &key_of(&h, 1, "m2", "snout")).is_some());
+}
+
+#[test]
+fn skeleton_edits_in_the_dialog_are_undoable() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    click_img(&mut h, 100.0, 80.0, PointerButton::Primary);
+    press(&mut h, Modifiers::COMMAND, Key::K);
+    h.get_by_label("New keypoint").focus();
+    h.run_steps(1);
+    h.get_by_label("New keypoint").type_text("tail");
+    h.run_steps(1);
+    h.get_by_label("Add keypoint").click();
+    h.run_steps(2);
+    assert!(ws(&h).project.state().skeleton.by_name("tail").is_some());
+
+    // An edge by clicking two keypoints.
+    h.get_by_label("pick 'rightear'").click();
+    h.run_steps(1);
+    h.get_by_label("pick 'tail'").click();
+    h.run_steps(2);
+    assert_eq!(ws(&h).project.state().skeleton.edges.len(), 2);
+
+    // Delete asks first; then labels go with the keypoint, and undo brings them back.
+    h.get_by_label("Delete 'snout'").click();
+    h.run_steps(2);
+    h.get_by_label("Delete").click();
+    h.run_steps(2);
+    assert!(ws(&h).project.state().skeleton.by_name("snout").is_none());
+    assert!(ws(&h).project.state().labels.is_empty());
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    let reopened = Project::open(&project).unwrap();
+    assert!(reopened.state().skeleton.by_name("snout").is_some());
+    assert_eq!(reopened.state().labels.len(), 1);
+}

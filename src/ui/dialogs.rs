@@ -80,6 +80,8 @@ pub struct RelinkDialog {
 #[derive(Default)]
 pub struct Dialogs {
     pub go_to: Option<String>,
+    /// The frame shown when "Go to frame" opened, as the field's hint.
+    go_to_from: u64,
     pub skeleton: SkeletonEditor,
     pub individuals: IndividualsEditor,
     pub settings_open: bool,
@@ -90,8 +92,10 @@ pub struct Dialogs {
 }
 
 impl Dialogs {
+    /// Opens "Go to frame" with an empty field, so typing a number replaces nothing.
     pub fn open_go_to(&mut self, frame_idx: u64) {
-        self.go_to = Some(frame_idx.to_string());
+        self.go_to = Some(String::new());
+        self.go_to_from = frame_idx;
     }
 
     pub fn open_add_video(&mut self) {
@@ -140,6 +144,7 @@ impl Dialogs {
     }
 
     fn show_go_to(&mut self, ctx: &egui::Context, frame_count: u64, out: &mut Vec<DialogRequest>) {
+        let from = self.go_to_from;
         let Some(text) = &mut self.go_to else { return };
         let mut close = false;
         egui::Window::new("Go to frame")
@@ -147,7 +152,9 @@ impl Dialogs {
             .resizable(false)
             .show(ctx, |ui| {
                 let label = ui.label(format!("Frame (0 to {})", frame_count.saturating_sub(1)));
-                let edit = ui.text_edit_singleline(text).labelled_by(label.id);
+                let edit = ui
+                    .add(egui::TextEdit::singleline(text).hint_text(format!("now {from}")))
+                    .labelled_by(label.id);
                 edit.request_focus();
                 let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.horizontal(|ui| {

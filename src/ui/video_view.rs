@@ -50,7 +50,9 @@ pub struct VideoViewContext<'a> {
     pub selected_keypoint: Option<KeypointId>,
     pub transform: &'a mut ViewTransform,
     pub drag: &'a mut Option<LabelDrag>,
-    pub fit_requested: &'a mut bool,
+    /// Keep the frame fitted to the view (as the view resizes) until the person zooms
+    /// or pans.
+    pub auto_fit: &'a mut bool,
     pub marker_radius: f32,
     pub opacity: f32,
     pub theme: &'a Theme,
@@ -101,9 +103,8 @@ pub fn show(
         cursor_in_image: None,
         view_rect,
     };
-    if *ctx.fit_requested && ctx.image_size.x > 0.0 && view_rect.width() > 0.0 {
+    if *ctx.auto_fit && ctx.image_size.x > 0.0 && view_rect.width() > 0.0 {
         *ctx.transform = ViewTransform::fit(view_rect, ctx.image_size);
-        *ctx.fit_requested = false;
     }
 
     // Zoom about the cursor with the wheel, pan with the middle button or Space.
@@ -121,12 +122,14 @@ pub fn show(
         if hovered && scroll != 0.0 {
             ctx.transform
                 .zoom_about(view_rect, pos, (scroll / 200.0).exp());
+            *ctx.auto_fit = false;
         }
     }
     let panning = response.dragged_by(PointerButton::Middle)
         || (space_held && response.dragged_by(PointerButton::Primary));
     if panning {
         ctx.transform.pan(pointer_delta);
+        *ctx.auto_fit = false;
         ui.ctx().set_cursor_icon(CursorIcon::Grabbing);
     } else if space_held && hovered {
         ui.ctx().set_cursor_icon(CursorIcon::Grab);

@@ -48,7 +48,7 @@ pub struct Workspace {
     feed: Option<FrameFeed>,
     painter: Option<FramePainter>,
     pub transform: ViewTransform,
-    fit_requested: bool,
+    auto_fit: bool,
     drag: Option<LabelDrag>,
     pub status: Option<StatusMessage>,
     pub cursor_in_image: Option<Pos2>,
@@ -76,7 +76,7 @@ impl Workspace {
             feed: None,
             painter: None,
             transform: ViewTransform::default(),
-            fit_requested: true,
+            auto_fit: true,
             drag: None,
             status: None,
             cursor_in_image: None,
@@ -176,7 +176,7 @@ impl Workspace {
             Some(render_state) => FramePainter::Gpu(GpuVideo::new(render_state)),
             None => FramePainter::Rgba(RgbaVideoTexture::new(&path)),
         });
-        self.fit_requested = true;
+        self.auto_fit = true;
     }
 
     /// Switches to another video of the project.
@@ -424,14 +424,16 @@ impl Workspace {
                     self.apply(edit);
                 }
             }
-            Command::Fit => self.fit_requested = true,
-            Command::ZoomIn => self
-                .transform
-                .set_zoom_about_center(self.view_rect, self.transform.zoom * 1.25),
-            Command::ZoomOut => self
-                .transform
-                .set_zoom_about_center(self.view_rect, self.transform.zoom / 1.25),
-            Command::ActualSize => self.transform.set_zoom_about_center(self.view_rect, 1.0),
+            Command::Fit => self.auto_fit = true,
+            Command::ZoomIn | Command::ZoomOut | Command::ActualSize => {
+                let zoom = match command {
+                    Command::ZoomIn => self.transform.zoom * 1.25,
+                    Command::ZoomOut => self.transform.zoom / 1.25,
+                    _ => 1.0,
+                };
+                self.transform.set_zoom_about_center(self.view_rect, zoom);
+                self.auto_fit = false;
+            }
             Command::GoToFrame => self.dialogs.open_go_to(self.frame_idx),
             Command::EditSkeleton => self.dialogs.skeleton.open = true,
             Command::EditIndividuals => self.dialogs.individuals.open = true,
@@ -613,7 +615,8 @@ impl Workspace {
         // Keypoint list.
         egui::Panel::right("keypoints")
             .resizable(true)
-            .default_size(200.0)
+            .default_size(240.0)
+            .min_size(240.0)
             .show(ui, |ui| {
                 let Some(video) = self.video else {
                     ui.label("No video yet.");
@@ -697,7 +700,7 @@ impl Workspace {
                 selected_keypoint: self.selected_keypoint,
                 transform: &mut self.transform,
                 drag: &mut self.drag,
-                fit_requested: &mut self.fit_requested,
+                auto_fit: &mut self.auto_fit,
                 marker_radius: marker_size,
                 opacity,
                 theme,

@@ -263,3 +263,171 @@ fn real_dlc_video_probe() {
     assert_eq!(json["width"], 640);
     assert_eq!(json["height"], 480);
 }
+
+/// Runs kinelab expecting failure; returns its one-line error.
+fn error_of(args: &[&str]) -> String {
+    let out = kinelab(args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{args:?} should fail with status 1"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    stderr
+}
+
+#[test]
+fn new_then_labels_lists_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = clip(&h264_gop30());
+    let project = dir.path().join("mice");
+    let (p, v) = (project.to_str().unwrap(), video.to_str().unwrap());
+    let stdout = stdout_of(&kinelab(&[
+        "new",
+        p,
+        "--video",
+        v,
+        "--bodyparts",
+        "snout, leftear,rightear",
+        "--edges",
+        "snout-leftear,snout-rightear",
+        "--symmetric",
+        "leftear-rightear",
+        "--individuals",
+        "m1,m2",
+    ]));
+    assert!(
+        stdout.contains("3 keypoints, 2 individuals, 1 videos"),
+        "{stdout}"
+    );
+    let file = dir.path().join("mice.kinelab");
+    let opened = kinelab::project::Project::open(&file).unwrap();
+    let s = opened.state();
+    assert_eq!(s.videos[0].def.frame_count, 300);
+    assert_eq!((s.videos[0].def.width, s.videos[0].def.height), (320, 240));
+    assert_eq!(s.skeleton.edges.len(), 2);
+    assert_eq!(s.skeleton.symmetric.len(), 1);
+    // The video path is stored relative to the project's folder.
+    assert!(!std::path::Path::new(&s.videos[0].def.path).is_absolute());
+    assert!(opened.video_path(s.videos[0].id).unwrap().exists());
+
+    // Label something, then list it.
+    let mut opened = opened;
+    let key = kinelab::project::LabelKey {
+        video: opened.state().videos[0].id,
+        frame_idx: 7,
+        individual: opened.state().individual_by_name("m2").unwrap().id,
+        keypoint: opened.state().skeleton.by_name("leftear").unwrap().id,
+    };
+    let edit =
+        kinelab::project::edits::set_label_position(opened.state(), key, 12.5, 30.25).unwrap();
+    opened.apply(edit).unwrap();
+    drop(opened);
+    let rows = json_of(&["labels", file.to_str().unwrap(), "--json"]);
+    let row = &rows.as_array().unwrap()[0];
+    assert_eq!(row["frame_idx"], 7);
+    assert_eq!(row["individual"], "m2");
+    assert_eq!(row["keypoint"], "leftear");
+    assert_eq!(row["x"], 12.5);
+    assert_eq!(row["visibility"], "visible");
+    assert_eq!(row["provenance"], "human");
+    let text = stdout_of(&kinelab(&["labels", file.to_str().unwrap()]));
+    assert!(
+        text.contains("\t7\tm2\tleftear\t12.50\t30.25\tvisible\thuman"),
+        "{text}"
+    );
+
+    // A second `new` on the same name is refused and the project is untouched.
+    let err = error_of(&["new", p, "--bodyparts", "a"]);
+    assert!(
+        err.contains("mice.kinelab") && err.contains("already"),
+        "{err}"
+    );
+}
+
+#[test]
+fn new_from_a_preset_and_bad_new_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("fly.kinelab");
+    stdout_of(&kinelab(&[
+        "new",
+        p.to_str().unwrap(),
+        "--preset",
+        "fly-13",
+    ]));
+    let opened = kinelab::project::Project::open(&p).unwrap();
+    assert_eq!(opened.state().skeleton.keypoints.len(), 13);
+    assert_eq!(opened.state().skeleton.symmetric.len(), 5);
+
+    let q = dir.path().join("q").to_str().unwrap().to_owned();
+    let err = error_of(&["new", &q, "--preset", "dragon"]);
+    assert!(
+        err.contains("dragon") && err.contains("openfield-4"),
+        "{err}"
+    );
+    let err = error_of(&["new", &q]);
+    assert!(err.contains("--bodyparts"), "{err}");
+    let err = error_of(&["new", &q, "--bodyparts", "a,b", "--edges", "a-c"]);
+    assert!(err.contains("'c'"), "{err}");
+    let err = error_of(&["new", &q, "--bodyparts", "a,a"]);
+    assert!(err.contains("twice"), "{err}");
+    let missing = dir.path().join("nope.mp4");
+    let err = error_of(&[
+        "new",
+        &q,
+        "--bodyparts",
+        "a",
+        "--video",
+        missing.to_str().unwrap(),
+    ]);
+    assert!(err.contains("nope.mp4"), "{err}");
+    // Nothing was left behind by the failures.
+    assert!(!dir.path().join("q.kinelab").exists());
+    let err = error_of(&["labels", missing.to_str().unwrap()]);
+    assert!(
+        err.contains("nope.mp4") && err.contains("no such project"),
+        "{err}"
+    );
+}
+
+#[test]
+fn demo_installs_a_project_with_its_clip_and_keeps_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let stdout = stdout_of(&kinelab(&[
+        "demo",
+        "--dir",
+        demo.to_str().unwrap(),
+        "--no-open",
+    ]));
+    assert!(stdout.contains("demo.kinelab"), "{stdout}");
+    let file = demo.join("demo.kinelab");
+    let mut project = kinelab::project::Project::open(&file).unwrap();
+    assert_eq!(project.state().videos[0].def.frame_count, 300);
+    assert_eq!(project.state().skeleton.keypoints.len(), 6);
+    // The truth file matches the skeleton: every keypoint on every frame.
+    let truth = std::fs::read_to_string(demo.join("truth.csv")).unwrap();
+    assert_eq!(truth.lines().count(), 1 + 300 * 6);
+    let key = kinelab::project::LabelKey {
+        video: project.state().videos[0].id,
+        frame_idx: 3,
+        individual: project.state().individuals[0].id,
+        keypoint: project.state().skeleton.keypoints[0].id,
+    };
+    let edit = kinelab::project::edits::set_label_position(project.state(), key, 1.0, 2.0).unwrap();
+    project.apply(edit).unwrap();
+    drop(project);
+    stdout_of(&kinelab(&[
+        "demo",
+        "--dir",
+        demo.to_str().unwrap(),
+        "--no-open",
+    ]));
+    let project = kinelab::project::Project::open(&file).unwrap();
+    assert_eq!(
+        project.state().labels.len(),
+        1,
+        "a second install kept the labels"
+    );
+}

@@ -313,3 +313,122 @@ fn skeleton_edits_in_the_dialog_are_undoable() {
     assert!(reopened.state().skeleton.by_name("snout").is_some());
     assert_eq!(reopened.state().labels.len(), 1);
 }
+
+/// Steps the app (with real time passing, for background jobs) until `done`.
+fn step_until(h: &mut Harness<'_, KinelabApp>, what: &str, done: impl Fn(&KinelabApp) -> bool) {
+    for _ in 0..500 {
+        if done(h.state()) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Replaces a text field's content by selecting all and typing.
+fn replace_text(h: &mut Harness<'_, KinelabApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.get_by_label(label).type_text(text);
+    h.run_steps(1);
+}
+
+#[test]
+fn a_moved_video_is_found_by_its_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let videos = dir.path().join("videos");
+    std::fs::create_dir_all(&videos).unwrap();
+    let video = videos.join("clip.mp4");
+    std::fs::copy(common::clip(&common::h264_gop30()), &video).unwrap();
+    let project = dir.path().join("moved.kinelab");
+    let def =
+        kinelab::video::describe::describe_for_project(dir.path(), &video, &mut |_| {}).unwrap();
+    Project::create(
+        &project,
+        &NewProject {
+            name: "moved".into(),
+            keypoints: vec!["snout".into()],
+            videos: vec![def],
+            ..NewProject::default()
+        },
+    )
+    .unwrap();
+    let elsewhere = dir.path().join("archive/2026");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::rename(&video, elsewhere.join("renamed.mp4")).unwrap();
+
+    let mut h = harness(&project);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Search").is_some(),
+        "the relink dialog opened"
+    );
+    replace_text(
+        &mut h,
+        "Search folder",
+        dir.path().join("archive").to_str().unwrap(),
+    );
+    h.get_by_label("Search").click();
+    step_until(&mut h, "the search", |app| {
+        app.workspace
+            .as_ref()
+            .is_some_and(|w| w.dialogs.relink.is_none())
+    });
+    let reopened = Project::open(&project).unwrap();
+    let id = reopened.state().videos[0].id;
+    assert_eq!(
+        reopened.state().videos[0].def.path,
+        "archive/2026/renamed.mp4"
+    );
+    assert!(reopened.video_path(id).unwrap().exists());
+    assert_eq!(reopened.undo_description(), Some("relink video"));
+}
+
+#[test]
+fn the_wizard_creates_and_opens_a_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = common::clip(&common::h264_gop30());
+    let app = KinelabApp::new(None, None, Keymap::default());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_ui_state(|ui, app: &mut KinelabApp| app.show(ui), app);
+    h.run_steps(2);
+    h.get_by_label("New project…").click();
+    h.run_steps(2);
+    replace_text(&mut h, "Name", "wizard-made");
+    replace_text(&mut h, "Folder", dir.path().to_str().unwrap());
+    replace_text(&mut h, "Video", video.to_str().unwrap());
+    h.get_by_label("Add video").click();
+    h.run_steps(2);
+    replace_text(&mut h, "Individuals", "m1, m2");
+    h.get_by_label("Create project").click();
+    step_until(&mut h, "the new project", |app| app.workspace.is_some());
+    let project = Project::open(&dir.path().join("wizard-made.kinelab")).unwrap();
+    let s = project.state();
+    assert_eq!(s.videos.len(), 1);
+    assert_eq!(s.videos[0].def.frame_count, 300);
+    assert_eq!(s.individuals.len(), 2);
+    // The first preset (DeepLabCut's open field) was the skeleton.
+    assert_eq!(s.skeleton.keypoints.len(), 4);
+    assert!(s.skeleton.by_name("tailbase").is_some());
+}
+
+#[test]
+fn the_palette_runs_a_command_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    press(&mut h, Modifiers::COMMAND, Key::P);
+    h.get_by_label("Command").type_text("last frame");
+    h.run_steps(1);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(ws(&h).frame_idx, ws(&h).frame_count() - 1);
+    // F1 opens the shortcut sheet, which lists the remappable ids.
+    assert_eq!(h.query_all_by_label("Keyboard shortcuts").count(), 0);
+    press(&mut h, Modifiers::NONE, Key::F1);
+    assert!(h.query_all_by_label("Keyboard shortcuts").count() > 0);
+    assert!(h.query_by_label("toggle_occluded").is_some());
+}

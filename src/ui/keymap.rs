@@ -58,10 +58,11 @@ impl Shortcut {
             text.push_str("Shift+");
         }
         text.push_str(match self.key {
-            Key::ArrowLeft => "←",
-            Key::ArrowRight => "→",
-            Key::ArrowUp => "↑",
-            Key::ArrowDown => "↓",
+            // Words, not arrow glyphs: egui's bundled font has no arrows.
+            Key::ArrowLeft => "Left",
+            Key::ArrowRight => "Right",
+            Key::ArrowUp => "Up",
+            Key::ArrowDown => "Down",
             other => other.symbol_or_name(),
         });
         text
@@ -146,7 +147,7 @@ impl Keymap {
         for (id, keys) in file.shortcuts {
             let Some(command) = Command::from_id(&id) else {
                 self.warnings.push(format!(
-                    "{}: no command '{id}' (see Help → Keyboard shortcuts)",
+                    "{}: no command '{id}' (see Help > Keyboard shortcuts)",
                     path.display()
                 ));
                 continue;

@@ -657,7 +657,7 @@ impl Workspace {
     fn video_area(&mut self, ui: &mut egui::Ui, theme: &Theme) {
         let Some(video) = self.video else {
             ui.centered_and_justified(|ui| {
-                ui.label("This project has no video yet: File → Add video…");
+                ui.label("This project has no video yet: File > Add video…");
             });
             return;
         };

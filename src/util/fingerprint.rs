@@ -97,3 +97,30 @@ pub fn find_file_with_content(
         })
         .map(|e| e.into_path())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moved_and_renamed_file_is_found_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let original = dir.path().join("a.bin");
+        let bytes: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        std::fs::write(&original, &bytes).unwrap();
+        let print = FileFingerprint::of_file(&original).unwrap();
+        std::fs::create_dir_all(dir.path().join("x/y")).unwrap();
+        // Same size, different content: must not match.
+        let mut other = bytes.clone();
+        other[0] ^= 1;
+        std::fs::write(dir.path().join("x/decoy.bin"), &other).unwrap();
+        let moved = dir.path().join("x/y/renamed.bin");
+        std::fs::rename(&original, &moved).unwrap();
+        let found = find_file_with_content(dir.path(), print.size_bytes, print.edge_hash, 4);
+        assert_eq!(found, Some(moved));
+        assert_eq!(
+            find_file_with_content(dir.path(), print.size_bytes, print.edge_hash ^ 1, 4),
+            None
+        );
+    }
+}

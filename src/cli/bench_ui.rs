@@ -48,11 +48,31 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// A wgpu device without a window, so the bench measures the GPU path's CPU side
+/// (YUV plane uploads, egui's buffers). `None` when no adapter is found.
+fn headless_render_state() -> Option<eframe::egui_wgpu::RenderState> {
+    use eframe::egui_wgpu::{RenderState, WgpuConfiguration, WgpuSetup, WgpuSetupCreateNew};
+    let setup = WgpuSetup::CreateNew(WgpuSetupCreateNew::without_display_handle());
+    let instance = pollster::block_on(setup.new_instance());
+    let config = WgpuConfiguration {
+        wgpu_setup: setup,
+        ..Default::default()
+    };
+    pollster::block_on(RenderState::create(
+        &config,
+        &instance,
+        None,
+        Default::default(),
+    ))
+    .ok()
+}
+
 /// A headless egui context driving the app.
 struct Driver {
     ctx: egui::Context,
     app: KinelabApp,
     started: Instant,
+    gpu: Option<eframe::egui_wgpu::RenderState>,
 }
 
 impl Driver {
@@ -67,7 +87,33 @@ impl Driver {
         let t = Instant::now();
         let app = &mut self.app;
         let output = self.ctx.run_ui(input, |ui| app.show(ui));
-        let _ = self.ctx.tessellate(output.shapes, output.pixels_per_point);
+        let ppp = output.pixels_per_point;
+        let jobs = self.ctx.tessellate(output.shapes, ppp);
+        if let Some(rs) = &self.gpu {
+            // What eframe does on the UI thread before the GPU draws: textures, buffers
+            // and the paint callbacks' prepare (the YUV plane uploads).
+            use eframe::egui_wgpu::{ScreenDescriptor, wgpu};
+            let mut renderer = rs.renderer.write();
+            for (id, deltas) in &output.textures_delta.set {
+                for delta in deltas {
+                    renderer.update_texture(&rs.device, &rs.queue, *id, delta);
+                }
+            }
+            let mut encoder = rs
+                .device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor::default());
+            let screen = ScreenDescriptor {
+                size_in_pixels: [1600, 1000],
+                pixels_per_point: ppp,
+            };
+            let mut commands =
+                renderer.update_buffers(&rs.device, &rs.queue, &mut encoder, &jobs, &screen);
+            commands.push(encoder.finish());
+            rs.queue.submit(commands);
+            for id in &output.textures_delta.free {
+                renderer.free_texture(id);
+            }
+        }
         t.elapsed()
     }
 
@@ -101,7 +147,13 @@ impl Driver {
     }
 }
 
-pub fn run(video: &Path, keypoints: usize, individuals: usize, json: bool) -> anyhow::Result<()> {
+pub fn run(
+    video: &Path,
+    keypoints: usize,
+    individuals: usize,
+    cpu_path: bool,
+    json: bool,
+) -> anyhow::Result<()> {
     let dir = tempfile::tempdir().context("a temporary folder for the project")?;
     let def = describe_for_project(dir.path(), video, &mut |_| {})?;
     let (width, height, frame_count) = (def.width, def.height, def.frame_count);
@@ -148,8 +200,18 @@ pub fn run(video: &Path, keypoints: usize, individuals: usize, json: bool) -> an
 
     // Start to first frame: open the project in a fresh app and run frames until the
     // first video frame is on screen.
+    let gpu = if cpu_path {
+        None
+    } else {
+        headless_render_state()
+    };
+    let path_name = if gpu.is_some() {
+        "gpu (yuv shader)"
+    } else {
+        "cpu (rgba texture)"
+    };
     let started = Instant::now();
-    let mut app = KinelabApp::new(None, None, Keymap::default());
+    let mut app = KinelabApp::new(gpu.clone(), None, Keymap::default());
     if !app.open_project(&path) {
         anyhow::bail!("{}", app.message.unwrap_or_default());
     }
@@ -160,6 +222,7 @@ pub fn run(video: &Path, keypoints: usize, individuals: usize, json: bool) -> an
         ctx: egui::Context::default(),
         app,
         started,
+        gpu,
     };
     let first = d
         .until(Duration::from_secs(20), |d| d.shown_version().is_some())
@@ -247,6 +310,7 @@ pub fn run(video: &Path, keypoints: usize, individuals: usize, json: bool) -> an
         "video": video.display().to_string(),
         "width": width, "height": height, "frames": frame_count,
         "labels_on_frame": keypoints * individuals,
+        "frame_path": path_name,
         "start_to_first_frame_ms": start_to_first_ms,
         "ui_frame_cpu_ms": stats(frame_ms),
         "ui_frame_cpu_ms_while_stepping": stats(step_frame_ms),

@@ -167,6 +167,9 @@ pub enum BenchCommand {
         keypoints: usize,
         #[arg(long, default_value_t = 2)]
         individuals: usize,
+        /// Show frames through the RGBA texture fallback instead of the YUV shader.
+        #[arg(long)]
+        cpu_path: bool,
         #[arg(long)]
         json: bool,
     },
@@ -246,8 +249,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 video,
                 keypoints,
                 individuals,
+                cpu_path,
                 json,
-            } => bench_ui::run(&video, keypoints, individuals, json),
+            } => bench_ui::run(&video, keypoints, individuals, cpu_path, json),
             BenchCommand::Seek {
                 video,
                 indices_file,

@@ -276,35 +276,43 @@ pub fn run(
         }
     }
 
-    // Scrubbing: the pointer moves every 16.7 ms to a far frame; how soon is a frame
-    // near it on screen (any new frame), and the exact one?
-    let mut scrub_any_ms = Vec::new();
-    let mut scrub_exact_ms = Vec::new();
-    let moves = 60u64;
-    for m in 0..moves {
-        let target = (m * 7919) % frame_count.max(1);
-        let version = d.shown_version();
-        let moved = Instant::now();
+    // Scrubbing: a drag along the timeline, the pointer moving every 16.7 ms by 1/400
+    // of the video. How long does the screen go without a new frame, how far behind
+    // the pointer is what it shows, and how soon is the exact frame there once the
+    // pointer stops?
+    d.app.workspace.as_mut().expect("open").go_to(0);
+    d.until(Duration::from_secs(20), Driver::exact);
+    let moves = 180u64;
+    let stride = (frame_count / 400).max(1);
+    let drag_start = Instant::now();
+    let mut last_change = drag_start;
+    let mut version = d.shown_version();
+    let mut scrub_gap_ms = Vec::new();
+    let mut scrub_lag_frames = Vec::new();
+    let mut target = 0;
+    for m in 1..=moves {
+        target = (m * stride).min(frame_count - 1);
         d.app.workspace.as_mut().expect("open").go_to(target);
-        let mut any = None;
-        let mut exact = None;
-        while moved.elapsed() < Duration::from_millis(16)
-            || (any.is_none() && moved.elapsed() < Duration::from_millis(500))
-        {
+        let next_move = drag_start + Duration::from_micros(16_667 * m);
+        while Instant::now() < next_move {
             d.frame(Vec::new());
-            if any.is_none() && (d.shown_version() != version || d.exact()) {
-                any = Some(moved.elapsed());
-            }
-            if exact.is_none() && d.exact() {
-                exact = Some(moved.elapsed());
+            if d.shown_version() != version {
+                version = d.shown_version();
+                let now = Instant::now();
+                scrub_gap_ms.push(ms(now - last_change));
+                last_change = now;
+                if let Some((frame, _)) = d.ws().feed().and_then(|f| f.shown()) {
+                    scrub_lag_frames.push(target.abs_diff(frame.frame_idx() as u64) as f64);
+                }
             }
             std::thread::sleep(Duration::from_millis(1));
         }
-        scrub_any_ms.push(any.map_or(500.0, ms));
-        if let Some(t) = exact {
-            scrub_exact_ms.push(ms(t));
-        }
     }
+    let longest_gap_at_end = ms(last_change.elapsed());
+    let settle = d
+        .until(Duration::from_secs(5), Driver::exact)
+        .map_or(5000.0, ms);
+    let _ = target;
 
     let report = serde_json::json!({
         "video": video.display().to_string(),
@@ -315,8 +323,14 @@ pub fn run(
         "ui_frame_cpu_ms": stats(frame_ms),
         "ui_frame_cpu_ms_while_stepping": stats(step_frame_ms),
         "hold_right_30hz": { "steps": steps, "kept_up": kept_up, "latency_ms": stats(step_latency_ms) },
-        "scrub_frame_shown_ms": stats(scrub_any_ms),
-        "scrub_exact_within_16ms_window": scrub_exact_ms.len(),
+        "scrub": {
+            "moves": moves,
+            "frames_per_move": stride,
+            "ms_between_new_frames": stats(scrub_gap_ms),
+            "ms_since_last_new_frame_when_pointer_stopped": longest_gap_at_end,
+            "frames_behind_pointer": stats(scrub_lag_frames),
+            "exact_frame_after_stop_ms": settle,
+        },
         "store_commit_us": stats(commit_us),
         "peak_rss_mib": peak_rss_mib(),
         "cache_budget_mib": 256,

@@ -4,8 +4,14 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::video::{DecodeWorker, FrameIndex, VideoFrame, VideoInfo, WorkerConfig, WorkerEvent};
+
+/// While a request has shown nothing yet, newer wants wait this long before replacing
+/// it. Replacing it at once on every pointer move would cancel each seek before its
+/// keyframe decodes, and a fast drag would show nothing until the pointer stops.
+pub const SCRUB_HOLD: Duration = Duration::from_millis(40);
 
 /// The state of the video being shown.
 pub struct FrameFeed {
@@ -15,8 +21,13 @@ pub struct FrameFeed {
     index: Option<Arc<FrameIndex>>,
     /// The frame the person wants.
     wanted: usize,
-    /// Generation of the request for `wanted`, while it is in flight.
+    /// Generation of the request in flight, and when it was sent.
     pending: Option<u64>,
+    pending_since: Instant,
+    /// Whether the request in flight has shown something (its preview) yet.
+    pending_answered: bool,
+    /// A wanted frame not yet requested (see `SCRUB_HOLD`).
+    deferred: bool,
     /// What is on screen: the wanted frame, or the nearest one while it decodes.
     shown: Option<VideoFrame>,
     /// Bumped whenever `shown` changes, so a texture is re-uploaded only then.
@@ -40,6 +51,9 @@ impl FrameFeed {
             index: None,
             wanted: 0,
             pending: Some(generation),
+            pending_since: Instant::now(),
+            pending_answered: false,
+            deferred: false,
             shown: None,
             shown_version: 0,
             error: None,
@@ -94,7 +108,8 @@ impl FrameFeed {
     /// Wants frame `frame_idx`: shown at once from the cache if it is there, else the
     /// nearest decoded frame is shown while the worker decodes it.
     pub fn want(&mut self, frame_idx: usize) {
-        if frame_idx == self.wanted && (self.pending.is_some() || self.is_exact()) {
+        if frame_idx == self.wanted && (self.pending.is_some() || self.deferred || self.is_exact())
+        {
             return;
         }
         self.wanted = frame_idx;
@@ -108,6 +123,7 @@ impl FrameFeed {
         if let Some(frame) = exact {
             self.show(frame);
             self.pending = None;
+            self.deferred = false;
             // Still tell the worker, so it prefetches in the direction of travel.
             self.worker.request(frame_idx);
             return;
@@ -115,7 +131,27 @@ impl FrameFeed {
         if let Some(frame) = nearest {
             self.show(frame);
         }
-        self.pending = Some(self.worker.request(frame_idx));
+        if self.pending.is_some()
+            && !self.pending_answered
+            && self.pending_since.elapsed() < SCRUB_HOLD
+        {
+            self.deferred = true;
+        } else {
+            self.send_request();
+        }
+    }
+
+    fn send_request(&mut self) {
+        self.pending = Some(self.worker.request(self.wanted));
+        self.pending_since = Instant::now();
+        self.pending_answered = false;
+        self.deferred = false;
+    }
+
+    /// When the UI must poll again even if no event arrives (a deferred request).
+    pub fn repaint_after(&self) -> Option<Duration> {
+        self.deferred
+            .then(|| SCRUB_HOLD.saturating_sub(self.pending_since.elapsed()))
     }
 
     /// Takes the worker's news. Returns true when what is shown changed.
@@ -136,8 +172,11 @@ impl FrameFeed {
                     }
                 }
                 WorkerEvent::Preview { generation, frame } => {
-                    if Some(generation) == self.pending && !self.is_exact() {
-                        self.show(frame);
+                    if Some(generation) == self.pending {
+                        self.pending_answered = true;
+                        if !self.is_exact() {
+                            self.show(frame);
+                        }
                     }
                 }
                 WorkerEvent::Failed {
@@ -154,12 +193,20 @@ impl FrameFeed {
         }
         if self.is_exact() {
             self.error = None;
+            self.deferred = false;
+        }
+        if self.deferred
+            && (self.pending.is_none()
+                || self.pending_answered
+                || self.pending_since.elapsed() >= SCRUB_HOLD)
+        {
+            self.send_request();
         }
         self.shown_version != before
     }
 
     /// Whether the exact frame is still on its way.
     pub fn is_waiting(&self) -> bool {
-        self.pending.is_some()
+        self.pending.is_some() || self.deferred
     }
 }

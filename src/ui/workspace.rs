@@ -538,6 +538,9 @@ impl Workspace {
         self.ensure_feed(&ctx);
         if let Some(feed) = &mut self.feed {
             feed.poll();
+            if let Some(after) = feed.repaint_after() {
+                ctx.request_repaint_after(after);
+            }
         }
         // Status bar.
         egui::Panel::bottom("status bar").show(ui, |ui| {

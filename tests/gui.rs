@@ -432,3 +432,29 @@ fn the_palette_runs_a_command_by_name() {
     assert!(h.query_all_by_label("Keyboard shortcuts").count() > 0);
     assert!(h.query_by_label("toggle_occluded").is_some());
 }
+
+#[test]
+fn dragging_the_timeline_scrubs_then_shows_the_exact_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    step_until(&mut h, "the frame index", |app| {
+        app.workspace
+            .as_ref()
+            .is_some_and(|w| w.feed().is_some_and(|f| f.index().is_some()))
+    });
+    // The timeline strip lies just above the transport buttons.
+    let buttons = h.get_by_label("|<").rect();
+    let y = buttons.top() - 4.0 - kinelab::ui::timeline::HEIGHT / 2.0;
+    let (from, to) = (pos2(30.0, y), pos2(700.0, y));
+    drag(&mut h, from, to);
+    let frame = ws(&h).frame_idx;
+    assert!(frame > 100, "the drag reached frame {frame}");
+    step_until(&mut h, "the exact frame after the drag", |app| {
+        app.workspace.as_ref().is_some_and(|w| {
+            w.feed()
+                .and_then(|f| f.shown())
+                .is_some_and(|(shown, _)| shown.frame_idx() as u64 == w.frame_idx)
+        })
+    });
+}

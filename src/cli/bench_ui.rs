@@ -292,7 +292,7 @@ pub fn run(
     let mut target = 0;
     for m in 1..=moves {
         target = (m * stride).min(frame_count - 1);
-        d.app.workspace.as_mut().expect("open").go_to(target);
+        d.app.workspace.as_mut().expect("open").scrub_to(target);
         let next_move = drag_start + Duration::from_micros(16_667 * m);
         while Instant::now() < next_move {
             d.frame(Vec::new());

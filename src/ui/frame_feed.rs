@@ -8,10 +8,14 @@ use std::time::{Duration, Instant};
 
 use crate::video::{DecodeWorker, FrameIndex, VideoFrame, VideoInfo, WorkerConfig, WorkerEvent};
 
-/// While a request has shown nothing yet, newer wants wait this long before replacing
-/// it. Replacing it at once on every pointer move would cancel each seek before its
-/// keyframe decodes, and a fast drag would show nothing until the pointer stops.
-pub const SCRUB_HOLD: Duration = Duration::from_millis(40);
+/// While a request has shown nothing yet, newer wants wait for it (up to this long)
+/// instead of replacing it. Replacing it at once on every pointer move would cancel each
+/// seek before its keyframe decodes, and a fast drag would show nothing until it stops.
+pub const SCRUB_HOLD: Duration = Duration::from_millis(250);
+
+/// A dragging pointer that has not moved for this long is resting: decode the exact
+/// frame under it.
+pub const SCRUB_REST: Duration = Duration::from_millis(80);
 
 /// The state of the video being shown.
 pub struct FrameFeed {
@@ -23,11 +27,17 @@ pub struct FrameFeed {
     wanted: usize,
     /// Generation of the request in flight, and when it was sent.
     pending: Option<u64>,
+    /// The frame the request in flight asks for.
+    pending_frame: usize,
     pending_since: Instant,
     /// Whether the request in flight has shown something (its preview) yet.
     pending_answered: bool,
-    /// A wanted frame not yet requested (see `SCRUB_HOLD`).
-    deferred: bool,
+    /// A frame to request once the request in flight has shown something (see
+    /// `SCRUB_HOLD`).
+    deferred: Option<usize>,
+    /// While the pointer drags: the frame under it, and when it last moved. Only
+    /// keyframes are decoded until it rests.
+    scrub: Option<(usize, Instant)>,
     /// What is on screen: the wanted frame, or the nearest one while it decodes.
     shown: Option<VideoFrame>,
     /// Bumped whenever `shown` changes, so a texture is re-uploaded only then.
@@ -51,9 +61,11 @@ impl FrameFeed {
             index: None,
             wanted: 0,
             pending: Some(generation),
+            pending_frame: 0,
             pending_since: Instant::now(),
             pending_answered: false,
-            deferred: false,
+            deferred: None,
+            scrub: None,
             shown: None,
             shown_version: 0,
             error: None,
@@ -108,8 +120,10 @@ impl FrameFeed {
     /// Wants frame `frame_idx`: shown at once from the cache if it is there, else the
     /// nearest decoded frame is shown while the worker decodes it.
     pub fn want(&mut self, frame_idx: usize) {
-        if frame_idx == self.wanted && (self.pending.is_some() || self.deferred || self.is_exact())
-        {
+        self.scrub = None;
+        let asked = (self.pending.is_some() && self.pending_frame == frame_idx)
+            || self.deferred == Some(frame_idx);
+        if frame_idx == self.wanted && (asked || self.is_exact()) {
             return;
         }
         self.wanted = frame_idx;
@@ -123,7 +137,7 @@ impl FrameFeed {
         if let Some(frame) = exact {
             self.show(frame);
             self.pending = None;
-            self.deferred = false;
+            self.deferred = None;
             // Still tell the worker, so it prefetches in the direction of travel.
             self.worker.request(frame_idx);
             return;
@@ -135,23 +149,59 @@ impl FrameFeed {
             && !self.pending_answered
             && self.pending_since.elapsed() < SCRUB_HOLD
         {
-            self.deferred = true;
+            self.deferred = Some(frame_idx);
         } else {
-            self.send_request();
+            self.send_request(frame_idx);
         }
     }
 
-    fn send_request(&mut self) {
-        self.pending = Some(self.worker.request(self.wanted));
-        self.pending_since = Instant::now();
-        self.pending_answered = false;
-        self.deferred = false;
+    /// Wants `frame_idx` while the pointer drags: the keyframe at or before it is
+    /// decoded (one frame, the quickest to reach), and the exact frame once the pointer
+    /// rests for `SCRUB_REST` or `want` is called.
+    pub fn want_while_scrubbing(&mut self, frame_idx: usize) {
+        let Some(index) = self.index.clone() else {
+            return self.want(frame_idx);
+        };
+        let keyframe = index.keyframe_frame_at_or_before(frame_idx);
+        // A decoded frame between the keyframe and the target is as good or better.
+        let near = {
+            let cache = self.worker.cache().lock();
+            cache
+                .nearest(frame_idx)
+                .filter(|f| (keyframe..=frame_idx).contains(&f.frame_idx()))
+        };
+        match near {
+            Some(frame) => {
+                self.show(frame);
+                self.wanted = frame_idx;
+            }
+            None => {
+                self.want(keyframe);
+                self.wanted = frame_idx;
+            }
+        }
+        // Set last: `want` ends a scrub.
+        self.scrub = Some((frame_idx, Instant::now()));
     }
 
-    /// When the UI must poll again even if no event arrives (a deferred request).
+    fn send_request(&mut self, frame_idx: usize) {
+        self.pending = Some(self.worker.request(frame_idx));
+        self.pending_frame = frame_idx;
+        self.pending_since = Instant::now();
+        self.pending_answered = false;
+        self.deferred = None;
+    }
+
+    /// When the UI must poll again even if no event arrives (a deferred request, or
+    /// a pointer resting while it drags).
     pub fn repaint_after(&self) -> Option<Duration> {
-        self.deferred
-            .then(|| SCRUB_HOLD.saturating_sub(self.pending_since.elapsed()))
+        let hold = self
+            .deferred
+            .map(|_| SCRUB_HOLD.saturating_sub(self.pending_since.elapsed()));
+        let rest = self
+            .scrub
+            .map(|(_, moved)| SCRUB_REST.saturating_sub(moved.elapsed()));
+        hold.into_iter().chain(rest).min()
     }
 
     /// Takes the worker's news. Returns true when what is shown changed.
@@ -193,20 +243,25 @@ impl FrameFeed {
         }
         if self.is_exact() {
             self.error = None;
-            self.deferred = false;
+            self.deferred = None;
         }
-        if self.deferred
+        if let Some((target, moved)) = self.scrub
+            && moved.elapsed() >= SCRUB_REST
+        {
+            self.want(target);
+        }
+        if let Some(frame_idx) = self.deferred
             && (self.pending.is_none()
                 || self.pending_answered
                 || self.pending_since.elapsed() >= SCRUB_HOLD)
         {
-            self.send_request();
+            self.send_request(frame_idx);
         }
         self.shown_version != before
     }
 
     /// Whether the exact frame is still on its way.
     pub fn is_waiting(&self) -> bool {
-        self.pending.is_some() || self.deferred
+        self.pending.is_some() || self.deferred.is_some() || self.scrub.is_some()
     }
 }

@@ -23,6 +23,8 @@ pub struct TimelineOutput {
     pub seek_to: Option<u64>,
     /// Whether the pointer is dragging (scrubbing) right now.
     pub scrubbing: bool,
+    /// The drag ended this frame: show the exact frame.
+    pub released: bool,
 }
 
 /// Height of the timeline strip in points.
@@ -109,5 +111,6 @@ pub fn show(ui: &mut egui::Ui, ctx: TimelineContext<'_>) -> TimelineOutput {
         out.seek_to = Some(frame_at(pos.x));
         out.scrubbing = response.dragged();
     }
+    out.released = response.drag_stopped();
     out
 }

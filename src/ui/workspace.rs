@@ -205,6 +205,20 @@ impl Workspace {
         }
     }
 
+    /// Goes to a frame while the pointer drags along the timeline: keyframes are shown
+    /// until it rests or lets go (`go_to`).
+    pub fn scrub_to(&mut self, frame_idx: u64) {
+        let frame_idx = frame_idx.min(self.frame_count().saturating_sub(1));
+        if frame_idx != self.frame_idx {
+            self.frame_idx = frame_idx;
+            self.drag = None;
+            self.select_first_unlabeled();
+        }
+        if let Some(feed) = &mut self.feed {
+            feed.want_while_scrubbing(frame_idx as usize);
+        }
+    }
+
     fn step(&mut self, delta: i64) {
         let target = (self.frame_idx as i64 + delta).max(0) as u64;
         self.go_to(target);
@@ -566,8 +580,11 @@ impl Workspace {
                     theme,
                 },
             );
-            if let Some(f) = out.seek_to {
-                self.go_to(f);
+            match out.seek_to {
+                Some(f) if out.scrubbing => self.scrub_to(f),
+                Some(f) => self.go_to(f),
+                None if out.released => self.go_to(self.frame_idx),
+                None => {}
             }
             ui.horizontal(|ui| {
                 if ui.small_button("|<").on_hover_text("First frame").clicked() {

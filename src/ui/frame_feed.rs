@@ -50,6 +50,10 @@ impl FrameFeed {
     pub fn open(path: &Path, cache_bytes: usize, repaint: impl Fn() + Send + 'static) -> Self {
         let config = WorkerConfig {
             cache_bytes,
+            threads: std::env::var("KINELAB_DECODE_THREADS")
+                .ok()
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0),
             ..WorkerConfig::default()
         };
         let worker = DecodeWorker::spawn(path, config, repaint);

@@ -218,9 +218,11 @@ impl Dialogs {
                                 .renames
                                 .entry(kp.id)
                                 .or_insert_with(|| kp.def.name.clone());
-                            let response = ui.add(
+                            // A fixed size: the grid column otherwise shrinks the
+                            // field to a few letters.
+                            let response = ui.add_sized(
+                                [150.0, 20.0],
                                 egui::TextEdit::singleline(buffer)
-                                    .desired_width(140.0)
                                     .id(Id::unique(("keypoint name", kp.id))),
                             );
                             let commit = response.lost_focus() && buffer.trim() != kp.def.name;

@@ -427,3 +427,23 @@ fn quick_open_agrees_with_the_probed_open() {
         assert_eq!(read_pattern(planes.y, planes.y_stride), Some(0), "{name}");
     }
 }
+
+/// A keyframe is decoded alone (the decoder is drained right after it); reading on
+/// from there must still give the following frames, exactly and in order.
+#[test]
+fn reading_on_after_a_keyframe_alone() {
+    let spec = h264_gop30();
+    let path = clip(&spec);
+    let mut reader = VideoReader::open(&path).unwrap();
+    let keyframe = reader.index().keyframe_frames()[2];
+    assert_eq!(reader.frame(keyframe).unwrap().frame_idx(), keyframe);
+    for expected in keyframe + 1..keyframe + 40 {
+        let frame = reader.next_frame().unwrap().expect("a next frame");
+        assert_eq!(frame.frame_idx(), expected);
+        let planes = frame.yuv420_planes().unwrap();
+        assert_eq!(
+            read_pattern(planes.y, planes.y_stride),
+            Some(expected as u32)
+        );
+    }
+}

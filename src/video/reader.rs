@@ -76,6 +76,9 @@ struct DecodeState {
     skip_until: Option<SeekPoint>,
     /// The demuxer hit the end and the decoder was told so.
     eof_sent: bool,
+    /// The decoder was drained right after a keyframe (not at the end of the file):
+    /// sequential reading goes on by seeking to the frame after it.
+    drained_early: bool,
     /// The seek fell back to reading from the start once already.
     retried_from_start: bool,
     /// Under `FrameTiming::DecodeOrder`: the index of the next frame to come out, once
@@ -93,6 +96,7 @@ impl DecodeState {
             last_output_frame: None,
             skip_until,
             eof_sent: false,
+            drained_early: false,
             retried_from_start: false,
             next_output_frame: skip_until.map_or(0, |sp| sp.frame_idx),
             awaiting_key_output: skip_until.is_some_and(|sp| sp.decode_pos > 0),
@@ -352,8 +356,14 @@ impl VideoReader {
             // Without PTS a packet's place in display order is unknown: decode all.
             _ => None,
         };
+        // A keyframe needs no other packet: drain the decoder right after it instead
+        // of feeding the frames that follow until the reorder and thread delays let it
+        // out. The next request then seeks. (What a scrubbing drag asks for.)
+        let drain_after_pts = skip_before_pts
+            .filter(|_| self.index.keyframe_frame_at_or_before(frame_idx) == frame_idx);
         let found = self.decode_forward_skipping(
             skip_before_pts,
+            drain_after_pts,
             &mut |frame| {
                 on_decoded(frame);
                 if frame.frame_idx() >= frame_idx {
@@ -377,7 +387,24 @@ impl VideoReader {
     /// The next frame in presentation order after the last one decoded (frame 0 on a
     /// fresh reader), or `None` at the end. For sequential passes over a video.
     pub fn next_frame(&mut self) -> VideoResult<Option<VideoFrame>> {
-        self.decode_forward_skipping(None, &mut |frame| Some(frame.clone()), &|| false)
+        if let Position::Decoding(state) = self.position
+            && state.drained_early
+        {
+            let next = state.last_output_frame.map_or(0, |f| f + 1);
+            if next >= self.frame_count() {
+                return Ok(None);
+            }
+            return self
+                .frame_with(
+                    next,
+                    SeekMode::Auto,
+                    DecodeScope::Everything,
+                    &mut |_| {},
+                    &|| false,
+                )
+                .map(Some);
+        }
+        self.decode_forward_skipping(None, None, &mut |frame| Some(frame.clone()), &|| false)
     }
 
     fn can_decode_forward_to(&self, frame_idx: usize, seek_point: Option<SeekPoint>) -> bool {
@@ -434,6 +461,7 @@ impl VideoReader {
     fn decode_forward_skipping(
         &mut self,
         skip_before_pts: Option<i64>,
+        drain_after_pts: Option<i64>,
         visit: &mut dyn FnMut(&VideoFrame) -> Option<VideoFrame>,
         cancelled: &dyn Fn() -> bool,
     ) -> VideoResult<Option<VideoFrame>> {
@@ -441,7 +469,13 @@ impl VideoReader {
             Position::Start => DecodeState::skipping_to(None),
             Position::Decoding(state) => state,
         };
-        let result = self.decode_forward_from(&mut state, skip_before_pts, visit, cancelled);
+        let result = self.decode_forward_from(
+            &mut state,
+            skip_before_pts,
+            drain_after_pts,
+            visit,
+            cancelled,
+        );
         self.position = Position::Decoding(state);
         self.set_skip_nonref(false);
         result
@@ -462,6 +496,7 @@ impl VideoReader {
         &mut self,
         state: &mut DecodeState,
         skip_before_pts: Option<i64>,
+        drain_after_pts: Option<i64>,
         visit: &mut dyn FnMut(&VideoFrame) -> Option<VideoFrame>,
         cancelled: &dyn Fn() -> bool,
     ) -> VideoResult<Option<VideoFrame>> {
@@ -558,6 +593,11 @@ impl VideoReader {
             self.set_skip_nonref(skip_before_pts.is_some_and(|limit| entry.pts < limit));
             if let Err(e) = self.decoder.send_packet(&packet) {
                 tracing::debug!("damaged packet in {}: {e}", self.path().display());
+            }
+            if drain_after_pts.is_some_and(|pts| entry.is_key && entry.pts == pts) {
+                let _ = self.decoder.send_eof();
+                state.eof_sent = true;
+                state.drained_early = true;
             }
         }
     }

@@ -21,6 +21,9 @@ use super::index::FrameIndex;
 use super::reader::{DecodeScope, SeekMode, SequentialDecoder, VideoReader, load_or_scan_index};
 use super::source::{OpenedSource, VideoInfo};
 
+/// After a jump, prefetch starts once no request has come for this long.
+const PREFETCH_AFTER_QUIET: std::time::Duration = std::time::Duration::from_millis(40);
+
 /// How a decode worker is set up.
 #[derive(Clone, Copy, Debug)]
 pub struct WorkerConfig {
@@ -278,6 +281,8 @@ impl WorkerThread {
 
     fn serve(&self, reader: &mut VideoReader) {
         let mut last_served: Option<usize> = None;
+        let mut last_request_at = std::time::Instant::now();
+        let mut last_was_jump = false;
         let mut travel = Travel::Forward;
         loop {
             if self.shared.shutdown.load(Ordering::Relaxed) {
@@ -302,6 +307,18 @@ impl WorkerThread {
                 };
                 self.serve_request(reader, req, scope);
                 last_served = Some(req.frame_idx);
+                last_request_at = std::time::Instant::now();
+                last_was_jump = scope == DecodeScope::TargetOnly;
+                continue;
+            }
+            // After a jump, prefetch only once requests pause: while a person drags
+            // along the timeline the next jump comes within tens of milliseconds, and
+            // prefetching in between would only delay it (after a drained keyframe it
+            // would even re-seek). Steps prefetch at once: that keeps a held arrow key
+            // served from the cache.
+            let quiet_for = last_request_at.elapsed();
+            if last_was_jump && quiet_for < PREFETCH_AFTER_QUIET {
+                let _ = self.wake_rx.recv_timeout(PREFETCH_AFTER_QUIET - quiet_for);
                 continue;
             }
             let prefetched = last_served.is_some_and(|at| self.prefetch_step(reader, at, travel));

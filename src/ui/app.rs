@@ -261,7 +261,20 @@ impl KinelabApp {
             self.open_picker = None;
             self.open_project(&path);
         }
-        ui.add_space(24.0);
+        // One centred column, so the heading and the buttons line up.
+        let width = 560.0f32.min(ui.available_width());
+        let margin = ((ui.available_width() - width) / 2.0).max(0.0);
+        ui.horizontal(|ui| {
+            ui.add_space(margin);
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                self.start_column(ui);
+            });
+        });
+    }
+
+    fn start_column(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(48.0);
         ui.vertical_centered(|ui| {
             ui.heading("Kinelab");
             ui.label(

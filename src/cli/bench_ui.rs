@@ -224,11 +224,9 @@ pub fn run(
         started,
         gpu,
     };
-    let first = d
-        .until(Duration::from_secs(20), |d| d.shown_version().is_some())
+    d.until(Duration::from_secs(20), |d| d.shown_version().is_some())
         .context("no first frame within 20 s")?;
     let start_to_first_ms = ms(started.elapsed());
-    let _ = first;
 
     // CPU per UI frame on a fully labeled frame, with the pointer moving over the view.
     d.app.workspace.as_mut().expect("open").go_to(5);
@@ -289,9 +287,8 @@ pub fn run(
     let mut version = d.shown_version();
     let mut scrub_gap_ms = Vec::new();
     let mut scrub_lag_frames = Vec::new();
-    let mut target = 0;
     for m in 1..=moves {
-        target = (m * stride).min(frame_count - 1);
+        let target = (m * stride).min(frame_count - 1);
         d.app.workspace.as_mut().expect("open").scrub_to(target);
         let next_move = drag_start + Duration::from_micros(16_667 * m);
         while Instant::now() < next_move {
@@ -312,7 +309,6 @@ pub fn run(
     let settle = d
         .until(Duration::from_secs(5), Driver::exact)
         .map_or(5000.0, ms);
-    let _ = target;
 
     let report = serde_json::json!({
         "video": video.display().to_string(),

@@ -431,3 +431,30 @@ fn demo_installs_a_project_with_its_clip_and_keeps_labels() {
         "a second install kept the labels"
     );
 }
+
+#[test]
+fn bench_ui_reports_the_app_figures() {
+    let video = clip(&h264_gop30());
+    let report = json_of(&[
+        "bench",
+        "ui",
+        video.to_str().unwrap(),
+        "--keypoints",
+        "5",
+        "--cpu-path",
+        "--json",
+    ]);
+    assert_eq!(report["frames"], 300);
+    assert_eq!(report["labels_on_frame"], 10);
+    assert_eq!(report["frame_path"], "cpu (rgba texture)");
+    let steps = report["hold_right_30hz"]["steps"].as_u64().unwrap();
+    assert!(steps > 100, "{report}");
+    assert!(report["start_to_first_frame_ms"].as_f64().unwrap() > 0.0);
+    assert!(report["ui_frame_cpu_ms"]["n"].as_u64().unwrap() == 300);
+    assert!(
+        report["scrub"]["exact_frame_after_stop_ms"]
+            .as_f64()
+            .unwrap()
+            < 5000.0
+    );
+}

@@ -86,7 +86,7 @@ impl Driver {
         };
         let t = Instant::now();
         let app = &mut self.app;
-        let output = self.ctx.run_ui(input, |ui| app.show(ui));
+        let mut output = self.ctx.run_ui(input, |ui| app.show(ui));
         let ppp = output.pixels_per_point;
         let jobs = self.ctx.tessellate(output.shapes, ppp);
         if let Some(rs) = &self.gpu {
@@ -114,6 +114,8 @@ impl Driver {
                 renderer.free_texture(id);
             }
         }
+        // Without a GPU there is nothing to apply the texture changes to.
+        output.textures_delta.clear();
         t.elapsed()
     }
 

@@ -447,3 +447,36 @@ fn reading_on_after_a_keyframe_alone() {
         );
     }
 }
+
+/// While idle, the worker decodes a small copy of every keyframe (for scrubbing); each
+/// is the keyframe it claims to be.
+#[test]
+fn idle_worker_decodes_keyframe_thumbnails() {
+    let spec = h264_gop30();
+    let path = clip(&spec);
+    let worker = DecodeWorker::spawn(&path, WorkerConfig::default(), || {});
+    let first = worker_frame(&worker, 0);
+    assert_eq!(first.frame_idx(), 0);
+    let keyframes = VideoReader::open(&path)
+        .unwrap()
+        .index()
+        .keyframe_frames()
+        .to_vec();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while worker.thumbnails().lock().unwrap().len() < keyframes.len() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "thumbnails did not come"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let thumbs = worker.thumbnails().lock().unwrap();
+    for (&k, thumb) in thumbs.iter() {
+        assert!(keyframes.contains(&k), "{k} is not a keyframe");
+        assert_eq!(thumb.frame_idx(), k);
+        assert!(thumb.width() <= kinelab::video::worker::THUMBNAIL_WIDTH);
+        let planes = thumb.yuv420_planes().expect("4:2:0");
+        // The clip is 320 wide, so the thumbnail is full size and still readable.
+        assert_eq!(read_pattern(planes.y, planes.y_stride), Some(k as u32));
+    }
+}

@@ -276,41 +276,24 @@ pub fn run(
         }
     }
 
-    // Scrubbing: a drag along the timeline, the pointer moving every 16.7 ms by 1/400
-    // of the video. How long does the screen go without a new frame, how far behind
-    // the pointer is what it shows, and how soon is the exact frame there once the
-    // pointer stops?
-    d.app.workspace.as_mut().expect("open").go_to(0);
-    d.until(Duration::from_secs(20), Driver::exact);
-    let moves = 180u64;
+    // Scrubbing right after the stepping (no keyframe thumbnails yet), then again
+    // over the other half of the video after the app sat idle long enough for the
+    // worker to decode its keyframe thumbnails.
     let stride = (frame_count / 400).max(1);
-    let drag_start = Instant::now();
-    let mut last_change = drag_start;
-    let mut version = d.shown_version();
-    let mut scrub_gap_ms = Vec::new();
-    let mut scrub_lag_frames = Vec::new();
-    for m in 1..=moves {
-        let target = (m * stride).min(frame_count - 1);
-        d.app.workspace.as_mut().expect("open").scrub_to(target);
-        let next_move = drag_start + Duration::from_micros(16_667 * m);
-        while Instant::now() < next_move {
-            d.frame(Vec::new());
-            if d.shown_version() != version {
-                version = d.shown_version();
-                let now = Instant::now();
-                scrub_gap_ms.push(ms(now - last_change));
-                last_change = now;
-                if let Some((frame, _)) = d.ws().feed().and_then(|f| f.shown()) {
-                    scrub_lag_frames.push(target.abs_diff(frame.frame_idx() as u64) as f64);
-                }
-            }
-            std::thread::sleep(Duration::from_millis(1));
+    let scrub_cold = scrub_drag(&mut d, 0, stride, frame_count);
+    let idle = Instant::now();
+    let mut thumbnails = 0;
+    while idle.elapsed() < Duration::from_secs(30) {
+        d.frame(Vec::new());
+        let now = d.ws().feed().map_or(0, |f| f.thumbnail_count());
+        if now == thumbnails && idle.elapsed() > Duration::from_secs(2) {
+            break;
         }
+        thumbnails = now;
+        std::thread::sleep(Duration::from_millis(500));
     }
-    let longest_gap_at_end = ms(last_change.elapsed());
-    let settle = d
-        .until(Duration::from_secs(5), Driver::exact)
-        .map_or(5000.0, ms);
+    let idle_secs = idle.elapsed().as_secs_f64();
+    let scrub_warm = scrub_drag(&mut d, frame_count / 2, stride, frame_count);
 
     let report = serde_json::json!({
         "video": video.display().to_string(),
@@ -321,14 +304,9 @@ pub fn run(
         "ui_frame_cpu_ms": stats(frame_ms),
         "ui_frame_cpu_ms_while_stepping": stats(step_frame_ms),
         "hold_right_30hz": { "steps": steps, "kept_up": kept_up, "latency_ms": stats(step_latency_ms) },
-        "scrub": {
-            "moves": moves,
-            "frames_per_move": stride,
-            "ms_between_new_frames": stats(scrub_gap_ms),
-            "ms_since_last_new_frame_when_pointer_stopped": longest_gap_at_end,
-            "frames_behind_pointer": stats(scrub_lag_frames),
-            "exact_frame_after_stop_ms": settle,
-        },
+        "scrub": scrub_cold,
+        "scrub_after_idle": scrub_warm,
+        "thumbnails_after_idle": { "count": thumbnails, "idle_secs": idle_secs },
         "store_commit_us": stats(commit_us),
         "peak_rss_mib": peak_rss_mib(),
         "cache_budget_mib": 256,
@@ -339,4 +317,49 @@ pub fn run(
         println!("{}", serde_json::to_string_pretty(&report)?);
     }
     Ok(())
+}
+
+/// A drag along the timeline from `start`, the pointer moving every 16.7 ms by
+/// `stride` frames, 180 times: how long the screen goes without a new frame, how far
+/// behind the pointer what it shows is, and how soon the exact frame is there once the
+/// pointer stops.
+fn scrub_drag(d: &mut Driver, start: u64, stride: u64, frame_count: u64) -> serde_json::Value {
+    d.app.workspace.as_mut().expect("open").go_to(start);
+    d.until(Duration::from_secs(20), Driver::exact);
+    let moves = 180u64;
+    let drag_start = Instant::now();
+    let mut last_change = drag_start;
+    let mut version = d.shown_version();
+    let mut gap_ms = Vec::new();
+    let mut lag_frames = Vec::new();
+    for m in 1..=moves {
+        let target = (start + m * stride).min(frame_count - 1);
+        d.app.workspace.as_mut().expect("open").scrub_to(target);
+        let next_move = drag_start + Duration::from_micros(16_667 * m);
+        while Instant::now() < next_move {
+            d.frame(Vec::new());
+            if d.shown_version() != version {
+                version = d.shown_version();
+                let now = Instant::now();
+                gap_ms.push(ms(now - last_change));
+                last_change = now;
+                if let Some((frame, _)) = d.ws().feed().and_then(|f| f.shown()) {
+                    lag_frames.push(target.abs_diff(frame.frame_idx() as u64) as f64);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    let since_last_new = ms(last_change.elapsed());
+    let settle = d
+        .until(Duration::from_secs(5), Driver::exact)
+        .map_or(5000.0, ms);
+    serde_json::json!({
+        "moves": moves,
+        "frames_per_move": stride,
+        "ms_between_new_frames": stats(gap_ms),
+        "ms_since_last_new_frame_when_pointer_stopped": since_last_new,
+        "frames_behind_pointer": stats(lag_frames),
+        "exact_frame_after_stop_ms": settle,
+    })
 }

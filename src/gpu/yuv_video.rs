@@ -27,8 +27,9 @@ struct YuvPipeline {
     uniforms: wgpu::Buffer,
     linear: wgpu::Sampler,
     nearest: wgpu::Sampler,
-    /// Textures of the current size, with a bind group per sampler.
-    planes: Option<PlaneTextures>,
+    /// Textures for the sizes shown lately (the frames and their scrubbing
+    /// thumbnails), each with a bind group per sampler; the current one first.
+    planes: Vec<PlaneTextures>,
     output_linear: bool,
     params: YuvParams,
 }
@@ -135,7 +136,7 @@ impl YuvPipeline {
             uniforms,
             linear: sampler(wgpu::FilterMode::Linear),
             nearest: sampler(wgpu::FilterMode::Nearest),
-            planes: None,
+            planes: Vec::new(),
             output_linear: target_format.is_srgb(),
             params: YuvParams::new(
                 crate::video::ColorMatrix::Bt709,
@@ -144,12 +145,12 @@ impl YuvPipeline {
         }
     }
 
+    /// Makes the textures of this size the current ones, creating them only when no
+    /// recent set has this size (so alternating thumbnails and frames reuse both).
     fn ensure_textures(&mut self, device: &wgpu::Device, width: u32, height: u32) {
-        if self
-            .planes
-            .as_ref()
-            .is_some_and(|p| p.size == (width, height))
-        {
+        if let Some(at) = self.planes.iter().position(|p| p.size == (width, height)) {
+            let set = self.planes.remove(at);
+            self.planes.insert(0, set);
             return;
         }
         let chroma = (width.div_ceil(2), height.div_ceil(2));
@@ -208,18 +209,24 @@ impl YuvPipeline {
         };
         let bind_linear = bind(&self.linear);
         let bind_nearest = bind(&self.nearest);
-        self.planes = Some(PlaneTextures {
-            size: (width, height),
-            textures,
-            bind_linear,
-            bind_nearest,
-        });
+        self.planes.insert(
+            0,
+            PlaneTextures {
+                size: (width, height),
+                textures,
+                bind_linear,
+                bind_nearest,
+            },
+        );
+        self.planes.truncate(2);
     }
 
     fn upload(&mut self, device: &wgpu::Device, queue: &wgpu::Queue, frame: &PendingFrame) {
         self.ensure_textures(device, frame.width, frame.height);
         self.params = frame.params;
-        let Some(planes) = &self.planes else { return };
+        let Some(planes) = self.planes.first() else {
+            return;
+        };
         let chroma = (frame.width.div_ceil(2), frame.height.div_ceil(2));
         let sizes = [(frame.width, frame.height), chroma, chroma];
         for ((texture, (data, stride)), (w, h)) in
@@ -288,7 +295,7 @@ impl CallbackTrait for YuvCallback {
         let Some(pipeline) = resources.get::<YuvPipeline>() else {
             return;
         };
-        let Some(planes) = &pipeline.planes else {
+        let Some(planes) = pipeline.planes.first() else {
             return;
         };
         render_pass.set_pipeline(&pipeline.pipeline);

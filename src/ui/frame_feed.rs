@@ -107,14 +107,20 @@ impl FrameFeed {
     pub fn is_exact(&self) -> bool {
         self.shown
             .as_ref()
-            .is_some_and(|f| f.frame_idx() == self.wanted)
+            .is_some_and(|f| f.frame_idx() == self.wanted && self.is_full_size(f))
+    }
+
+    /// Whether `frame` is a decoded frame and not a keyframe thumbnail.
+    fn is_full_size(&self, frame: &VideoFrame) -> bool {
+        self.info.as_ref().is_none_or(|i| frame.width() == i.width)
     }
 
     fn show(&mut self, frame: VideoFrame) {
+        // A thumbnail and the full frame share an index: tell them apart by size.
         let same = self
             .shown
             .as_ref()
-            .is_some_and(|f| f.frame_idx() == frame.frame_idx());
+            .is_some_and(|f| f.frame_idx() == frame.frame_idx() && f.width() == frame.width());
         if !same {
             self.shown = Some(frame);
             self.shown_version += 1;
@@ -182,6 +188,26 @@ impl FrameFeed {
             None => {
                 self.want(keyframe);
                 self.wanted = frame_idx;
+                // Until the keyframe decodes, the nearest thumbnail, if it is nearer
+                // than what is on screen.
+                let thumb = self.worker.thumbnails().lock().ok().and_then(|thumbs| {
+                    let before = thumbs.range(..=frame_idx).next_back();
+                    let after = thumbs.range(frame_idx..).next();
+                    before
+                        .into_iter()
+                        .chain(after)
+                        .min_by_key(|(k, _)| k.abs_diff(frame_idx))
+                        .map(|(_, t)| t.clone())
+                });
+                let shown_distance = self
+                    .shown
+                    .as_ref()
+                    .map_or(usize::MAX, |f| f.frame_idx().abs_diff(frame_idx));
+                if let Some(thumb) = thumb
+                    && thumb.frame_idx().abs_diff(frame_idx) < shown_distance
+                {
+                    self.show(thumb);
+                }
             }
         }
         // Set last: `want` ends a scrub.
@@ -262,6 +288,11 @@ impl FrameFeed {
             self.send_request(frame_idx);
         }
         self.shown_version != before
+    }
+
+    /// How many keyframe thumbnails the worker has decoded (for scrubbing).
+    pub fn thumbnail_count(&self) -> usize {
+        self.worker.thumbnails().lock().map_or(0, |t| t.len())
     }
 
     /// Whether the exact frame is still on its way.

@@ -106,6 +106,37 @@ impl FrameConverter {
         Ok(VideoFrame::new(out, frame.frame_idx(), frame.pts()))
     }
 
+    /// A small 8-bit 4:2:0 copy of the frame, at most `max_width` pixels wide (even
+    /// sizes), for scrubbing previews. The colour matrix is written out explicitly:
+    /// guessed from the height, a small copy of HD video would read as BT.601.
+    pub fn to_yuv420_scaled(
+        &mut self,
+        frame: &VideoFrame,
+        max_width: u32,
+    ) -> VideoResult<VideoFrame> {
+        let (w, h) = (frame.width().max(2), frame.height().max(2));
+        let dst_w = (max_width.min(w) / 2 * 2).max(2);
+        let dst_h = ((u64::from(h) * u64::from(dst_w) / u64::from(w)) as u32 / 2 * 2).max(2);
+        let range = frame.color_range();
+        let dst = match range {
+            ColorRange::Full => Pixel::YUVJ420P,
+            ColorRange::Limited => Pixel::YUV420P,
+        };
+        let key = self.key_for(frame, dst, dst_w, dst_h);
+        let scaler = self.scaler(key)?;
+        let mut out = ffmpeg::frame::Video::new(dst, dst_w, dst_h);
+        scaler
+            .run(frame.raw(), &mut out)
+            .map_err(|_| self.convert_error(frame, dst))?;
+        out.set_color_space(match frame.color_matrix() {
+            ColorMatrix::Bt601 => ffmpeg::color::Space::BT470BG,
+            ColorMatrix::Bt709 => ffmpeg::color::Space::BT709,
+            ColorMatrix::Bt2020 => ffmpeg::color::Space::BT2020NCL,
+        });
+        out.set_color_range(frame.raw().color_range());
+        Ok(VideoFrame::new(out, frame.frame_idx(), frame.pts()))
+    }
+
     fn key_for(&self, frame: &VideoFrame, dst: Pixel, dst_w: u32, dst_h: u32) -> ScalerKey {
         ScalerKey {
             src: frame.raw().format(),

@@ -15,11 +15,25 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, select};
 
 use super::cache::{DEFAULT_CACHE_BYTES, SharedFrameCache};
+use super::convert::FrameConverter;
 use super::error::VideoError;
 use super::frame::VideoFrame;
 use super::index::FrameIndex;
 use super::reader::{DecodeScope, SeekMode, SequentialDecoder, VideoReader, load_or_scan_index};
 use super::source::{OpenedSource, VideoInfo};
+
+/// Small copies of keyframes, by frame index, that the worker decodes while idle, so a
+/// drag along the timeline shows a picture near the pointer at once.
+pub type SharedThumbnails = Arc<Mutex<std::collections::BTreeMap<usize, VideoFrame>>>;
+
+/// Width of a keyframe thumbnail in pixels.
+pub const THUMBNAIL_WIDTH: u32 = 320;
+
+/// Memory for thumbnails; long videos with many keyframes get every k-th one.
+pub const THUMBNAIL_BUDGET_BYTES: usize = 48 << 20;
+
+/// Thumbnails are decoded only after this long without requests.
+const THUMBNAILS_AFTER_QUIET: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// After a jump, prefetch starts once no request has come for this long.
 const PREFETCH_AFTER_QUIET: std::time::Duration = std::time::Duration::from_millis(40);
@@ -98,6 +112,7 @@ pub struct DecodeWorker {
     wake_tx: Sender<()>,
     events_rx: Receiver<WorkerEvent>,
     cache: SharedFrameCache,
+    thumbnails: SharedThumbnails,
     next_generation: AtomicU64,
     thread: Option<JoinHandle<()>>,
 }
@@ -113,6 +128,7 @@ impl DecodeWorker {
         let (wake_tx, wake_rx) = bounded(1);
         let (events_tx, events_rx) = bounded(64);
         let cache = SharedFrameCache::new(config.cache_bytes);
+        let thumbnails = SharedThumbnails::default();
         let thread = {
             let ctx = WorkerThread {
                 path: path.to_owned(),
@@ -121,6 +137,7 @@ impl DecodeWorker {
                 wake_rx,
                 events_tx,
                 cache: cache.clone(),
+                thumbnails: Arc::clone(&thumbnails),
                 wake: Box::new(wake),
             };
             std::thread::Builder::new()
@@ -137,6 +154,7 @@ impl DecodeWorker {
             wake_tx,
             events_rx,
             cache,
+            thumbnails,
             next_generation: AtomicU64::new(1),
             thread,
         }
@@ -171,6 +189,11 @@ impl DecodeWorker {
     pub fn cache(&self) -> &SharedFrameCache {
         &self.cache
     }
+
+    /// Keyframe thumbnails decoded so far (while the worker was idle).
+    pub fn thumbnails(&self) -> &SharedThumbnails {
+        &self.thumbnails
+    }
 }
 
 impl Drop for DecodeWorker {
@@ -198,6 +221,7 @@ struct WorkerThread {
     wake_rx: Receiver<()>,
     events_tx: Sender<WorkerEvent>,
     cache: SharedFrameCache,
+    thumbnails: SharedThumbnails,
     wake: Box<dyn Fn() + Send>,
 }
 
@@ -283,6 +307,7 @@ impl WorkerThread {
         let mut last_served: Option<usize> = None;
         let mut last_request_at = std::time::Instant::now();
         let mut last_was_jump = false;
+        let mut converter = FrameConverter::new(reader.path());
         let mut travel = Travel::Forward;
         loop {
             if self.shared.shutdown.load(Ordering::Relaxed) {
@@ -322,7 +347,17 @@ impl WorkerThread {
                 continue;
             }
             let prefetched = last_served.is_some_and(|at| self.prefetch_step(reader, at, travel));
-            if !prefetched {
+            if prefetched {
+                continue;
+            }
+            let quiet_for = last_request_at.elapsed();
+            if quiet_for < THUMBNAILS_AFTER_QUIET {
+                let _ = self
+                    .wake_rx
+                    .recv_timeout(THUMBNAILS_AFTER_QUIET - quiet_for);
+                continue;
+            }
+            if !self.thumbnail_step(reader, &mut converter, last_served.unwrap_or(0)) {
                 // Nothing to do: sleep until the next request.
                 let _ = self.wake_rx.recv();
             }
@@ -366,6 +401,60 @@ impl WorkerThread {
                 frame_idx: Some(req.frame_idx),
                 error: Arc::new(e),
             }),
+        }
+    }
+
+    /// Decodes the thumbnail of one keyframe, the nearest to `near` that lacks one.
+    /// Returns false when every keyframe the budget allows has its thumbnail.
+    fn thumbnail_step(
+        &self,
+        reader: &mut VideoReader,
+        converter: &mut FrameConverter,
+        near: usize,
+    ) -> bool {
+        let keyframes = reader.index().keyframe_frames().to_vec();
+        if keyframes.is_empty() {
+            return false;
+        }
+        let info = reader.info();
+        let thumb_h = (u64::from(info.height) * u64::from(THUMBNAIL_WIDTH)
+            / u64::from(info.width.max(1))) as usize;
+        let thumb_bytes = (THUMBNAIL_WIDTH as usize * thumb_h * 3 / 2).max(1);
+        let most = (THUMBNAIL_BUDGET_BYTES / thumb_bytes).max(1);
+        let stride = keyframes.len().div_ceil(most);
+        let missing = {
+            let Ok(thumbs) = self.thumbnails.lock() else {
+                return false;
+            };
+            keyframes
+                .iter()
+                .step_by(stride)
+                .copied()
+                .filter(|k| !thumbs.contains_key(k))
+                .min_by_key(|k| k.abs_diff(near))
+        };
+        let Some(keyframe) = missing else {
+            return false;
+        };
+        let shared = &self.shared;
+        let decoded = reader.frame_with(
+            keyframe,
+            SeekMode::Auto,
+            DecodeScope::TargetOnly,
+            &mut |_| {},
+            &|| shared.has_pending(),
+        );
+        match decoded.and_then(|frame| converter.to_yuv420_scaled(&frame, THUMBNAIL_WIDTH)) {
+            Ok(thumb) => {
+                if let Ok(mut thumbs) = self.thumbnails.lock() {
+                    thumbs.insert(keyframe, thumb);
+                }
+                true
+            }
+            Err(VideoError::Cancelled { .. }) => true,
+            // A keyframe that cannot be decoded gets no thumbnail; skip it from now on
+            // by storing nothing and moving on would spin, so stop this round.
+            Err(_) => false,
         }
     }
 

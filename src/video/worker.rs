@@ -452,8 +452,8 @@ impl WorkerThread {
                 true
             }
             Err(VideoError::Cancelled { .. }) => true,
-            // A keyframe that cannot be decoded gets no thumbnail; skip it from now on
-            // by storing nothing and moving on would spin, so stop this round.
+            // A keyframe that cannot be decoded would be picked again and again: stop
+            // filling thumbnails until the next request wakes the worker.
             Err(_) => false,
         }
     }

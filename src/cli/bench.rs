@@ -15,7 +15,7 @@ use crate::video::{
 use super::progress;
 
 /// Median and 95th percentile (linear interpolation, as numpy's default) of `values`.
-fn median_p95(values: &[f64]) -> (f64, f64) {
+pub(super) fn median_p95(values: &[f64]) -> (f64, f64) {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     (percentile(&sorted, 0.5), percentile(&sorted, 0.95))
@@ -30,7 +30,7 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
 }
 
-fn ms(d: Duration) -> f64 {
+pub(super) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 

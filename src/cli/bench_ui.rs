@@ -13,21 +13,15 @@ use crate::ui::KinelabApp;
 use crate::ui::keymap::Keymap;
 use crate::video::describe::describe_for_project;
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[i]
-}
+use super::bench::{median_p95, ms};
 
-fn stats(mut v: Vec<f64>) -> serde_json::Value {
-    v.sort_by(f64::total_cmp);
+fn stats(v: Vec<f64>) -> serde_json::Value {
+    let (median, p95) = median_p95(&v);
     serde_json::json!({
         "n": v.len(),
-        "median": percentile(&v, 0.5),
-        "p95": percentile(&v, 0.95),
-        "max": v.last().copied().unwrap_or(0.0),
+        "median": median,
+        "p95": p95,
+        "max": v.iter().copied().fold(0.0, f64::max),
     })
 }
 
@@ -45,10 +39,6 @@ fn thread_cpu_time() -> Duration {
     } else {
         Duration::ZERO
     }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 /// Peak resident memory of this process in MiB (Linux).

@@ -214,25 +214,13 @@ impl Dialogs {
                                     Rgb(rgb),
                                 )));
                             }
-                            let buffer = editor
-                                .renames
-                                .entry(kp.id)
-                                .or_insert_with(|| kp.def.name.clone());
-                            // A fixed size: the grid column otherwise shrinks the
-                            // field to a few letters.
-                            let response = ui.add_sized(
-                                [150.0, 20.0],
-                                egui::TextEdit::singleline(buffer)
-                                    .id(Id::unique(("keypoint name", kp.id))),
-                            );
-                            let commit = response.lost_focus() && buffer.trim() != kp.def.name;
-                            if commit {
+                            let id = Id::unique(("keypoint name", kp.id));
+                            if let Some(name) =
+                                rename_field(ui, &mut editor.renames, kp.id, &kp.def.name, id)
+                            {
                                 out.push(DialogRequest::ApplyResult(edits::rename_keypoint(
-                                    state, kp.id, buffer,
+                                    state, kp.id, &name,
                                 )));
-                                editor.renames.remove(&kp.id);
-                            } else if !response.has_focus() && *buffer != kp.def.name {
-                                *buffer = kp.def.name.clone();
                             }
                             if ui
                                 .add_enabled(i > 0, egui::Button::new("Up"))
@@ -381,26 +369,16 @@ impl Dialogs {
         }
         if let Some(id) = editor.confirm_delete {
             let count = edits::labels_of_keypoint(state, id);
-            let name = state.skeleton.name_of(id);
-            let modal = egui::Modal::new(Id::unique("confirm delete keypoint")).show(ctx, |ui| {
-                ui.heading(format!("Delete keypoint '{name}'?"));
-                ui.label(format!(
-                    "Its {count} labels, edges and pairs go with it. Undo brings them back."
-                ));
-                ui.horizontal(|ui| {
-                    if ui.button("Delete").clicked() {
-                        match edits::delete_keypoint(state, id) {
-                            Ok(edit) => out.push(DialogRequest::Apply(edit)),
-                            Err(e) => out.push(DialogRequest::Error(e.to_string())),
-                        }
-                        editor.confirm_delete = None;
-                    }
-                    if ui.button("Keep it").clicked() {
-                        editor.confirm_delete = None;
-                    }
-                });
-            });
-            if modal.should_close() {
+            let answer = confirm_delete(
+                ctx,
+                "confirm delete keypoint",
+                &format!("Delete keypoint '{}'?", state.skeleton.name_of(id)),
+                &format!("Its {count} labels, edges and pairs go with it. Undo brings them back."),
+            );
+            if answer == Some(true) {
+                out.push(edit_request(edits::delete_keypoint(state, id)));
+            }
+            if answer.is_some() {
                 editor.confirm_delete = None;
             }
         }
@@ -423,24 +401,12 @@ impl Dialogs {
             .show(ctx, |ui| {
                 for individual in &state.individuals {
                     ui.horizontal(|ui| {
-                        let buffer = editor
-                            .renames
-                            .entry(individual.id)
-                            .or_insert_with(|| individual.def.name.clone());
-                        let response = ui.add(
-                            egui::TextEdit::singleline(buffer)
-                                .desired_width(140.0)
-                                .id(Id::unique(("individual name", individual.id))),
-                        );
-                        if response.lost_focus() && buffer.trim() != individual.def.name {
+                        let (id, name) = (individual.id, &individual.def.name);
+                        let field = Id::unique(("individual name", id));
+                        if let Some(name) = rename_field(ui, &mut editor.renames, id, name, field) {
                             out.push(DialogRequest::ApplyResult(edits::rename_individual(
-                                state,
-                                individual.id,
-                                buffer,
+                                state, id, &name,
                             )));
-                            editor.renames.remove(&individual.id);
-                        } else if !response.has_focus() && *buffer != individual.def.name {
-                            *buffer = individual.def.name.clone();
                         }
                         if ui
                             .add_enabled(
@@ -472,27 +438,17 @@ impl Dialogs {
             editor.open = false;
         }
         if let Some(id) = editor.confirm_delete {
-            let name = state.individual_name(id);
             let count = state.labels.keys().filter(|k| k.individual == id).count();
-            let modal = egui::Modal::new(Id::unique("confirm delete individual")).show(ctx, |ui| {
-                ui.heading(format!("Delete individual '{name}'?"));
-                ui.label(format!(
-                    "Its {count} labels go with it. Undo brings them back."
-                ));
-                ui.horizontal(|ui| {
-                    if ui.button("Delete").clicked() {
-                        match edits::delete_individual(state, id) {
-                            Ok(edit) => out.push(DialogRequest::Apply(edit)),
-                            Err(e) => out.push(DialogRequest::Error(e.to_string())),
-                        }
-                        editor.confirm_delete = None;
-                    }
-                    if ui.button("Keep it").clicked() {
-                        editor.confirm_delete = None;
-                    }
-                });
-            });
-            if modal.should_close() {
+            let answer = confirm_delete(
+                ctx,
+                "confirm delete individual",
+                &format!("Delete individual '{}'?", state.individual_name(id)),
+                &format!("Its {count} labels go with it. Undo brings them back."),
+            );
+            if answer == Some(true) {
+                out.push(edit_request(edits::delete_individual(state, id)));
+            }
+            if answer.is_some() {
                 editor.confirm_delete = None;
             }
         }
@@ -731,5 +687,54 @@ impl Dialogs {
         if done || !open {
             self.relink = None;
         }
+    }
+}
+
+/// A name field that commits when the person leaves it: returns the name to apply.
+/// What is typed lives in `drafts` until then; an untouched field follows the project
+/// (undo may rename behind it).
+fn rename_field<K: std::hash::Hash + Eq + Copy>(
+    ui: &mut egui::Ui,
+    drafts: &mut HashMap<K, String>,
+    key: K,
+    current: &str,
+    id: Id,
+) -> Option<String> {
+    let buffer = drafts.entry(key).or_insert_with(|| current.to_owned());
+    // A fixed size: in a grid the column would shrink the field to a few letters.
+    let response = ui.add_sized([150.0, 20.0], egui::TextEdit::singleline(buffer).id(id));
+    if response.lost_focus() && buffer.trim() != current {
+        return drafts.remove(&key);
+    }
+    if !response.has_focus() && buffer != current {
+        *buffer = current.to_owned();
+    }
+    None
+}
+
+/// A modal asking before a delete: `Some(true)` to delete, `Some(false)` when the
+/// person keeps it or dismisses the modal, `None` while it waits.
+fn confirm_delete(ctx: &egui::Context, id_salt: &str, heading: &str, body: &str) -> Option<bool> {
+    let mut answer = None;
+    let modal = egui::Modal::new(Id::unique(id_salt)).show(ctx, |ui| {
+        ui.heading(heading);
+        ui.label(body);
+        ui.horizontal(|ui| {
+            if ui.button("Delete").clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Keep it").clicked() {
+                answer = Some(false);
+            }
+        });
+    });
+    answer.or_else(|| modal.should_close().then_some(false))
+}
+
+/// The request for an edit that may have been refused.
+fn edit_request(edit: Result<Edit, ProjectError>) -> DialogRequest {
+    match edit {
+        Ok(edit) => DialogRequest::Apply(edit),
+        Err(e) => DialogRequest::Error(e.to_string()),
     }
 }

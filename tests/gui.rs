@@ -458,3 +458,51 @@ fn dragging_the_timeline_scrubs_then_shows_the_exact_frame() {
         })
     });
 }
+
+/// A file dropped onto the window, as winit reports it.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(h: &mut Harness<'_, KinelabApp>, path: &Path) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.to_owned())));
+    h.run_steps(2);
+}
+
+#[test]
+fn dropping_a_video_starts_a_project_and_dropping_a_project_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let video = common::clip(&common::h264_gop30());
+    let app = KinelabApp::new(None, None, Keymap::default());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_ui_state(|ui, app: &mut KinelabApp| app.show(ui), app);
+    h.run_steps(2);
+    drop_file(&mut h, &video);
+    assert!(
+        h.query_by_label("Create project").is_some(),
+        "the wizard opened"
+    );
+    assert!(
+        h.query_by_label(&video.display().to_string()).is_some(),
+        "with the video"
+    );
+    // A second video dropped while the wizard is open joins the list.
+    let other = common::clip(&common::h264_faststart());
+    drop_file(&mut h, &other);
+    assert!(h.query_by_label(&other.display().to_string()).is_some());
+    drop_file(&mut h, &project);
+    assert!(h.state().workspace.is_some(), "{:?}", h.state().message);
+}

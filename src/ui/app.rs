@@ -182,10 +182,9 @@ impl KinelabApp {
         }
     }
 
+    /// Files dropped onto the window: a project opens; videos go to the open wizard,
+    /// to the open project, or start a new project.
     fn handle_dropped_files(&mut self, ctx: &egui::Context) {
-        if self.wizard_open {
-            return; // the wizard takes dropped videos itself
-        }
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
                 .dropped_files
@@ -196,6 +195,10 @@ impl KinelabApp {
         for path in dropped {
             if path.extension().is_some_and(|e| e == "kinelab") {
                 self.open_project(&path);
+            } else if self.wizard_open
+                && let Some(wizard) = &mut self.wizard
+            {
+                wizard.add_videos([path]);
             } else if let Some(ws) = &mut self.workspace {
                 ws.dialogs.add_video.path = path.display().to_string();
                 ws.dialogs.open_add_video();

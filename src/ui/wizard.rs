@@ -144,14 +144,6 @@ impl Wizard {
                 Err(e) => self.error = Some(e),
             }
         }
-        let dropped: Vec<PathBuf> = ctx.input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_owned())
-                .collect()
-        });
-        self.add_videos(dropped);
 
         egui::Window::new("New project")
             .open(open)

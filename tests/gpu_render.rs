@@ -170,3 +170,15 @@ fn full_range_jpeg_frame() {
     );
     assert_gpu_matches_swscale(&video);
 }
+
+#[test]
+fn a_422_frame_converted_to_420_for_the_shader() {
+    let video = bars(
+        "bars_422.avi",
+        "640x480",
+        "yuvj422p",
+        &["-c:v", "mjpeg", "-q:v", "2"],
+        &[],
+    );
+    assert_gpu_matches_swscale(&video);
+}

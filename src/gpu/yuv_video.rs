@@ -12,13 +12,9 @@ use crate::video::{FrameConverter, VideoFrame};
 
 const SHADER: &str = include_str!("../../shaders/yuv_to_rgb.wgsl");
 
-/// A frame's planes, copied out of the decoder's frame for upload.
-struct PendingFrame {
-    width: u32,
-    height: u32,
-    planes: [(Vec<u8>, u32); 3],
-    params: YuvParams,
-}
+/// A frame waiting for upload: 8-bit 4:2:0, shared with the decoder's output (no copy
+/// until `write_texture`).
+type PendingFrame = VideoFrame;
 
 /// The GPU objects, kept in egui-wgpu's callback resources.
 struct YuvPipeline {
@@ -222,16 +218,21 @@ impl YuvPipeline {
     }
 
     fn upload(&mut self, device: &wgpu::Device, queue: &wgpu::Queue, frame: &PendingFrame) {
-        self.ensure_textures(device, frame.width, frame.height);
-        self.params = frame.params;
-        let Some(planes) = self.planes.first() else {
+        let Some(planes) = frame.yuv420_planes() else {
             return;
         };
-        let chroma = (frame.width.div_ceil(2), frame.height.div_ceil(2));
-        let sizes = [(frame.width, frame.height), chroma, chroma];
-        for ((texture, (data, stride)), (w, h)) in
-            planes.textures.iter().zip(&frame.planes).zip(sizes)
-        {
+        self.ensure_textures(device, planes.width, planes.height);
+        self.params = YuvParams::new(planes.color_matrix, planes.color_range);
+        let Some(textures) = self.planes.first() else {
+            return;
+        };
+        let chroma = (planes.width.div_ceil(2), planes.height.div_ceil(2));
+        let uploads = [
+            (planes.y, planes.y_stride, (planes.width, planes.height)),
+            (planes.u, planes.u_stride, chroma),
+            (planes.v, planes.v_stride, chroma),
+        ];
+        for (texture, (data, stride, (w, h))) in textures.textures.iter().zip(uploads) {
             queue.write_texture(
                 wgpu::TexelCopyTextureInfo {
                     texture,
@@ -242,7 +243,7 @@ impl YuvPipeline {
                 data,
                 wgpu::TexelCopyBufferLayout {
                     offset: 0,
-                    bytes_per_row: Some(*stride),
+                    bytes_per_row: Some(stride as u32),
                     rows_per_image: Some(h),
                 },
                 wgpu::Extent3d {
@@ -313,12 +314,13 @@ impl CallbackTrait for YuvCallback {
 pub struct GpuVideo {
     pending: Arc<Mutex<Option<PendingFrame>>>,
     version: u64,
-    converter: Option<FrameConverter>,
+    /// Converts frames that are not 8-bit 4:2:0; it names the video in its errors.
+    converter: FrameConverter,
 }
 
 impl GpuVideo {
     /// Makes sure the pipeline exists in egui-wgpu's resources.
-    pub fn new(render_state: &RenderState) -> Self {
+    pub fn new(render_state: &RenderState, video: &std::path::Path) -> Self {
         let mut renderer = render_state.renderer.write();
         if renderer.callback_resources.get::<YuvPipeline>().is_none() {
             let pipeline = YuvPipeline::new(&render_state.device, render_state.target_format);
@@ -327,7 +329,7 @@ impl GpuVideo {
         Self {
             pending: Arc::new(Mutex::new(None)),
             version: u64::MAX,
-            converter: None,
+            converter: FrameConverter::new(video),
         }
     }
 
@@ -338,37 +340,16 @@ impl GpuVideo {
             return;
         }
         self.version = version;
-        let converted;
-        let source = match frame.yuv420_planes() {
-            Some(_) => frame,
-            None => {
-                let converter = self
-                    .converter
-                    .get_or_insert_with(|| FrameConverter::new("video"));
-                match converter.to_yuv420(frame) {
-                    Ok(f) => {
-                        converted = f;
-                        &converted
-                    }
-                    Err(e) => {
-                        tracing::warn!("cannot show frame {}: {e}", frame.frame_idx());
-                        return;
-                    }
+        let pending = if frame.yuv420_planes().is_some() {
+            frame.clone()
+        } else {
+            match self.converter.to_yuv420(frame) {
+                Ok(converted) => converted,
+                Err(e) => {
+                    tracing::warn!("cannot show frame {}: {e}", frame.frame_idx());
+                    return;
                 }
             }
-        };
-        let Some(planes) = source.yuv420_planes() else {
-            return;
-        };
-        let pending = PendingFrame {
-            width: source.width(),
-            height: source.height(),
-            planes: [
-                (planes.y.to_vec(), planes.y_stride as u32),
-                (planes.u.to_vec(), planes.u_stride as u32),
-                (planes.v.to_vec(), planes.v_stride as u32),
-            ],
-            params: YuvParams::new(planes.color_matrix, planes.color_range),
         };
         if let Ok(mut slot) = self.pending.lock() {
             *slot = Some(pending);

@@ -173,7 +173,7 @@ impl Workspace {
         feed.want(self.frame_idx as usize);
         self.feed = Some(feed);
         self.painter = Some(match &self.gpu {
-            Some(render_state) => FramePainter::Gpu(GpuVideo::new(render_state)),
+            Some(render_state) => FramePainter::Gpu(GpuVideo::new(render_state, &path)),
             None => FramePainter::Rgba(RgbaVideoTexture::new(&path)),
         });
         self.auto_fit = true;

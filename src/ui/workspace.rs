@@ -508,24 +508,25 @@ impl Workspace {
         }
     }
 
-    /// The labeled frames of the current video with completeness, for the timeline.
-    fn labeled_frames(&mut self) -> Vec<(u64, bool)> {
-        if let Some((generation, frames)) = &self.labeled_cache
-            && *generation == self.label_generation
+    /// Recounts the labeled frames of the current video (with completeness, for the
+    /// timeline) when labels changed since the last count.
+    fn refresh_labeled_frames(&mut self) {
+        if self
+            .labeled_cache
+            .as_ref()
+            .is_some_and(|(generation, _)| *generation == self.label_generation)
         {
-            return frames.clone();
+            return;
         }
-        let Some(video) = self.video else {
-            return Vec::new();
-        };
         let state = self.project.state();
         let full = state.labels_per_frame();
-        let frames: Vec<(u64, bool)> = state
-            .labeled_frames(video)
-            .map(|f| (f, state.label_count_on_frame(video, f) >= full))
-            .collect();
-        self.labeled_cache = Some((self.label_generation, frames.clone()));
-        frames
+        let frames = self.video.map_or_else(Vec::new, |video| {
+            state
+                .labeled_frames(video)
+                .map(|f| (f, state.label_count_on_frame(video, f) >= full))
+                .collect()
+        });
+        self.labeled_cache = Some((self.label_generation, frames));
     }
 
     /// The time of the current frame in seconds: from the frame's timestamp once the
@@ -563,20 +564,18 @@ impl Workspace {
         // Timeline.
         egui::Panel::bottom("timeline").show(ui, |ui| {
             ui.add_space(4.0);
-            let labeled = self.labeled_frames();
-            let keyframes: Vec<usize> = self
-                .feed
-                .as_ref()
-                .and_then(|f| f.index())
-                .map(|i| i.keyframe_frames().to_vec())
-                .unwrap_or_default();
+            self.refresh_labeled_frames();
             let out = timeline::show(
                 ui,
                 TimelineContext {
                     frame_count: self.frame_count(),
                     current_frame: self.frame_idx,
-                    labeled: &labeled,
-                    keyframes: &keyframes,
+                    labeled: self.labeled_cache.as_ref().map_or(&[], |(_, f)| f),
+                    keyframes: self
+                        .feed
+                        .as_ref()
+                        .and_then(|f| f.index())
+                        .map_or(&[], |i| i.keyframe_frames()),
                     theme,
                 },
             );

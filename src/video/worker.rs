@@ -412,7 +412,8 @@ impl WorkerThread {
         converter: &mut FrameConverter,
         near: usize,
     ) -> bool {
-        let keyframes = reader.index().keyframe_frames().to_vec();
+        let index = Arc::clone(reader.index());
+        let keyframes = index.keyframe_frames();
         if keyframes.is_empty() {
             return false;
         }

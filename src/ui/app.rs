@@ -42,13 +42,22 @@ impl KinelabApp {
         prefs_path: Option<PathBuf>,
         keymap: Keymap,
     ) -> Self {
-        let prefs = Prefs::load(prefs_path.as_deref());
+        let (prefs, prefs_warning) = Prefs::load(prefs_path.as_deref());
+        if let Some(w) = &prefs_warning {
+            tracing::warn!("{w}");
+        }
         let theme = if prefs.light_theme {
             Theme::light()
         } else {
             Theme::dark()
         };
-        let message = (!keymap.warnings.is_empty()).then(|| keymap.warnings.join("\n"));
+        let warnings: Vec<String> = keymap
+            .warnings
+            .iter()
+            .cloned()
+            .chain(prefs_warning)
+            .collect();
+        let message = (!warnings.is_empty()).then(|| warnings.join("\n"));
         Self {
             workspace: None,
             theme,

@@ -23,11 +23,33 @@ impl Prefs {
         dirs::config_dir().map(|d| d.join("kinelab").join("prefs.json"))
     }
 
-    /// Reads the preferences; a missing or unreadable file gives the defaults.
-    pub fn load(path: Option<&Path>) -> Self {
-        path.and_then(|p| std::fs::read_to_string(p).ok())
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default()
+    /// Reads the preferences; a missing file gives the defaults. A damaged one also
+    /// does, with a message, and is moved aside (`.bad`) so the next save does not
+    /// overwrite what it held.
+    pub fn load(path: Option<&Path>) -> (Self, Option<String>) {
+        let Some(path) = path else {
+            return (Self::default(), None);
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Self::default(), None),
+            Err(e) => return (Self::default(), Some(format!("{}: {e}", path.display()))),
+        };
+        match serde_json::from_str(&text) {
+            Ok(prefs) => (prefs, None),
+            Err(e) => {
+                let mut aside = path.as_os_str().to_owned();
+                aside.push(".bad");
+                let kept = std::fs::rename(path, &aside)
+                    .map(|()| format!("; kept as {}", Path::new(&aside).display()))
+                    .unwrap_or_default();
+                let warning = format!(
+                    "{}: not readable ({e}); recent projects start empty{kept}",
+                    path.display()
+                );
+                (Self::default(), Some(warning))
+            }
+        }
     }
 
     pub fn save(&self, path: Option<&Path>) -> anyhow::Result<()> {
@@ -57,15 +79,32 @@ mod tests {
     fn recent_projects_are_most_recent_first_without_duplicates() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("prefs.json");
-        let mut prefs = Prefs::load(Some(&file));
+        let (mut prefs, warning) = Prefs::load(Some(&file));
+        assert_eq!(warning, None);
         for name in ["/a.kinelab", "/b.kinelab", "/a.kinelab"] {
             prefs.remember(Path::new(name));
         }
         prefs.save(Some(&file)).unwrap();
-        let back = Prefs::load(Some(&file));
+        let (back, _) = Prefs::load(Some(&file));
         assert_eq!(
             back.recent_projects,
             [PathBuf::from("/a.kinelab"), PathBuf::from("/b.kinelab")]
         );
+    }
+
+    #[test]
+    fn a_damaged_file_is_reported_and_kept_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("prefs.json");
+        std::fs::write(&file, "{ not json").unwrap();
+        let (prefs, warning) = Prefs::load(Some(&file));
+        assert_eq!(prefs, Prefs::default());
+        let warning = warning.expect("a message");
+        assert!(
+            warning.contains("prefs.json") && warning.contains(".bad"),
+            "{warning}"
+        );
+        let aside = dir.path().join("prefs.json.bad");
+        assert_eq!(std::fs::read_to_string(aside).unwrap(), "{ not json");
     }
 }

@@ -458,6 +458,13 @@ pub fn add_individual(state: &ProjectState, name: &str) -> ProjectResult<(Edit, 
     Ok((edit, id))
 }
 
+fn individual_def(state: &ProjectState, id: IndividualId) -> ProjectResult<IndividualDef> {
+    state
+        .individual(id)
+        .map(|i| i.def.clone())
+        .ok_or_else(|| ProjectError::Invalid(format!("individual #{} no longer exists", id.0)))
+}
+
 /// Renames an individual.
 pub fn rename_individual(
     state: &ProjectState,
@@ -465,10 +472,7 @@ pub fn rename_individual(
     new_name: &str,
 ) -> ProjectResult<Option<Edit>> {
     let new_name = check_name(new_name, "individual")?;
-    let before = state
-        .individual(id)
-        .map(|i| i.def.clone())
-        .ok_or_else(|| ProjectError::Invalid(format!("individual #{} no longer exists", id.0)))?;
+    let before = individual_def(state, id)?;
     if let Some(other) = state.individual_by_name(&new_name)
         && other.id != id
     {
@@ -492,10 +496,7 @@ pub fn rename_individual(
 
 /// Deletes an individual and its labels. The last individual cannot be deleted.
 pub fn delete_individual(state: &ProjectState, id: IndividualId) -> ProjectResult<Edit> {
-    let def = state
-        .individual(id)
-        .map(|i| i.def.clone())
-        .ok_or_else(|| ProjectError::Invalid(format!("individual #{} no longer exists", id.0)))?;
+    let def = individual_def(state, id)?;
     if state.individuals.len() == 1 {
         return Err(ProjectError::Invalid(
             "a project needs at least one individual".into(),

@@ -32,12 +32,21 @@ fn make_project(dir: &Path) -> PathBuf {
     path
 }
 
-fn harness(project: &Path) -> Harness<'static, KinelabApp> {
-    let mut app = KinelabApp::new(None, None, Keymap::default());
-    assert!(app.open_project(project), "{:?}", app.message);
+/// The app on its start screen (no project, no saved preferences).
+fn start_screen() -> Harness<'static, KinelabApp> {
+    let app = KinelabApp::new(None, None, Keymap::default());
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))
         .build_ui_state(|ui, app: &mut KinelabApp| app.show(ui), app);
+    harness.run_steps(2);
+    harness
+}
+
+/// The app with `project` open.
+fn harness(project: &Path) -> Harness<'static, KinelabApp> {
+    let mut harness = start_screen();
+    let app = harness.state_mut();
+    assert!(app.open_project(project), "{:?}", app.message);
     harness.run_steps(3);
     harness
 }
@@ -391,11 +400,7 @@ fn a_moved_video_is_found_by_its_content() {
 fn the_wizard_creates_and_opens_a_project() {
     let dir = tempfile::tempdir().unwrap();
     let video = common::clip(&common::h264_gop30());
-    let app = KinelabApp::new(None, None, Keymap::default());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1200.0, 800.0))
-        .build_ui_state(|ui, app: &mut KinelabApp| app.show(ui), app);
-    h.run_steps(2);
+    let mut h = start_screen();
     h.get_by_label("New project…").click();
     h.run_steps(2);
     replace_text(&mut h, "Name", "wizard-made");
@@ -485,11 +490,7 @@ fn dropping_a_video_starts_a_project_and_dropping_a_project_opens_it() {
     let dir = tempfile::tempdir().unwrap();
     let project = make_project(dir.path());
     let video = common::clip(&common::h264_gop30());
-    let app = KinelabApp::new(None, None, Keymap::default());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1200.0, 800.0))
-        .build_ui_state(|ui, app: &mut KinelabApp| app.show(ui), app);
-    h.run_steps(2);
+    let mut h = start_screen();
     drop_file(&mut h, &video);
     assert!(
         h.query_by_label("Create project").is_some(),

@@ -107,21 +107,21 @@ pub fn shortcut_sheet(ctx: &egui::Context, open: &mut bool, keymap: &Keymap, the
                 );
             }
             egui::ScrollArea::vertical().show(ui, |ui| {
-                for group in MenuGroup::ALL {
-                    ui.label(RichText::new(group.title()).strong());
-                    egui::Grid::new(("shortcuts", group.title()))
-                        .striped(true)
-                        .show(ui, |ui| {
-                            for &c in Command::ALL.iter().filter(|c| c.group() == group) {
-                                ui.label(c.title());
-                                let keys: Vec<String> =
-                                    keymap.keys(c).iter().map(|k| k.label()).collect();
-                                ui.label(RichText::new(keys.join(", ")).monospace());
-                                ui.label(RichText::new(c.id()).color(theme.text_dim).small());
-                                ui.end_row();
-                            }
-                        });
-                }
+                // One grid for every group, so the key column lines up down the sheet.
+                egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                    for group in MenuGroup::ALL {
+                        ui.label(RichText::new(group.title()).strong());
+                        ui.end_row();
+                        for &c in Command::ALL.iter().filter(|c| c.group() == group) {
+                            ui.label(c.title());
+                            let keys: Vec<String> =
+                                keymap.keys(c).iter().map(|k| k.label()).collect();
+                            ui.label(RichText::new(keys.join(", ")).monospace());
+                            ui.label(RichText::new(c.id()).color(theme.text_dim).small());
+                            ui.end_row();
+                        }
+                    }
+                });
             });
         });
 }

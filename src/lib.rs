@@ -3,6 +3,7 @@
 //! The layers, lowest first (a layer never imports a higher one):
 //! - `util`: small helpers with no Kinelab imports (atomic file writes, fingerprints).
 //! - `project`: the domain model and the SQLite project store, with edits and undo.
+//! - `formats`: other tools' files (DeepLabCut, pandas HDF5) mapped to the project model.
 //! - `video`: the FFmpeg engine: frame index, exact seeking, decode worker, conversion.
 //! - `gpu`: wgpu paint callbacks that draw video frames from YUV planes.
 //! - `ui`: the egui app.
@@ -10,6 +11,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod formats;
 pub mod gpu;
 pub mod project;
 pub mod ui;

@@ -30,6 +30,31 @@ pub fn write_atomically(
     Ok(())
 }
 
+/// Like [`write_atomically`], for writers that need a path rather than a stream (HDF5):
+/// `write` creates the temporary file at the path it is given; it is then fsynced and
+/// renamed over `path`. On any error the temporary file is removed and the old file
+/// (if there was one) is left as it was.
+pub fn write_atomically_at(
+    path: &Path,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".kinelab-tmp-")
+        .tempfile_in(dir)?
+        .into_temp_path();
+    write(&tmp)?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    if let Ok(dir) = std::fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

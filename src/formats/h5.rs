@@ -1,0 +1,570 @@
+//! HDF5 helpers for what hdf5-metno's typed API cannot say: strings and compound rows
+//! whose sizes are known only at run time, and PyTables' null-space attributes. Every
+//! raw call runs under `hdf5::sync::sync`, the library's one lock, so these helpers are
+//! as thread-safe as the typed API.
+
+// The private `unsafe fn` helpers are thin FFI wrappers, called only from the `sync`
+// blocks below; spelling `unsafe {}` inside each would add nothing.
+#![allow(unsafe_op_in_unsafe_fn)]
+
+use std::ffi::CString;
+
+use hdf5::{Dataset, Location};
+use hdf5_sys::{h5, h5a, h5d, h5i::hid_t, h5p::H5P_DEFAULT, h5s, h5t};
+
+/// What went wrong, in words; the caller adds the file's name.
+pub type H5Result<T> = Result<T, String>;
+
+/// An HDF5 identifier closed when dropped.
+struct Id(hid_t, unsafe extern "C" fn(hid_t) -> h5::herr_t);
+
+impl Drop for Id {
+    fn drop(&mut self) {
+        if self.0 >= 0 {
+            // SAFETY: the id was opened by us and is closed once.
+            unsafe { (self.1)(self.0) };
+        }
+    }
+}
+
+fn checked(
+    id: hid_t,
+    close: unsafe extern "C" fn(hid_t) -> h5::herr_t,
+    what: &str,
+) -> H5Result<Id> {
+    if id < 0 {
+        Err(format!("HDF5 could not {what}"))
+    } else {
+        Ok(Id(id, close))
+    }
+}
+
+fn status(code: h5::herr_t, what: &str) -> H5Result<()> {
+    if code < 0 {
+        Err(format!("HDF5 could not {what}"))
+    } else {
+        Ok(())
+    }
+}
+
+fn c_name(name: &str) -> H5Result<CString> {
+    CString::new(name).map_err(|_| format!("the name '{name}' holds a NUL byte"))
+}
+
+/// Splits fixed-size cells into strings, dropping the NUL padding.
+fn split_fixed(buf: &[u8], size: usize) -> Vec<String> {
+    buf.chunks(size.max(1))
+        .map(|cell| {
+            let end = cell.iter().position(|&b| b == 0).unwrap_or(cell.len());
+            String::from_utf8_lossy(&cell[..end]).into_owned()
+        })
+        .collect()
+}
+
+/// A fixed-length C string type of `size` bytes.
+unsafe fn fixed_string_type(size: usize, pad: h5t::H5T_str_t, utf8: bool) -> H5Result<Id> {
+    let t = checked(
+        h5t::H5Tcopy(*h5t::H5T_C_S1),
+        h5t::H5Tclose,
+        "copy the string type",
+    )?;
+    status(h5t::H5Tset_size(t.0, size.max(1)), "size a string type")?;
+    status(h5t::H5Tset_strpad(t.0, pad), "pad a string type")?;
+    let cset = if utf8 {
+        h5t::H5T_cset_t::H5T_CSET_UTF8
+    } else {
+        h5t::H5T_cset_t::H5T_CSET_ASCII
+    };
+    status(
+        h5t::H5Tset_cset(t.0, cset),
+        "set a string type's character set",
+    )?;
+    Ok(t)
+}
+
+/// A variable-length C string type.
+/// HDF5 converts strings only within one character set, so memory types copy the
+/// file's.
+unsafe fn variable_string_type(cset: h5t::H5T_cset_t) -> H5Result<Id> {
+    let t = checked(
+        h5t::H5Tcopy(*h5t::H5T_C_S1),
+        h5t::H5Tclose,
+        "copy the string type",
+    )?;
+    status(
+        h5t::H5Tset_size(t.0, h5t::H5T_VARIABLE),
+        "size a string type",
+    )?;
+    status(
+        h5t::H5Tset_cset(t.0, cset),
+        "set a string type's character set",
+    )?;
+    Ok(t)
+}
+
+/// A memory copy of the fixed-length string type `ftype`, NUL-padded.
+unsafe fn same_string_type(ftype: hid_t) -> H5Result<Id> {
+    let t = checked(h5t::H5Tcopy(ftype), h5t::H5Tclose, "copy a string type")?;
+    status(
+        h5t::H5Tset_strpad(t.0, h5t::H5T_str_t::H5T_STR_NULLPAD),
+        "pad a string type",
+    )?;
+    Ok(t)
+}
+
+/// Reads `count` strings of file type `ftype` with `read(memtype, buffer)`.
+unsafe fn read_strings_with(
+    ftype: hid_t,
+    count: usize,
+    read: impl Fn(hid_t, *mut std::ffi::c_void) -> h5::herr_t,
+) -> H5Result<Vec<String>> {
+    if h5t::H5Tget_class(ftype) != h5t::H5T_class_t::H5T_STRING {
+        return Err("holds numbers where strings were expected".into());
+    }
+    if h5t::H5Tis_variable_str(ftype) > 0 {
+        let memtype = variable_string_type(h5t::H5Tget_cset(ftype))?;
+        let mut ptrs: Vec<*mut std::ffi::c_char> = vec![std::ptr::null_mut(); count];
+        status(read(memtype.0, ptrs.as_mut_ptr().cast()), "read strings")?;
+        let out = ptrs
+            .iter()
+            .map(|&p| {
+                if p.is_null() {
+                    String::new()
+                } else {
+                    let s = std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned();
+                    libc::free(p.cast());
+                    s
+                }
+            })
+            .collect();
+        return Ok(out);
+    }
+    let size = h5t::H5Tget_size(ftype);
+    let memtype = same_string_type(ftype)?;
+    let mut buf = vec![0u8; size * count];
+    status(read(memtype.0, buf.as_mut_ptr().cast()), "read strings")?;
+    Ok(split_fixed(&buf, size))
+}
+
+/// The strings of a 1-D string dataset, fixed or variable length.
+pub fn read_strings(ds: &Dataset) -> H5Result<Vec<String>> {
+    let count = ds.size();
+    hdf5::sync::sync(|| unsafe {
+        let ftype = checked(
+            h5d::H5Dget_type(ds.id()),
+            h5t::H5Tclose,
+            "get a dataset's type",
+        )?;
+        read_strings_with(ftype.0, count, |mem, buf| {
+            h5d::H5Dread(ds.id(), mem, h5s::H5S_ALL, h5s::H5S_ALL, H5P_DEFAULT, buf)
+        })
+    })
+}
+
+/// A string attribute of `loc`: `None` where it is missing or has no value (PyTables
+/// writes empty strings as null-space attributes).
+pub fn read_string_attr(loc: &Location, name: &str) -> H5Result<Option<String>> {
+    if !loc
+        .attr_names()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .any(|n| n == name)
+    {
+        return Ok(None);
+    }
+    let cname = c_name(name)?;
+    hdf5::sync::sync(|| unsafe {
+        let attr = checked(
+            h5a::H5Aopen(loc.id(), cname.as_ptr(), H5P_DEFAULT),
+            h5a::H5Aclose,
+            "open an attribute",
+        )?;
+        let space = checked(
+            h5a::H5Aget_space(attr.0),
+            h5s::H5Sclose,
+            "get an attribute's space",
+        )?;
+        if h5s::H5Sget_simple_extent_type(space.0) == h5s::H5S_class_t::H5S_NULL {
+            return Ok(None);
+        }
+        let count = usize::try_from(h5s::H5Sget_simple_extent_npoints(space.0)).unwrap_or(0);
+        let ftype = checked(
+            h5a::H5Aget_type(attr.0),
+            h5t::H5Tclose,
+            "get an attribute's type",
+        )?;
+        let strings = read_strings_with(ftype.0, count, |mem, buf| h5a::H5Aread(attr.0, mem, buf))
+            .map_err(|e| format!("attribute '{name}' {e}"))?;
+        Ok(strings.into_iter().next())
+    })
+}
+
+/// The raw bytes of a string attribute (pickles hold bytes that need not be UTF-8).
+pub fn read_bytes_attr(loc: &Location, name: &str) -> H5Result<Option<Vec<u8>>> {
+    if !loc
+        .attr_names()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .any(|n| n == name)
+    {
+        return Ok(None);
+    }
+    let cname = c_name(name)?;
+    hdf5::sync::sync(|| unsafe {
+        let attr = checked(
+            h5a::H5Aopen(loc.id(), cname.as_ptr(), H5P_DEFAULT),
+            h5a::H5Aclose,
+            "open an attribute",
+        )?;
+        let ftype = checked(
+            h5a::H5Aget_type(attr.0),
+            h5t::H5Tclose,
+            "get an attribute's type",
+        )?;
+        if h5t::H5Tget_class(ftype.0) != h5t::H5T_class_t::H5T_STRING
+            || h5t::H5Tis_variable_str(ftype.0) > 0
+        {
+            return Err(format!("attribute '{name}' is not a fixed-length string"));
+        }
+        let size = h5t::H5Tget_size(ftype.0);
+        let memtype = same_string_type(ftype.0)?;
+        let mut buf = vec![0u8; size];
+        status(
+            h5a::H5Aread(attr.0, memtype.0, buf.as_mut_ptr().cast()),
+            "read an attribute",
+        )?;
+        Ok(Some(buf))
+    })
+}
+
+/// An integer attribute, converted to i64 by HDF5.
+pub fn read_int_attr(loc: &Location, name: &str) -> H5Result<Option<i64>> {
+    if !loc
+        .attr_names()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .any(|n| n == name)
+    {
+        return Ok(None);
+    }
+    let attr = loc.attr(name).map_err(|e| e.to_string())?;
+    attr.read_scalar::<i64>()
+        .map(Some)
+        .map_err(|e| format!("attribute '{name}': {e}"))
+}
+
+/// A one-byte flag attribute (numpy's bool, stored by PyTables as an 8-bit bitfield).
+pub fn read_flag_attr(loc: &Location, name: &str) -> H5Result<Option<bool>> {
+    if !loc
+        .attr_names()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .any(|n| n == name)
+    {
+        return Ok(None);
+    }
+    let cname = c_name(name)?;
+    hdf5::sync::sync(|| unsafe {
+        let attr = checked(
+            h5a::H5Aopen(loc.id(), cname.as_ptr(), H5P_DEFAULT),
+            h5a::H5Aclose,
+            "open an attribute",
+        )?;
+        let ftype = checked(
+            h5a::H5Aget_type(attr.0),
+            h5t::H5Tclose,
+            "get an attribute's type",
+        )?;
+        if h5t::H5Tget_size(ftype.0) != 1 {
+            return Err(format!("attribute '{name}' is not one byte"));
+        }
+        let mut byte = 0u8;
+        status(
+            h5a::H5Aread(attr.0, ftype.0, (&raw mut byte).cast()),
+            "read an attribute",
+        )?;
+        Ok(Some(byte != 0))
+    })
+}
+
+/// Writes a numpy-bool attribute as PyTables does (an 8-bit bitfield).
+pub fn write_flag_attr(loc_id: hid_t, name: &str, value: bool) -> H5Result<()> {
+    let cname = c_name(name)?;
+    hdf5::sync::sync(|| unsafe {
+        let space = checked(
+            h5s::H5Screate(h5s::H5S_class_t::H5S_SCALAR),
+            h5s::H5Sclose,
+            "make a space",
+        )?;
+        let t = *h5t::H5T_NATIVE_B8;
+        let attr = checked(
+            h5a::H5Acreate2(loc_id, cname.as_ptr(), t, space.0, H5P_DEFAULT, H5P_DEFAULT),
+            h5a::H5Aclose,
+            "create an attribute",
+        )?;
+        let byte = u8::from(value);
+        status(
+            h5a::H5Awrite(attr.0, t, (&raw const byte).cast()),
+            "write an attribute",
+        )
+    })
+}
+
+/// Writes a scalar fixed-length string attribute, as PyTables writes `str` values.
+pub fn write_string_attr(loc_id: hid_t, name: &str, value: &[u8], utf8: bool) -> H5Result<()> {
+    let cname = c_name(name)?;
+    hdf5::sync::sync(|| unsafe {
+        if value.is_empty() {
+            // PyTables stores an empty string as a null-space attribute of one byte.
+            let t = fixed_string_type(1, h5t::H5T_str_t::H5T_STR_NULLTERM, utf8)?;
+            let space = checked(
+                h5s::H5Screate(h5s::H5S_class_t::H5S_NULL),
+                h5s::H5Sclose,
+                "make a space",
+            )?;
+            let attr = checked(
+                h5a::H5Acreate2(
+                    loc_id,
+                    cname.as_ptr(),
+                    t.0,
+                    space.0,
+                    H5P_DEFAULT,
+                    H5P_DEFAULT,
+                ),
+                h5a::H5Aclose,
+                "create an attribute",
+            )?;
+            drop(attr);
+            return Ok(());
+        }
+        let t = fixed_string_type(value.len(), h5t::H5T_str_t::H5T_STR_NULLTERM, utf8)?;
+        let space = checked(
+            h5s::H5Screate(h5s::H5S_class_t::H5S_SCALAR),
+            h5s::H5Sclose,
+            "make a space",
+        )?;
+        let attr = checked(
+            h5a::H5Acreate2(
+                loc_id,
+                cname.as_ptr(),
+                t.0,
+                space.0,
+                H5P_DEFAULT,
+                H5P_DEFAULT,
+            ),
+            h5a::H5Aclose,
+            "create an attribute",
+        )?;
+        status(
+            h5a::H5Awrite(attr.0, t.0, value.as_ptr().cast()),
+            "write an attribute",
+        )
+    })
+}
+
+/// Writes a 1-D dataset of fixed-length strings (numpy's `S<n>`), sized to the longest.
+pub fn write_strings(loc: &Location, name: &str, values: &[String]) -> H5Result<Dataset> {
+    let size = values.iter().map(String::len).max().unwrap_or(1).max(1);
+    let mut buf = vec![0u8; size * values.len()];
+    for (i, v) in values.iter().enumerate() {
+        buf[i * size..i * size + v.len()].copy_from_slice(v.as_bytes());
+    }
+    let cname = c_name(name)?;
+    let id = hdf5::sync::sync(|| unsafe {
+        let t = fixed_string_type(size, h5t::H5T_str_t::H5T_STR_NULLTERM, false)?;
+        let dims = [values.len() as h5::hsize_t];
+        let space = checked(
+            h5s::H5Screate_simple(1, dims.as_ptr(), std::ptr::null()),
+            h5s::H5Sclose,
+            "make a space",
+        )?;
+        let ds = h5d::H5Dcreate2(
+            loc.id(),
+            cname.as_ptr(),
+            t.0,
+            space.0,
+            H5P_DEFAULT,
+            H5P_DEFAULT,
+            H5P_DEFAULT,
+        );
+        let ds = checked(ds, h5d::H5Dclose, "create a dataset")?;
+        if !values.is_empty() {
+            status(
+                h5d::H5Dwrite(
+                    ds.0,
+                    t.0,
+                    h5s::H5S_ALL,
+                    h5s::H5S_ALL,
+                    H5P_DEFAULT,
+                    buf.as_ptr().cast(),
+                ),
+                "write strings",
+            )?;
+        }
+        Ok::<_, String>(ds)
+    })?;
+    drop(id);
+    loc.as_group()
+        .and_then(|g| g.dataset(name))
+        .map_err(|e| e.to_string())
+}
+
+/// One field of a compound dataset (a PyTables table column) as f64, with `width`
+/// values per row (1 for a scalar field). HDF5 converts the stored type.
+pub fn read_compound_f64(ds: &Dataset, field: &str, width: usize) -> H5Result<Vec<f64>> {
+    let rows = ds.size();
+    let cfield = c_name(field)?;
+    hdf5::sync::sync(|| unsafe {
+        let elem = if width == 1 {
+            checked(
+                h5t::H5Tcopy(*h5t::H5T_NATIVE_DOUBLE),
+                h5t::H5Tclose,
+                "copy a type",
+            )?
+        } else {
+            let dims = [width as h5::hsize_t];
+            checked(
+                h5t::H5Tarray_create2(*h5t::H5T_NATIVE_DOUBLE, 1, dims.as_ptr()),
+                h5t::H5Tclose,
+                "make an array type",
+            )?
+        };
+        let row_bytes = 8 * width;
+        let mem = checked(
+            h5t::H5Tcreate(h5t::H5T_class_t::H5T_COMPOUND, row_bytes),
+            h5t::H5Tclose,
+            "make a compound type",
+        )?;
+        status(
+            h5t::H5Tinsert(mem.0, cfield.as_ptr(), 0, elem.0),
+            "build a compound type",
+        )?;
+        let mut out = vec![0f64; rows * width];
+        status(
+            h5d::H5Dread(
+                ds.id(),
+                mem.0,
+                h5s::H5S_ALL,
+                h5s::H5S_ALL,
+                H5P_DEFAULT,
+                out.as_mut_ptr().cast(),
+            ),
+            &format!("read the table column '{field}'"),
+        )?;
+        Ok(out)
+    })
+}
+
+/// One string field of a compound dataset.
+pub fn read_compound_strings(ds: &Dataset, field: &str) -> H5Result<Vec<String>> {
+    let rows = ds.size();
+    let cfield = c_name(field)?;
+    hdf5::sync::sync(|| unsafe {
+        let ftype = checked(
+            h5d::H5Dget_type(ds.id()),
+            h5t::H5Tclose,
+            "get a dataset's type",
+        )?;
+        let idx = h5t::H5Tget_member_index(ftype.0, cfield.as_ptr());
+        if idx < 0 {
+            return Err(format!("the table has no column '{field}'"));
+        }
+        let member = checked(
+            h5t::H5Tget_member_type(ftype.0, idx as u32),
+            h5t::H5Tclose,
+            "get a member type",
+        )?;
+        let size = h5t::H5Tget_size(member.0);
+        let elem = same_string_type(member.0)?;
+        let mem = checked(
+            h5t::H5Tcreate(h5t::H5T_class_t::H5T_COMPOUND, size),
+            h5t::H5Tclose,
+            "make a compound type",
+        )?;
+        status(
+            h5t::H5Tinsert(mem.0, cfield.as_ptr(), 0, elem.0),
+            "build a compound type",
+        )?;
+        let mut buf = vec![0u8; size * rows];
+        status(
+            h5d::H5Dread(
+                ds.id(),
+                mem.0,
+                h5s::H5S_ALL,
+                h5s::H5S_ALL,
+                H5P_DEFAULT,
+                buf.as_mut_ptr().cast(),
+            ),
+            &format!("read the table column '{field}'"),
+        )?;
+        Ok(split_fixed(&buf, size))
+    })
+}
+
+/// The fields of a compound dataset: name, HDF5 class, and values per row.
+pub fn compound_fields(ds: &Dataset) -> H5Result<Vec<(String, h5t::H5T_class_t, usize)>> {
+    hdf5::sync::sync(|| unsafe {
+        let ftype = checked(
+            h5d::H5Dget_type(ds.id()),
+            h5t::H5Tclose,
+            "get a dataset's type",
+        )?;
+        if h5t::H5Tget_class(ftype.0) != h5t::H5T_class_t::H5T_COMPOUND {
+            return Err("is not a table".into());
+        }
+        let n = h5t::H5Tget_nmembers(ftype.0);
+        let mut out = Vec::new();
+        for i in 0..n.max(0) as u32 {
+            let name_ptr = h5t::H5Tget_member_name(ftype.0, i);
+            if name_ptr.is_null() {
+                return Err("a table column has no name".into());
+            }
+            let name = std::ffi::CStr::from_ptr(name_ptr)
+                .to_string_lossy()
+                .into_owned();
+            h5::H5free_memory(name_ptr.cast());
+            let member = checked(
+                h5t::H5Tget_member_type(ftype.0, i),
+                h5t::H5Tclose,
+                "get a member type",
+            )?;
+            let class = h5t::H5Tget_class(member.0);
+            let (class, width) = if class == h5t::H5T_class_t::H5T_ARRAY {
+                let base = checked(
+                    h5t::H5Tget_super(member.0),
+                    h5t::H5Tclose,
+                    "get an array's type",
+                )?;
+                let total = h5t::H5Tget_size(member.0) / h5t::H5Tget_size(base.0).max(1);
+                (h5t::H5Tget_class(base.0), total)
+            } else {
+                (class, 1)
+            };
+            out.push((name, class, width));
+        }
+        Ok(out)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_round_trip_through_fixed_and_attr() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = hdf5::File::create(dir.path().join("t.h5")).unwrap();
+        let values = vec!["snout".to_string(), "".into(), "tail base é".into()];
+        let ds = write_strings(&file, "names", &values).unwrap();
+        assert_eq!(read_strings(&ds).unwrap(), values);
+        write_string_attr(ds.id(), "kind", b"string", false).unwrap();
+        write_string_attr(ds.id(), "TITLE", b"", false).unwrap();
+        assert_eq!(
+            read_string_attr(&ds, "kind").unwrap().as_deref(),
+            Some("string")
+        );
+        assert_eq!(read_string_attr(&ds, "TITLE").unwrap(), None);
+        assert_eq!(read_string_attr(&ds, "missing").unwrap(), None);
+        assert_eq!(read_bytes_attr(&ds, "kind").unwrap().unwrap(), b"string");
+    }
+}

@@ -1,0 +1,505 @@
+//! pandas' HDF5 layouts (PyTables underneath), read and written without Python.
+//!
+//! - **fixed** (`pandas_type = frame`): each axis and block is an array of its own;
+//!   MultiIndex levels are sorted unique values plus integer codes. DeepLabCut writes
+//!   its `CollectedData_*.h5` this way, under the key `df_with_missing`.
+//! - **table** (`pandas_type = frame_table`): one compound dataset `table` with an
+//!   `index` field and `values_block_<k>` fields; the column names exist only as pickled
+//!   lists in the `non_index_axes` and `values_block_<k>_kind` attributes. DeepLabCut's
+//!   prediction files and older label files use it.
+//!
+//! Writes go to a temporary file that is renamed over the target when complete.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use hdf5::{Group, Location};
+use hdf5_sys::h5t::H5T_class_t;
+use serde_pickle::{DeOptions, HashableValue, Value};
+
+use super::dlc_table::{DlcTable, RowIndex};
+use super::error::{FormatError, FormatResult};
+use super::h5;
+use crate::util::atomic_file::write_atomically_at;
+
+/// The key DeepLabCut stores its frames under.
+pub const DLC_KEY: &str = "df_with_missing";
+
+/// Reads the data frame under `key` (or, with `None`, under `df_with_missing`, else the
+/// file's only top-level group).
+pub fn read(path: &Path, key: Option<&str>) -> FormatResult<DlcTable> {
+    let invalid = |m: String| FormatError::invalid(path, m);
+    if !path.exists() {
+        return Err(FormatError::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        ));
+    }
+    let file = hdf5::File::open(path).map_err(|e| {
+        invalid(format!(
+            "not a readable HDF5 file (truncated or another format?): {e}"
+        ))
+    })?;
+    let key = match key {
+        Some(k) => k.to_owned(),
+        None => {
+            let names = file.member_names().map_err(|e| invalid(e.to_string()))?;
+            if names.iter().any(|n| n == DLC_KEY) {
+                DLC_KEY.to_owned()
+            } else if names.len() == 1 {
+                names[0].clone()
+            } else {
+                return Err(invalid(format!(
+                    "no '{DLC_KEY}' key; the file holds {}",
+                    names.join(", ")
+                )));
+            }
+        }
+    };
+    let group = file
+        .group(&key)
+        .map_err(|_| invalid(format!("no data frame under the key '{key}'")))?;
+    let kind = h5::read_string_attr(&group, "pandas_type").map_err(&invalid)?;
+    let result = match kind.as_deref() {
+        Some("frame") => read_fixed(&group),
+        Some("frame_table") => read_table(&group),
+        Some(other) => Err(format!("holds a pandas '{other}', not a data frame")),
+        None => Err("is not a pandas data frame (no pandas_type)".into()),
+    };
+    result.map_err(|m| invalid(format!("key '{key}': {m}")))
+}
+
+type Res<T> = Result<T, String>;
+
+fn read_index_level_names(group: &Group, key: &str, levels: usize) -> Res<Vec<String>> {
+    (0..levels)
+        .map(|i| {
+            let ds = group
+                .dataset(&format!("{key}_level{i}"))
+                .map_err(|_| format!("'{key}_level{i}' is missing"))?;
+            let name = h5::read_string_attr(&ds, "name")?.unwrap_or_default();
+            // PyTables pickles None ("N.").
+            Ok(if name == "N." { String::new() } else { name })
+        })
+        .collect()
+}
+
+/// Reads `key` as a MultiIndex: per entry, one value per level.
+fn read_multi(group: &Group, key: &str) -> Res<Vec<Vec<String>>> {
+    let levels = h5::read_int_attr(group, &format!("{key}_nlevels"))?
+        .ok_or_else(|| format!("'{key}_nlevels' is missing"))? as usize;
+    let mut per_level: Vec<Vec<String>> = Vec::new();
+    let mut len = None;
+    for i in 0..levels {
+        let values = group
+            .dataset(&format!("{key}_level{i}"))
+            .map_err(|_| format!("'{key}_level{i}' is missing"))
+            .and_then(|ds| read_any_strings(&ds))?;
+        let codes: Vec<i64> = group
+            .dataset(&format!("{key}_label{i}"))
+            .and_then(|ds| ds.read_raw::<i64>())
+            .map_err(|e| format!("'{key}_label{i}': {e}"))?;
+        if *len.get_or_insert(codes.len()) != codes.len() {
+            return Err(format!("the levels of '{key}' differ in length"));
+        }
+        let column = codes
+            .iter()
+            .map(|&c| match c {
+                -1 => Ok(String::new()),
+                c => values
+                    .get(c as usize)
+                    .cloned()
+                    .ok_or_else(|| format!("'{key}_label{i}' has the code {c} out of range")),
+            })
+            .collect::<Res<Vec<_>>>()?;
+        per_level.push(column);
+    }
+    let n = len.unwrap_or(0);
+    Ok((0..n)
+        .map(|r| per_level.iter().map(|l| l[r].clone()).collect())
+        .collect())
+}
+
+/// Strings, or numbers printed as text (an index level may hold either).
+fn read_any_strings(ds: &hdf5::Dataset) -> Res<Vec<String>> {
+    match h5::read_strings(ds) {
+        Ok(s) => Ok(s),
+        Err(_) => ds
+            .read_raw::<i64>()
+            .map(|v| v.iter().map(i64::to_string).collect())
+            .map_err(|e| e.to_string()),
+    }
+}
+
+fn read_fixed(group: &Group) -> Res<DlcTable> {
+    let ndim = h5::read_int_attr(group, "ndim")?.unwrap_or(2);
+    if ndim != 2 {
+        return Err(format!("has {ndim} axes, not 2"));
+    }
+    let variety = |axis: &str| -> Res<String> {
+        h5::read_string_attr(group, &format!("{axis}_variety"))?
+            .ok_or_else(|| format!("'{axis}_variety' is missing"))
+    };
+    // Columns.
+    let (columns, level_names) = match variety("axis0")?.as_str() {
+        "multi" => {
+            let n = h5::read_int_attr(group, "axis0_nlevels")?.unwrap_or(0) as usize;
+            (
+                read_multi(group, "axis0")?,
+                read_index_level_names(group, "axis0", n)?,
+            )
+        }
+        "regular" => {
+            let ds = group.dataset("axis0").map_err(|e| e.to_string())?;
+            let cols = read_any_strings(&ds)?;
+            (
+                cols.into_iter().map(|c| vec![c]).collect(),
+                vec![String::new()],
+            )
+        }
+        other => return Err(format!("axis0 has the unknown variety '{other}'")),
+    };
+    // Rows.
+    let index = match variety("axis1")?.as_str() {
+        "multi" => RowIndex::Paths(read_multi(group, "axis1")?),
+        "regular" => {
+            let ds = group.dataset("axis1").map_err(|e| e.to_string())?;
+            let kind = h5::read_string_attr(&ds, "kind")?.unwrap_or_default();
+            if kind == "integer" {
+                RowIndex::Frames(ds.read_raw::<i64>().map_err(|e| e.to_string())?)
+            } else {
+                RowIndex::Paths(
+                    h5::read_strings(&ds)?
+                        .into_iter()
+                        .map(|s| vec![s])
+                        .collect(),
+                )
+            }
+        }
+        other => return Err(format!("axis1 has the unknown variety '{other}'")),
+    };
+    let n_rows = index.len();
+    let n_cols = columns.len();
+    let position: HashMap<&Vec<String>, usize> =
+        columns.iter().enumerate().map(|(i, c)| (c, i)).collect();
+    let mut values = vec![f64::NAN; n_rows * n_cols];
+    let nblocks = h5::read_int_attr(group, "nblocks")?.unwrap_or(0);
+    for b in 0..nblocks {
+        let items =
+            match h5::read_string_attr(group, &format!("block{b}_items_variety"))?.as_deref() {
+                Some("multi") => read_multi(group, &format!("block{b}_items"))?,
+                _ => {
+                    let ds = group
+                        .dataset(&format!("block{b}_items"))
+                        .map_err(|e| e.to_string())?;
+                    read_any_strings(&ds)?
+                        .into_iter()
+                        .map(|c| vec![c])
+                        .collect()
+                }
+            };
+        let ds = group
+            .dataset(&format!("block{b}_values"))
+            .map_err(|_| format!("'block{b}_values' is missing"))?;
+        let data: Vec<f64> = ds
+            .read_raw::<f64>()
+            .map_err(|e| format!("block {b} does not hold numbers: {e}"))?;
+        let transposed = h5::read_flag_attr(&ds, "transposed")?.unwrap_or(false);
+        if data.len() != items.len() * n_rows {
+            return Err(format!(
+                "block {b} holds {} values for {} rows × {} columns",
+                data.len(),
+                n_rows,
+                items.len()
+            ));
+        }
+        for (i, item) in items.iter().enumerate() {
+            let c = *position
+                .get(item)
+                .ok_or_else(|| format!("block {b} names a column not in axis0"))?;
+            for r in 0..n_rows {
+                let v = if transposed {
+                    data[r * items.len() + i]
+                } else {
+                    data[i * n_rows + r]
+                };
+                values[r * n_cols + c] = v;
+            }
+        }
+    }
+    Ok(DlcTable {
+        level_names,
+        columns,
+        index,
+        values,
+    })
+}
+
+fn unpickle(group: &Location, name: &str) -> Res<Value> {
+    let bytes = h5::read_bytes_attr(group, name)?.ok_or_else(|| format!("'{name}' is missing"))?;
+    serde_pickle::value_from_slice(&bytes, DeOptions::new())
+        .map_err(|e| format!("'{name}' is not a readable pickle: {e}"))
+}
+
+fn pickled_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        Value::I64(i) => i.to_string(),
+        Value::F64(f) => f.to_string(),
+        Value::None => String::new(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A pickled list of column-name tuples.
+fn pickled_columns(v: &Value) -> Res<Vec<Vec<String>>> {
+    let Value::List(items) = v else {
+        return Err("column names are not a list".into());
+    };
+    items
+        .iter()
+        .map(|item| match item {
+            Value::Tuple(parts) | Value::List(parts) => {
+                Ok(parts.iter().map(pickled_text).collect())
+            }
+            single => Ok(vec![pickled_text(single)]),
+        })
+        .collect()
+}
+
+fn read_table(group: &Group) -> Res<DlcTable> {
+    let axes = unpickle(group, "non_index_axes")?;
+    let Value::List(axes) = axes else {
+        return Err("'non_index_axes' is not a list".into());
+    };
+    let columns = axes
+        .iter()
+        .find_map(|a| match a {
+            Value::Tuple(pair) if pair.len() == 2 && matches!(pair[0], Value::I64(1)) => {
+                Some(pickled_columns(&pair[1]))
+            }
+            _ => None,
+        })
+        .ok_or("'non_index_axes' names no columns")??;
+    let n_levels = columns.first().map_or(0, Vec::len);
+    // Level names live in the pickled `info` dict under the key 1.
+    let level_names = unpickle(group, "info")
+        .ok()
+        .and_then(|info| match info {
+            Value::Dict(d) => d.get(&HashableValue::I64(1)).cloned(),
+            _ => None,
+        })
+        .and_then(|axis| match axis {
+            Value::Dict(d) => d.get(&HashableValue::String("names".into())).cloned(),
+            _ => None,
+        })
+        .and_then(|names| match names {
+            Value::List(n) => Some(n.iter().map(pickled_text).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .filter(|n| n.len() == n_levels)
+        .unwrap_or_else(|| vec![String::new(); n_levels]);
+
+    let table = group
+        .dataset("table")
+        .map_err(|_| "'table' is missing".to_string())?;
+    let fields = h5::compound_fields(&table)?;
+    let index = match fields.iter().find(|f| f.0 == "index") {
+        Some((_, H5T_class_t::H5T_STRING, _)) => RowIndex::Paths(
+            h5::read_compound_strings(&table, "index")?
+                .into_iter()
+                .map(|s| vec![s])
+                .collect(),
+        ),
+        Some(_) => RowIndex::Frames(
+            h5::read_compound_f64(&table, "index", 1)?
+                .into_iter()
+                .map(|v| v as i64)
+                .collect(),
+        ),
+        None => return Err("the table has no 'index' column".into()),
+    };
+    let n_rows = index.len();
+    let n_cols = columns.len();
+    let position: HashMap<&Vec<String>, usize> =
+        columns.iter().enumerate().map(|(i, c)| (c, i)).collect();
+    let mut values = vec![f64::NAN; n_rows * n_cols];
+    for (name, class, width) in &fields {
+        if !name.starts_with("values_block_") {
+            continue;
+        }
+        if !matches!(class, H5T_class_t::H5T_FLOAT | H5T_class_t::H5T_INTEGER) {
+            return Err(format!("'{name}' does not hold numbers"));
+        }
+        let kinds = pickled_columns(&unpickle(&table, &format!("{name}_kind"))?)?;
+        if kinds.len() != *width {
+            return Err(format!(
+                "'{name}' has {width} values per row but names {} columns",
+                kinds.len()
+            ));
+        }
+        let data = h5::read_compound_f64(&table, name, *width)?;
+        for (i, kind) in kinds.iter().enumerate() {
+            let c = *position
+                .get(kind)
+                .ok_or_else(|| format!("'{name}' names a column not in non_index_axes"))?;
+            for r in 0..n_rows {
+                values[r * n_cols + c] = data[r * width + i];
+            }
+        }
+    }
+    Ok(DlcTable {
+        level_names,
+        columns,
+        index,
+        values,
+    })
+}
+
+// --- writing (fixed format) -----------------------------------------------------------
+
+fn h5err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// PyTables' bookkeeping attributes on an array node.
+fn array_attrs(id: hdf5_sys::h5i::hid_t) -> Res<()> {
+    h5::write_string_attr(id, "CLASS", b"ARRAY", true)?;
+    h5::write_string_attr(id, "FLAVOR", b"numpy", true)?;
+    h5::write_string_attr(id, "TITLE", b"", true)?;
+    h5::write_string_attr(id, "VERSION", b"2.4", true)?;
+    h5::write_flag_attr(id, "transposed", true)
+}
+
+fn write_i64_attr(loc: &Location, name: &str, v: i64) -> Res<()> {
+    loc.new_attr::<i64>()
+        .create(name)
+        .and_then(|a| a.write_scalar(&v))
+        .map_err(h5err)
+}
+
+/// Writes a MultiIndex as pandas does: sorted unique levels plus the smallest integer
+/// codes, and the level names in three places.
+fn write_multi(group: &Group, key: &str, entries: &[Vec<String>], names: &[String]) -> Res<()> {
+    let n_levels = names.len();
+    write_i64_attr(group, &format!("{key}_nlevels"), n_levels as i64)?;
+    h5::write_string_attr(group.id(), &format!("{key}_variety"), b"multi", true)?;
+    for (l, name) in names.iter().enumerate() {
+        let level: Vec<String> = entries
+            .iter()
+            .map(|e| e[l].clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let code_of: HashMap<&String, i64> = level
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v, i as i64))
+            .collect();
+        let codes: Vec<i64> = entries.iter().map(|e| code_of[&e[l]]).collect();
+        let ds = h5::write_strings(group, &format!("{key}_level{l}"), &level)?;
+        array_attrs(ds.id())?;
+        let (attr_name, pickled_name): (String, Vec<u8>) = if name.is_empty() {
+            (format!("{key}_nameNone"), b"N.".to_vec())
+        } else {
+            (format!("{key}_name{name}"), name.as_bytes().to_vec())
+        };
+        h5::write_string_attr(ds.id(), &attr_name, &pickled_name, true)?;
+        h5::write_string_attr(ds.id(), "kind", b"string", true)?;
+        h5::write_string_attr(ds.id(), "name", &pickled_name, true)?;
+        h5::write_string_attr(ds.id(), "nan_rep", b"", true)?;
+        let label_name = format!("{key}_label{l}");
+        let ds = if level.len() < 128 {
+            let c: Vec<i8> = codes.iter().map(|&c| c as i8).collect();
+            group
+                .new_dataset_builder()
+                .with_data(&c)
+                .create(label_name.as_str())
+        } else if level.len() < 32768 {
+            let c: Vec<i16> = codes.iter().map(|&c| c as i16).collect();
+            group
+                .new_dataset_builder()
+                .with_data(&c)
+                .create(label_name.as_str())
+        } else {
+            let c: Vec<i32> = codes.iter().map(|&c| c as i32).collect();
+            group
+                .new_dataset_builder()
+                .with_data(&c)
+                .create(label_name.as_str())
+        }
+        .map_err(h5err)?;
+        array_attrs(ds.id())?;
+    }
+    Ok(())
+}
+
+fn write_fixed_into(file: &hdf5::File, key: &str, table: &DlcTable) -> Res<()> {
+    h5::write_string_attr(file.id(), "CLASS", b"GROUP", false)?;
+    h5::write_string_attr(file.id(), "PYTABLES_FORMAT_VERSION", b"2.1", false)?;
+    h5::write_string_attr(file.id(), "TITLE", b"", false)?;
+    h5::write_string_attr(file.id(), "VERSION", b"1.0", false)?;
+    let group = file.create_group(key).map_err(h5err)?;
+    let gid = group.id();
+    h5::write_string_attr(gid, "CLASS", b"GROUP", true)?;
+    h5::write_string_attr(gid, "TITLE", b"", true)?;
+    h5::write_string_attr(gid, "VERSION", b"1.0", true)?;
+    h5::write_string_attr(gid, "pandas_type", b"frame", true)?;
+    h5::write_string_attr(gid, "encoding", b"UTF-8", true)?;
+    h5::write_string_attr(gid, "errors", b"strict", true)?;
+    write_i64_attr(&group, "ndim", 2)?;
+    write_i64_attr(&group, "nblocks", 1)?;
+
+    write_multi(&group, "axis0", &table.columns, &table.level_names)?;
+    match &table.index {
+        RowIndex::Paths(paths) if paths.first().is_some_and(|p| p.len() > 1) => {
+            let names = vec![String::new(); paths[0].len()];
+            write_multi(&group, "axis1", paths, &names)?;
+        }
+        RowIndex::Paths(paths) => {
+            h5::write_string_attr(gid, "axis1_variety", b"regular", true)?;
+            let flat: Vec<String> = paths.iter().map(|p| p.join("/")).collect();
+            let ds = h5::write_strings(&group, "axis1", &flat)?;
+            array_attrs(ds.id())?;
+            h5::write_string_attr(ds.id(), "kind", b"string", true)?;
+            h5::write_string_attr(ds.id(), "name", b"N.", true)?;
+            h5::write_string_attr(ds.id(), "nan_rep", b"", true)?;
+        }
+        RowIndex::Frames(frames) => {
+            h5::write_string_attr(gid, "axis1_variety", b"regular", true)?;
+            let ds = group
+                .new_dataset_builder()
+                .with_data(frames.as_slice())
+                .create("axis1")
+                .map_err(h5err)?;
+            array_attrs(ds.id())?;
+            h5::write_string_attr(ds.id(), "kind", b"integer", true)?;
+            h5::write_string_attr(ds.id(), "name", b"N.", true)?;
+        }
+    }
+    write_multi(&group, "block0_items", &table.columns, &table.level_names)?;
+    // pandas stores the (columns × rows) block transposed, so rows come first on disk.
+    let ds = group
+        .new_dataset::<f64>()
+        .shape([table.n_rows(), table.n_cols()])
+        .create("block0_values")
+        .map_err(h5err)?;
+    if !table.values.is_empty() {
+        ds.write_raw(&table.values).map_err(h5err)?;
+    }
+    array_attrs(ds.id())?;
+    Ok(())
+}
+
+/// Writes `table` in pandas' fixed format under `key`, as DeepLabCut's
+/// `df.to_hdf(path, key="df_with_missing")` does; atomically.
+pub fn write_fixed(table: &DlcTable, path: &Path, key: &str) -> FormatResult<()> {
+    write_atomically_at(path, |tmp| {
+        let file = hdf5::File::create(tmp).map_err(|e| std::io::Error::other(e.to_string()))?;
+        write_fixed_into(&file, key, table).map_err(std::io::Error::other)?;
+        file.close()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    })
+    .map_err(|e| FormatError::io(path, e))
+}

@@ -1,0 +1,214 @@
+//! DeepLabCut files: the real ones in ../shared/data read, written back and read again
+//! with no value lost, and what Kinelab writes loaded by pandas as DeepLabCut loads it.
+
+mod common;
+
+use std::path::Path;
+
+use kinelab::formats::dlc_table::{DlcTable, RowIndex};
+use kinelab::formats::{dlc_csv, pandas_h5};
+
+const SLEAP_DLC_CSVS: &[&str] = &[
+    "dlc_testdata.csv",
+    "dlc_testdata_v2.csv",
+    "madlc_testdata.csv",
+    "madlc_testdata_v2.csv",
+    "maudlc_testdata.csv",
+    "maudlc_testdata_v2.csv",
+    "CollectedData_LM.csv",
+];
+
+#[test]
+fn openfield_csv_and_table_h5_hold_the_same_frame() {
+    let Some(dir) = common::shared_data("dlc-openfield/labeled-data/m4s1") else {
+        return;
+    };
+    let csv = dlc_csv::read(&dir.join("CollectedData_Pranav.csv")).unwrap();
+    let h5 = pandas_h5::read(&dir.join("CollectedData_Pranav.h5"), None).unwrap();
+    assert_eq!(csv.n_rows(), 116);
+    assert_eq!(csv.columns.len(), 8);
+    assert_eq!(h5.level_names, ["scorer", "bodyparts", "coords"]);
+    assert!(csv.same_as(&h5), "the CSV and the table-format HDF5 differ");
+}
+
+#[test]
+fn every_csv_variant_round_trips_exactly_through_csv_and_h5() {
+    let mut files: Vec<_> = SLEAP_DLC_CSVS
+        .iter()
+        .filter_map(|f| common::shared_data(&format!("sleap/dlc/labeled-data/video/{f}")))
+        .collect();
+    files.extend(common::shared_data(
+        "dlc-openfield/labeled-data/m4s1/CollectedData_Pranav.csv",
+    ));
+    let out = tempfile::tempdir().unwrap();
+    for path in files {
+        let table = dlc_csv::read(&path).unwrap();
+        let csv_back = out.path().join("back.csv");
+        dlc_csv::write(&table, &csv_back).unwrap();
+        let again = dlc_csv::read(&csv_back).unwrap();
+        assert!(
+            again.same_as(&table),
+            "{}: CSV round trip differs",
+            path.display()
+        );
+        let h5_back = out.path().join("back.h5");
+        pandas_h5::write_fixed(&table, &h5_back, pandas_h5::DLC_KEY).unwrap();
+        let again = pandas_h5::read(&h5_back, None).unwrap();
+        assert!(
+            again.same_as(&table),
+            "{}: HDF5 round trip differs",
+            path.display()
+        );
+    }
+}
+
+/// The venv Python from scripts/setup, with pandas and the other readers.
+fn python() -> std::path::PathBuf {
+    let path = std::env::var_os("KINELAB_PYTHON")
+        .map(Into::into)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"));
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/setup (make test does)",
+        path.display()
+    );
+    path
+}
+
+/// Runs a Python snippet with `args` and returns its stdout, failing with its stderr.
+fn run_python(code: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(python())
+        .arg("-c")
+        .arg(code)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// pandas reads the file as DeepLabCut does and prints it as our CSV writer would;
+/// pandas' own CSV of what it read must equal the CSV of what we wrote.
+const PANDAS_READ_HDF: &str = r#"
+import sys, pandas as pd
+df = pd.read_hdf(sys.argv[1], key="df_with_missing")
+assert isinstance(df.columns, pd.MultiIndex), type(df.columns)
+assert list(df.columns.names) == sys.argv[3].split(","), df.columns.names
+assert df.dtypes.unique().tolist() == ["float64"], df.dtypes.unique()
+ref = pd.read_csv(sys.argv[2], header=list(range(len(df.columns.names))), index_col=list(range(df.index.nlevels)))
+ref.index.names = df.index.names
+ref.columns.names = df.columns.names
+pd.testing.assert_frame_equal(df, ref, check_exact=True, check_index_type=False, check_column_type=False)
+print(df.shape[0], df.shape[1])
+"#;
+
+fn level_names(table: &DlcTable) -> String {
+    table.level_names.join(",")
+}
+
+#[test]
+fn pandas_reads_the_h5_we_write_as_deeplabcut_does() {
+    let mut files: Vec<_> = SLEAP_DLC_CSVS
+        .iter()
+        .filter_map(|f| common::shared_data(&format!("sleap/dlc/labeled-data/video/{f}")))
+        .collect();
+    files.extend(common::shared_data(
+        "dlc-openfield/labeled-data/m4s1/CollectedData_Pranav.csv",
+    ));
+    let out = tempfile::tempdir().unwrap();
+    for path in files {
+        let table = dlc_csv::read(&path).unwrap();
+        let h5 = out.path().join("CollectedData_x.h5");
+        let csv = out.path().join("CollectedData_x.csv");
+        pandas_h5::write_fixed(&table, &h5, pandas_h5::DLC_KEY).unwrap();
+        dlc_csv::write(&table, &csv).unwrap();
+        let shape = run_python(
+            PANDAS_READ_HDF,
+            &[
+                h5.to_str().unwrap(),
+                csv.to_str().unwrap(),
+                &level_names(&table),
+            ],
+        );
+        assert_eq!(
+            shape.trim(),
+            format!("{} {}", table.n_rows(), table.n_cols()),
+            "{}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn pandas_table_format_predictions_are_read() {
+    // pandas writes a prediction-style frame (integer index, likelihood) in table format,
+    // as DeepLabCut's analyze_videos does; we read it back through the pickled names.
+    let out = tempfile::tempdir().unwrap();
+    let h5 = out.path().join("videoDLC_resnet50.h5");
+    run_python(
+        r#"
+import sys, numpy as np, pandas as pd
+cols = pd.MultiIndex.from_product([["DLC_resnet50"], ["ind1", "ind2"], ["snout", "tail"], ["x", "y", "likelihood"]],
+                                  names=["scorer", "individuals", "bodyparts", "coords"])
+vals = np.arange(5 * len(cols), dtype=float).reshape(5, len(cols)) / 7.0
+vals[2, 3] = np.nan
+pd.DataFrame(vals, columns=cols).to_hdf(sys.argv[1], key="df_with_missing", format="table", mode="w")
+"#,
+        &[h5.to_str().unwrap()],
+    );
+    let table = pandas_h5::read(&h5, None).unwrap();
+    assert_eq!(table.index, RowIndex::Frames(vec![0, 1, 2, 3, 4]));
+    assert_eq!(
+        table.level_names,
+        ["scorer", "individuals", "bodyparts", "coords"]
+    );
+    assert_eq!(
+        table.columns[2],
+        ["DLC_resnet50", "ind1", "snout", "likelihood"]
+    );
+    assert_eq!(table.n_cols(), 12);
+    assert_eq!(table.row(1)[2], (12 + 2) as f64 / 7.0);
+    assert!(table.row(2)[3].is_nan());
+}
+
+#[test]
+fn bad_h5_files_are_named() {
+    let out = tempfile::tempdir().unwrap();
+    let truncated = out.path().join("CollectedData_cut.h5");
+    let Some(real) = common::shared_data("dlc-openfield/labeled-data/m4s1/CollectedData_Pranav.h5")
+    else {
+        return;
+    };
+    let bytes = std::fs::read(real).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let err = pandas_h5::read(&truncated, None).unwrap_err().to_string();
+    assert!(err.contains("CollectedData_cut.h5"), "{err}");
+    let text = out.path().join("notes.h5");
+    std::fs::write(&text, "hello").unwrap();
+    let err = pandas_h5::read(&text, None).unwrap_err().to_string();
+    assert!(
+        err.contains("notes.h5") && err.contains("not a readable HDF5"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_failed_h5_write_keeps_the_old_file() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("CollectedData_x.h5");
+    std::fs::write(&target, b"old").unwrap();
+    // A NUL byte in the key makes HDF5 refuse the write half-way.
+    let table = dlc_csv::parse(
+        Path::new("t.csv"),
+        b"scorer,S,S\nbodyparts,A,A\ncoords,x,y\np,1,2\n",
+    )
+    .unwrap();
+    assert!(pandas_h5::write_fixed(&table, &target, "bad\0key").is_err());
+    assert_eq!(std::fs::read(&target).unwrap(), b"old");
+    let leftovers: Vec<_> = std::fs::read_dir(out.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "the temporary file was left behind");
+}

@@ -212,3 +212,208 @@ fn a_failed_h5_write_keeps_the_old_file() {
     let leftovers: Vec<_> = std::fs::read_dir(out.path()).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "the temporary file was left behind");
 }
+
+// --- whole projects ----------------------------------------------------------------
+
+use kinelab::formats::dlc_project;
+use kinelab::project::{IndividualId, Project, edits};
+use kinelab::video::project_access::FfmpegVideos;
+
+/// A writable copy of a shared-data folder (shared data is read-only).
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn openfield_opens_as_a_project_and_saves_back_exactly() {
+    let Some(src) = common::shared_data("dlc-openfield") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dlc = tmp.path().join("openfield");
+    copy_tree(&src, &dlc);
+    let (sidecar, report) =
+        dlc_project::open_or_import(&dlc.join("config.yaml"), &FfmpegVideos).unwrap();
+    assert_eq!(sidecar, dlc.join("kinelab.kinelab"));
+    let report = report.expect("imported the first time");
+    assert_eq!(
+        (report.labels, report.frames),
+        (464, 116),
+        "{}",
+        report.summary()
+    );
+    assert!(report.skipped.is_empty(), "{}", report.summary());
+
+    let mut project = Project::open(&sidecar).unwrap();
+    let state = project.state();
+    assert_eq!(state.skeleton.keypoints.len(), 4);
+    let video = &state.videos[0];
+    // The video in videos/ is another one (m3v1mp4): the PNGs are the frames.
+    assert_eq!(video.def.path, "labeled-data/m4s1");
+    assert_eq!(video.def.frame_files.as_ref().map(Vec::len), Some(116));
+    assert_eq!((video.def.width, video.def.height), (640, 480));
+
+    // Saved back unchanged, the CSV is the original byte for byte.
+    let original = std::fs::read(dlc.join("labeled-data/m4s1/CollectedData_Pranav.csv")).unwrap();
+    let out = tmp.path().join("out");
+    dlc_project::write_project(project.state(), &project.dir(), &out, &FfmpegVideos).unwrap();
+    let written = std::fs::read(out.join("labeled-data/m4s1/CollectedData_Pranav.csv")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&written),
+        String::from_utf8_lossy(&original)
+    );
+    let h5 = pandas_h5::read(&out.join("labeled-data/m4s1/CollectedData_Pranav.h5"), None).unwrap();
+    let csv = dlc_csv::read(&out.join("labeled-data/m4s1/CollectedData_Pranav.csv")).unwrap();
+    assert!(h5.same_as(&csv));
+    assert!(out.join("labeled-data/m4s1/img0115.png").is_file());
+
+    // An edit reaches the files, and the config keeps its other keys.
+    let key = *project.state().labels.keys().next().unwrap();
+    let edit = edits::set_label_position(project.state(), key, 100.25, 200.5).unwrap();
+    project.apply(edit).unwrap();
+    dlc_project::write_project(project.state(), &project.dir(), &dlc, &FfmpegVideos).unwrap();
+    let csv = dlc_csv::read(&dlc.join("labeled-data/m4s1/CollectedData_Pranav.csv")).unwrap();
+    assert_eq!(&csv.row(0)[..2], &[100.25, 200.5]);
+    let config = std::fs::read_to_string(dlc.join("config.yaml")).unwrap();
+    assert!(config.contains("SuperAnimalConversionTables:\n  superanimal_topviewmouse:"));
+    assert!(
+        config.contains("# Plotting configuration\nskeleton: []\n"),
+        "{config}"
+    );
+    // Opening again uses the sidecar as it is.
+    let (_, again) = dlc_project::open_or_import(&dlc.join("config.yaml"), &FfmpegVideos).unwrap();
+    assert!(again.is_none());
+}
+
+/// A DeepLabCut project folder around one of SLEAP's CSV variants: config from the CSV's
+/// own columns, the CSV as CollectedData_<scorer>.csv beside SLEAP's four PNGs.
+fn project_around_csv(csv: &Path, dir: &Path) -> DlcTable {
+    let table = dlc_csv::read(csv).unwrap();
+    let level = |name: &str| table.level(name);
+    let mut bodyparts = Vec::new();
+    let mut unique = Vec::new();
+    let mut individuals = Vec::new();
+    for col in &table.columns {
+        let bp = col[level("bodyparts").unwrap()].clone();
+        match level("individuals").map(|l| col[l].clone()) {
+            Some(i) if i == "single" => {
+                if !unique.contains(&bp) {
+                    unique.push(bp)
+                }
+            }
+            Some(i) => {
+                if !individuals.contains(&i) {
+                    individuals.push(i);
+                }
+                if !bodyparts.contains(&bp) {
+                    bodyparts.push(bp)
+                }
+            }
+            None => {
+                if !bodyparts.contains(&bp) {
+                    bodyparts.push(bp)
+                }
+            }
+        }
+    }
+    let list = |items: &[String]| items.iter().map(|i| format!("- {i}\n")).collect::<String>();
+    let config = if level("individuals").is_some() {
+        format!(
+            "Task: t\nscorer: Scorer\nmultianimalproject: true\nindividuals:\n{}uniquebodyparts:\n{}multianimalbodyparts:\n{}bodyparts: MULTI!\nskeleton: []\n",
+            list(&individuals),
+            list(&unique),
+            list(&bodyparts)
+        )
+    } else {
+        format!(
+            "Task: t\nscorer: Scorer\nbodyparts:\n{}skeleton: []\n",
+            list(&bodyparts)
+        )
+    };
+    let folder = dir.join("labeled-data/video");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(dir.join("config.yaml"), config).unwrap();
+    std::fs::copy(csv, folder.join("CollectedData_Scorer.csv")).unwrap();
+    for i in 0..4 {
+        let png = csv.parent().unwrap().join(format!("img00{i}.png"));
+        std::fs::copy(&png, folder.join(png.file_name().unwrap())).unwrap();
+    }
+    table
+}
+
+#[test]
+fn every_csv_variant_round_trips_through_a_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (n, name) in SLEAP_DLC_CSVS.iter().enumerate() {
+        let Some(csv) = common::shared_data(&format!("sleap/dlc/labeled-data/video/{name}")) else {
+            return;
+        };
+        let dir = tmp.path().join(format!("p{n}"));
+        let table = project_around_csv(&csv, &dir);
+        let imported = dlc_project::read_project(&dir.join("config.yaml"), &FfmpegVideos).unwrap();
+        assert!(
+            imported.report.skipped.is_empty(),
+            "{name}: {}",
+            imported.report.summary()
+        );
+        let labeled = table.values.iter().filter(|v| !v.is_nan()).count() / 2;
+        assert_eq!(imported.report.labels, labeled, "{name}");
+        if table.level("individuals").is_some() && name.starts_with("mau") {
+            assert!(
+                imported
+                    .state
+                    .labels
+                    .keys()
+                    .any(|k| k.individual == IndividualId::NONE)
+            );
+        }
+        let out = tmp.path().join(format!("out{n}"));
+        dlc_project::write_project(&imported.state, &dir, &out, &FfmpegVideos).unwrap();
+        let back = dlc_csv::read(&out.join("labeled-data/video/CollectedData_Scorer.csv")).unwrap();
+        assert!(
+            back.same_as(&table),
+            "{name}: the project round trip changed the frame"
+        );
+    }
+}
+
+#[test]
+fn importing_labels_skips_what_the_project_lacks_and_says_so() {
+    let Some(csv) = common::shared_data("sleap/dlc/labeled-data/video/madlc_testdata.csv") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    project_around_csv(&csv, &dir);
+    let imported = dlc_project::read_project(&dir.join("config.yaml"), &FfmpegVideos).unwrap();
+    // A project that lacks bodypart C and individual Animal2.
+    let mut state = imported.state.clone();
+    state.labels.clear();
+    state.skeleton.keypoints.retain(|k| k.def.name != "C");
+    state.individuals.retain(|i| i.def.name != "Animal2");
+    state.rebuild_frame_counts();
+    let (labels, report) = dlc_project::labels_from_file(&state, &csv, None).unwrap();
+    let lines = report.skipped_lines();
+    assert!(
+        lines.contains(&"5 rows skipped: bodypart 'C' is not in the skeleton".to_string()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"3 rows skipped: individual 'Animal2' is not in the project".to_string()),
+        "{lines:?}"
+    );
+    // C of both animals on 3 + 2 rows; Animal2's A and B on 3; Animal1's A and B kept.
+    assert_eq!(
+        labels.len(),
+        5,
+        "A and B of Animal1 on the frames that have them"
+    );
+}

@@ -32,6 +32,7 @@ fn two_mice() -> NewProject {
             height: 480,
             fps: 30.0,
             frame_count: 1000,
+            frame_files: None,
         }],
     }
 }

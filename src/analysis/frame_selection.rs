@@ -140,8 +140,7 @@ pub fn kmeans(
 /// DeepLabCut's file name for an extracted frame: `img` + the index zero-padded to
 /// the digits of the frame count (`ceil(log10(n))`, as `extract_frames` computes it).
 pub fn dlc_frame_name(frame_idx: usize, frame_count: usize) -> String {
-    let width = (frame_count.max(2) as f64).log10().ceil() as usize;
-    format!("img{frame_idx:0width$}.png")
+    crate::formats::dlc_project::image_name(frame_idx as u64, frame_count as u64)
 }
 
 #[cfg(test)]

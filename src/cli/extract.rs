@@ -7,7 +7,8 @@ use anyhow::{Context, bail};
 use crate::analysis::frame_selection::{self, dlc_frame_name};
 use crate::video::{FrameConverter, VideoReader};
 
-use super::{ExtractMethod, png, progress};
+use super::{ExtractMethod, progress};
+use crate::util::png;
 
 pub fn run(
     video: &Path,

@@ -6,7 +6,8 @@ use anyhow::Context;
 
 use crate::video::{FrameConverter, VideoError, VideoReader};
 
-use super::{png, progress};
+use super::progress;
+use crate::util::png;
 
 pub fn run(video: &Path, indices: &[usize], out: &Path) -> anyhow::Result<()> {
     let mut reader = VideoReader::open(video)?;

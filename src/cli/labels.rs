@@ -21,7 +21,7 @@ struct LabelRow<'a> {
 }
 
 pub fn run(project: &Path, json: bool) -> anyhow::Result<()> {
-    let project = Project::open(project)?;
+    let project = Project::open(&super::interchange::project_to_open(project)?)?;
     let state = project.state();
     let rows: Vec<LabelRow<'_>> = state
         .labels

@@ -6,9 +6,9 @@ pub mod demo;
 mod extract;
 mod frames;
 mod indices;
+pub mod interchange;
 mod labels;
 pub mod new_project;
-mod png;
 mod probe;
 mod progress;
 
@@ -96,8 +96,38 @@ pub enum Command {
         #[arg(long)]
         individuals: Option<String>,
     },
-    /// Open the app on a project.
+    /// Open the app on a project: a .kinelab file, or a DeepLabCut project (its
+    /// config.yaml or folder), imported into a sidecar kinelab.kinelab the first time.
     Open { path: PathBuf },
+    /// Add labels or predictions from other tools' files to a project, as one undoable
+    /// edit each: DeepLabCut CollectedData_*.csv/.h5 and prediction .csv/.h5.
+    Import {
+        project: PathBuf,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The project video that prediction rows (frame numbers) belong to, by its
+        /// file stem; by default taken from the file name (<video>DLC_...).
+        #[arg(long)]
+        video: Option<String>,
+    },
+    /// Write a project's labels in another tool's format.
+    Export {
+        project: PathBuf,
+        #[arg(long, value_enum)]
+        format: interchange::ExportFormat,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Convert a label file from one format to another, with no project.
+    Convert {
+        input: PathBuf,
+        #[arg(long, value_enum)]
+        to: interchange::ConvertFormat,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Copy the demo project (a synthetic clip with a skeleton) into DIR and open it.
     Demo {
         /// Where to put it (default: Kinelab's folder in the user data folder).
@@ -195,10 +225,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match command {
         Command::Open { path } => {
+            let path = interchange::project_to_open(&path)?;
             // Fail here, in the terminal, rather than on the start screen.
             drop(crate::project::Project::open(&path)?);
             crate::ui::run_gui(Some(path))
         }
+        Command::Import {
+            project,
+            files,
+            video,
+        } => interchange::import(&project, &files, video.as_deref()),
+        Command::Export {
+            project,
+            format,
+            out,
+        } => interchange::export(&project, format, &out),
+        Command::Convert { input, to, out } => interchange::convert(&input, to, &out),
         Command::Demo { dir, no_open } => {
             let project = demo::install(dir.as_deref())?;
             println!("demo project: {}", project.display());

@@ -2,7 +2,10 @@
 //! pandas HDF5 layouts beneath them. Sits above `project` (it maps files to the domain
 //! model) and below `video`, `ui` and `cli`.
 
+pub mod dlc_config;
 pub mod dlc_csv;
+pub mod dlc_labels;
+pub mod dlc_project;
 pub mod dlc_table;
 pub mod error;
 pub mod h5;

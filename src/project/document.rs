@@ -49,6 +49,7 @@ impl NewProject {
                     name,
                     color: Rgb::rainbow(i, n),
                     order: i as i64,
+                    unique: false,
                 },
             });
         }
@@ -139,6 +140,12 @@ impl Project {
     pub fn create(path: &Path, new: &NewProject) -> ProjectResult<Self> {
         let state = new.to_state()?;
         Store::create(path, &new.name, &state)?;
+        Self::open(path)
+    }
+
+    /// Creates a project file holding `state` (an import's result) and opens it.
+    pub fn create_from_state(path: &Path, name: &str, state: &ProjectState) -> ProjectResult<Self> {
+        Store::create(path, name, state)?;
         Self::open(path)
     }
 

@@ -89,6 +89,27 @@ pub fn delete_label(state: &ProjectState, key: LabelKey) -> Option<Edit> {
     )
 }
 
+/// Sets many labels at once (an import), as one edit named `description`. Labels equal
+/// to what is there already are left out; `None` when nothing changes.
+pub fn set_labels(
+    state: &ProjectState,
+    labels: impl IntoIterator<Item = (LabelKey, Label)>,
+    description: impl Into<String>,
+) -> Option<Edit> {
+    let changes = labels
+        .into_iter()
+        .filter_map(|(key, label)| {
+            let before = state.label(&key).cloned();
+            (before.as_ref() != Some(&label)).then_some(Change::Label {
+                key,
+                before,
+                after: Some(label),
+            })
+        })
+        .collect();
+    Edit::new(description, changes)
+}
+
 /// Copies the labels of `from_frame` onto `to_frame` where `to_frame` has none yet, as
 /// human labels to be adjusted. `individual` limits it to one animal.
 pub fn copy_labels_from_frame(
@@ -208,7 +229,12 @@ pub fn add_keypoint(state: &ProjectState, name: &str) -> ProjectResult<(Edit, Ke
         vec![Change::Keypoint {
             id,
             before: None,
-            after: Some(KeypointDef { name, color, order }),
+            after: Some(KeypointDef {
+                name,
+                color,
+                order,
+                unique: false,
+            }),
         }],
     )
     .expect("adding a keypoint changes the skeleton");

@@ -10,6 +10,12 @@ pub struct KeypointId(pub i64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct IndividualId(pub i64);
 
+impl IndividualId {
+    /// The owner of a unique keypoint's labels (DeepLabCut's "single"): no individual.
+    /// Real individuals' ids start at 1.
+    pub const NONE: Self = Self(0);
+}
+
 /// Identifies a video of the project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct VideoId(pub i64);
@@ -68,6 +74,10 @@ pub struct KeypointDef {
     pub color: Rgb,
     /// Position in the skeleton's keypoint order (labeling order), from 0.
     pub order: i64,
+    /// A unique keypoint (DeepLabCut's `uniquebodyparts`): labeled once per frame, not
+    /// per individual; its labels belong to [`IndividualId::NONE`].
+    #[serde(default)]
+    pub unique: bool,
 }
 
 /// A keypoint of the skeleton.
@@ -106,6 +116,11 @@ pub struct VideoDef {
     pub fps: f64,
     /// Exact frame count from the frame index.
     pub frame_count: u64,
+    /// For a folder of images standing in for a video (DeepLabCut's labeled-data
+    /// folder when its video is not there): the image file names, frame `i` being
+    /// `frame_files[i]` inside the folder at `path`. `None` for a video file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame_files: Option<Vec<String>>,
 }
 
 /// A video of the project.

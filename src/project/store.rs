@@ -51,6 +51,23 @@ pub const MIGRATIONS: &[&str] = &[
          changes TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);",
     // 2: when each edit was made, for the history list.
     "ALTER TABLE history ADD COLUMN made_at_unix_secs REAL;",
+    // 3: unique keypoints (DeepLabCut's "single"), whose labels belong to individual 0
+    // (so labels.individual no longer refers to a row), and image folders as videos.
+    "ALTER TABLE keypoints ADD COLUMN is_unique INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE videos ADD COLUMN frame_files TEXT;
+     CREATE TABLE labels_v3 (
+         video INTEGER NOT NULL REFERENCES videos(id),
+         frame_idx INTEGER NOT NULL,
+         individual INTEGER NOT NULL,
+         keypoint INTEGER NOT NULL REFERENCES keypoints(id),
+         x REAL NOT NULL, y REAL NOT NULL, visibility TEXT NOT NULL,
+         provenance TEXT NOT NULL, model TEXT,
+         PRIMARY KEY (video, frame_idx, individual, keypoint)) WITHOUT ROWID;
+     INSERT INTO labels_v3
+         SELECT video, frame_idx, individual, keypoint, x, y, visibility, provenance, model
+         FROM labels;
+     DROP TABLE labels;
+     ALTER TABLE labels_v3 RENAME TO labels;",
 ];
 
 /// The schema version this build writes.
@@ -271,23 +288,29 @@ impl Store {
         let mut state = ProjectState::default();
         let mut stmt = self
             .conn
-            .prepare("SELECT id, name, color, ord FROM keypoints ORDER BY ord, id")?;
+            .prepare("SELECT id, name, color, ord, is_unique FROM keypoints ORDER BY ord, id")?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, i64>(3)?,
+                r.get::<_, bool>(4)?,
             ))
         })?;
         for row in rows {
-            let (id, name, color, order) = row?;
+            let (id, name, color, order, unique) = row?;
             let color = Rgb::from_hex(&color).ok_or_else(|| {
                 LoadError::Invalid(format!("keypoint '{name}' has colour '{color}'"))
             })?;
             state.skeleton.keypoints.push(Keypoint {
                 id: KeypointId(id),
-                def: KeypointDef { name, color, order },
+                def: KeypointDef {
+                    name,
+                    color,
+                    order,
+                    unique,
+                },
             });
         }
         for (table, set) in [
@@ -317,7 +340,7 @@ impl Store {
             state.individuals.push(row?);
         }
         let mut stmt = self.conn.prepare(
-            "SELECT id, path, size_bytes, edge_hash, width, height, fps, frame_count
+            "SELECT id, path, size_bytes, edge_hash, width, height, fps, frame_count, frame_files
              FROM videos ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -331,6 +354,9 @@ impl Store {
                     height: r.get(5)?,
                     fps: r.get(6)?,
                     frame_count: r.get::<_, i64>(7)? as u64,
+                    frame_files: r
+                        .get::<_, Option<String>>(8)?
+                        .and_then(|json| serde_json::from_str(&json).ok()),
                 },
             })
         })?;
@@ -578,9 +604,10 @@ fn write_change(tx: &Transaction<'_>, change: &Change) -> rusqlite::Result<()> {
         },
         Change::Keypoint { id, after, .. } => match after {
             Some(def) => tx.execute(
-                "INSERT INTO keypoints (id, name, color, ord) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET name = ?2, color = ?3, ord = ?4",
-                params![id.0, def.name, def.color.to_hex(), def.order],
+                "INSERT INTO keypoints (id, name, color, ord, is_unique)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET name = ?2, color = ?3, ord = ?4, is_unique = ?5",
+                params![id.0, def.name, def.color.to_hex(), def.order, def.unique],
             ),
             None => tx.execute("DELETE FROM keypoints WHERE id = ?1", [id.0]),
         },
@@ -597,10 +624,10 @@ fn write_change(tx: &Transaction<'_>, change: &Change) -> rusqlite::Result<()> {
         Change::Video { id, after, .. } => match after {
             Some(def) => tx.execute(
                 "INSERT INTO videos
-                 (id, path, size_bytes, edge_hash, width, height, fps, frame_count)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 (id, path, size_bytes, edge_hash, width, height, fps, frame_count, frame_files)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (id) DO UPDATE SET path = ?2, size_bytes = ?3, edge_hash = ?4,
-                 width = ?5, height = ?6, fps = ?7, frame_count = ?8",
+                 width = ?5, height = ?6, fps = ?7, frame_count = ?8, frame_files = ?9",
                 params![
                     id.0,
                     def.path,
@@ -609,7 +636,10 @@ fn write_change(tx: &Transaction<'_>, change: &Change) -> rusqlite::Result<()> {
                     def.width,
                     def.height,
                     def.fps,
-                    def.frame_count as i64
+                    def.frame_count as i64,
+                    def.frame_files
+                        .as_ref()
+                        .map(|f| serde_json::to_string(f).unwrap_or_default())
                 ],
             ),
             None => tx.execute("DELETE FROM videos WHERE id = ?1", [id.0]),

@@ -78,9 +78,27 @@ impl KinelabApp {
 
     /// Opens a project file, replacing the open one. Errors go to the start screen.
     pub fn open_project(&mut self, path: &Path) -> bool {
+        // A DeepLabCut project opens as its sidecar Kinelab project (imported the
+        // first time).
+        let (path, report) = match crate::video::project_access::project_to_open(path) {
+            Ok(found) => found,
+            Err(e) => {
+                self.workspace = None;
+                self.message = Some(e.to_string());
+                return false;
+            }
+        };
+        let path = path.as_path();
         match Project::open(path) {
             Ok(project) => {
-                self.workspace = Some(Workspace::new(project, self.gpu.clone()));
+                let mut workspace = Workspace::new(project, self.gpu.clone());
+                if let Some(report) = &report {
+                    workspace.set_status(format!(
+                        "Imported from DeepLabCut: {}",
+                        report.summary().replace('\n', "; ")
+                    ));
+                }
+                self.workspace = Some(workspace);
                 self.prefs.remember(path);
                 if let Err(e) = self.prefs.save(self.prefs_path.as_deref()) {
                     tracing::warn!("could not save preferences: {e:#}");
@@ -307,7 +325,11 @@ impl KinelabApp {
                 self.open_picker = Some(jobs::pick_file(
                     ui.ctx(),
                     "Open project",
-                    &[("Kinelab project", &["kinelab"])],
+                    &[
+                        ("Kinelab or DeepLabCut project", &["kinelab", "yaml", "yml"]),
+                        ("Kinelab project", &["kinelab"]),
+                        ("DeepLabCut config.yaml", &["yaml", "yml"]),
+                    ],
                 ));
             }
         });

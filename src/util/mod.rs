@@ -3,3 +3,4 @@
 
 pub mod atomic_file;
 pub mod fingerprint;
+pub mod png;

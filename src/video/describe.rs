@@ -47,5 +47,6 @@ pub fn describe_for_project(
         height: info.height,
         fps,
         frame_count: index.frame_count() as u64,
+        frame_files: None,
     })
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod frame;
 pub mod index;
 pub mod index_cache;
+pub mod project_access;
 pub mod reader;
 pub mod source;
 pub mod worker;

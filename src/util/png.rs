@@ -1,4 +1,4 @@
-//! Writing frames as PNG files, atomically.
+//! Writing images as PNG files, atomically.
 
 use std::path::Path;
 

@@ -1,0 +1,93 @@
+//! `kinelab import`, `export` and `convert`, and opening DeepLabCut projects: other
+//! tools' files in and out, with a summary of what was skipped and why.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::ValueEnum;
+
+use crate::formats::dlc_project;
+use crate::formats::{dlc_csv, pandas_h5};
+use crate::project::{Project, edits};
+use crate::video::project_access::FfmpegVideos;
+
+/// What `kinelab export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// A DeepLabCut project: labeled-data/<video>/CollectedData_<scorer>.csv and .h5,
+    /// the frames as PNG, and config.yaml.
+    Dlc,
+}
+
+/// What `kinelab convert` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConvertFormat {
+    /// DeepLabCut CSV.
+    DlcCsv,
+    /// DeepLabCut HDF5 (pandas fixed format, key df_with_missing).
+    DlcH5,
+}
+
+/// The project file to open for `path`: itself, or for a DeepLabCut project (its
+/// config.yaml or folder) the sidecar Kinelab project, imported the first time.
+pub fn project_to_open(path: &Path) -> anyhow::Result<PathBuf> {
+    let (project, report) = crate::video::project_access::project_to_open(path)?;
+    if let Some(report) = report {
+        eprintln!("imported {} into {}", path.display(), project.display());
+        eprintln!("{}", report.summary());
+    }
+    Ok(project)
+}
+
+pub fn import(project: &Path, files: &[PathBuf], video: Option<&str>) -> anyhow::Result<()> {
+    let mut project = Project::open(project)?;
+    for file in files {
+        let (labels, report) = dlc_project::labels_from_file(project.state(), file, video)?;
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("labels");
+        match edits::set_labels(project.state(), labels, format!("import {name}")) {
+            Some(edit) => project.apply(edit)?,
+            None => eprintln!("{}: nothing new", file.display()),
+        }
+        println!(
+            "{}: {}",
+            file.display(),
+            report.summary().replace('\n', "\n  ")
+        );
+    }
+    Ok(())
+}
+
+pub fn export(project: &Path, format: ExportFormat, out: &Path) -> anyhow::Result<()> {
+    let project = Project::open(&project_to_open(project)?)?;
+    match format {
+        ExportFormat::Dlc => {
+            std::fs::create_dir_all(out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
+            let report =
+                dlc_project::write_project(project.state(), &project.dir(), out, &FfmpegVideos)?;
+            println!("{}", report.summary());
+        }
+    }
+    Ok(())
+}
+
+pub fn convert(input: &Path, to: ConvertFormat, out: &Path) -> anyhow::Result<()> {
+    let table = dlc_project::read_label_file(input)?;
+    if out.exists() && out.is_dir() {
+        bail!("{} is a folder; give the output file's name", out.display());
+    }
+    match to {
+        ConvertFormat::DlcCsv => dlc_csv::write(&table, out)?,
+        ConvertFormat::DlcH5 => pandas_h5::write_fixed(&table, out, pandas_h5::DLC_KEY)?,
+    }
+    println!(
+        "{} rows × {} columns written to {}",
+        table.n_rows(),
+        table.n_cols(),
+        out.display()
+    );
+    Ok(())
+}

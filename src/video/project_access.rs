@@ -1,0 +1,48 @@
+//! The video engine as the format layer needs it: describing a video for a project and
+//! writing exact frames as PNGs (DeepLabCut's labeled-data images).
+
+use std::path::{Path, PathBuf};
+
+use crate::formats::dlc_project::VideoAccess;
+use crate::project::VideoDef;
+use crate::util::png::write_rgb_png;
+
+use super::{FrameConverter, VideoReader, describe::describe_for_project};
+
+/// [`VideoAccess`] through FFmpeg.
+pub struct FfmpegVideos;
+
+impl VideoAccess for FfmpegVideos {
+    fn describe(&self, project_dir: &Path, video: &Path) -> Result<VideoDef, String> {
+        describe_for_project(project_dir, video, &mut |_| {}).map_err(|e| e.to_string())
+    }
+
+    fn write_pngs(&self, video: &Path, frames: &[(u64, PathBuf)]) -> Result<(), String> {
+        let mut reader = VideoReader::open(video).map_err(|e| e.to_string())?;
+        let mut converter = FrameConverter::new(video);
+        // Ascending order, so frames of one GOP share one decoding pass.
+        let mut frames = frames.to_vec();
+        frames.sort();
+        for (frame_idx, out) in frames {
+            let frame = reader
+                .frame(frame_idx as usize)
+                .map_err(|e| e.to_string())?;
+            let rgb = converter.to_rgb(&frame).map_err(|e| e.to_string())?;
+            write_rgb_png(&out, &rgb).map_err(|e| format!("{e:#}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// The project file to open for `path`: itself, or for a DeepLabCut project (its
+/// config.yaml or folder) the sidecar Kinelab project, imported the first time (with
+/// the import's report).
+pub fn project_to_open(
+    path: &Path,
+) -> Result<(PathBuf, Option<crate::formats::dlc_labels::ImportReport>), crate::formats::FormatError>
+{
+    match crate::formats::dlc_project::dlc_config_path(path) {
+        Some(config) => crate::formats::dlc_project::open_or_import(&config, &FfmpegVideos),
+        None => Ok((path.to_owned(), None)),
+    }
+}

@@ -507,3 +507,46 @@ fn dropping_a_video_starts_a_project_and_dropping_a_project_opens_it() {
     drop_file(&mut h, &project);
     assert!(h.state().workspace.is_some(), "{:?}", h.state().message);
 }
+
+#[test]
+fn a_deeplabcut_project_opens_with_its_pngs_as_frames() {
+    let Some(src) = common::shared_data("dlc-openfield") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dlc = tmp.path().join("openfield");
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        let target = dlc.join(entry.path().strip_prefix(&src).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let mut h = harness(&dlc.join("config.yaml"));
+    assert!(
+        dlc.join("kinelab.kinelab").is_file(),
+        "the sidecar project was made"
+    );
+    // The import's summary is in the status bar, and the first PNG is the frame.
+    h.get_by_label_contains("464 labels on 116 frames imported");
+    step_until(&mut h, "the first image", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        ws.feed()
+            .and_then(|f| f.shown())
+            .is_some_and(|(f, _)| f.frame_idx() == 0)
+    });
+    h.get_by_label("img0000.png");
+    let shown = ws(&h).feed().unwrap().shown().unwrap().0.clone();
+    assert_eq!((shown.width(), shown.height()), (640, 480));
+    // Stepping shows the next image, exactly.
+    press(&mut h, Modifiers::NONE, Key::ArrowRight);
+    step_until(&mut h, "the second image", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        ws.feed()
+            .and_then(|f| f.shown())
+            .is_some_and(|(f, _)| f.frame_idx() == 1)
+    });
+    h.get_by_label("img0001.png");
+}

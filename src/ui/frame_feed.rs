@@ -46,8 +46,14 @@ pub struct FrameFeed {
 }
 
 impl FrameFeed {
-    /// Starts decoding `path`; `repaint` wakes the UI when a frame arrives.
-    pub fn open(path: &Path, cache_bytes: usize, repaint: impl Fn() + Send + 'static) -> Self {
+    /// Starts decoding `path` (a video file, or with `images` the folder holding those
+    /// image files, one per frame); `repaint` wakes the UI when a frame arrives.
+    pub fn open(
+        path: &Path,
+        images: Option<&[String]>,
+        cache_bytes: usize,
+        repaint: impl Fn() + Send + 'static,
+    ) -> Self {
         let config = WorkerConfig {
             cache_bytes,
             threads: std::env::var("KINELAB_DECODE_THREADS")
@@ -56,7 +62,10 @@ impl FrameFeed {
                 .unwrap_or(0),
             ..WorkerConfig::default()
         };
-        let worker = DecodeWorker::spawn(path, config, repaint);
+        let worker = match images {
+            Some(files) => DecodeWorker::spawn_images(path, files, config, repaint),
+            None => DecodeWorker::spawn(path, config, repaint),
+        };
         let generation = worker.request(0);
         Self {
             path: path.to_owned(),

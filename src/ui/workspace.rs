@@ -169,7 +169,14 @@ impl Workspace {
             return;
         }
         let repaint = ctx.clone();
-        let mut feed = FrameFeed::open(&path, self.cache_bytes, move || repaint.request_repaint());
+        let images = self
+            .project
+            .state()
+            .video(video)
+            .and_then(|v| v.def.frame_files.clone());
+        let mut feed = FrameFeed::open(&path, images.as_deref(), self.cache_bytes, move || {
+            repaint.request_repaint()
+        });
         feed.want(self.frame_idx as usize);
         self.feed = Some(feed);
         self.painter = Some(match &self.gpu {
@@ -771,15 +778,20 @@ impl Workspace {
             ui.label(egui::RichText::new("decoding…").color(theme.text_dim));
         }
         ui.separator();
-        let t = self.time_secs();
-        ui.label(
-            egui::RichText::new(format!(
-                "{:02}:{:06.3}",
-                (t / 60.0).floor() as u64,
-                t % 60.0
-            ))
-            .monospace(),
-        );
+        // An image folder's frames have names, not times.
+        let image_name = self
+            .video
+            .and_then(|v| self.project.state().video(v))
+            .and_then(|v| v.def.frame_files.as_ref())
+            .and_then(|files| files.get(self.frame_idx as usize).cloned());
+        let when = match image_name {
+            Some(name) => name,
+            None => {
+                let t = self.time_secs();
+                format!("{:02}:{:06.3}", (t / 60.0).floor() as u64, t % 60.0)
+            }
+        };
+        ui.label(egui::RichText::new(when).monospace());
         ui.separator();
         ui.label(format!("zoom {:.0}%", self.transform.zoom * 100.0));
         ui.separator();

@@ -41,6 +41,16 @@ impl VideoFrame {
         }
     }
 
+    /// The same pixels as frame `frame_idx` at `pts` (an image of a sequence, which
+    /// decodes as frame 0 of its own file).
+    pub(crate) fn renumbered(self, frame_idx: usize, pts: i64) -> Self {
+        Self {
+            frame_idx,
+            pts,
+            ..self
+        }
+    }
+
     /// Index of this frame in presentation order.
     pub fn frame_idx(&self) -> usize {
         self.frame_idx

@@ -121,6 +121,27 @@ impl DecodeWorker {
     /// Starts a worker for `path`. It returns at once; opening errors arrive as
     /// `WorkerEvent::Failed`. `wake` is called after each event (to repaint a UI).
     pub fn spawn(path: &Path, config: WorkerConfig, wake: impl Fn() + Send + 'static) -> Self {
+        Self::spawn_inner(path, None, config, wake)
+    }
+
+    /// Starts a worker whose frames are the image files `files` in `folder` (frame `i`
+    /// is `files[i]`), as a DeepLabCut labeled-data folder without its video.
+    pub fn spawn_images(
+        folder: &Path,
+        files: &[String],
+        config: WorkerConfig,
+        wake: impl Fn() + Send + 'static,
+    ) -> Self {
+        let images = files.iter().map(|f| folder.join(f)).collect();
+        Self::spawn_inner(folder, Some(images), config, wake)
+    }
+
+    fn spawn_inner(
+        path: &Path,
+        images: Option<Vec<PathBuf>>,
+        config: WorkerConfig,
+        wake: impl Fn() + Send + 'static,
+    ) -> Self {
         let shared = Arc::new(Shared {
             pending: Mutex::new(None),
             shutdown: AtomicBool::new(false),
@@ -132,6 +153,7 @@ impl DecodeWorker {
         let thread = {
             let ctx = WorkerThread {
                 path: path.to_owned(),
+                images,
                 config,
                 shared: Arc::clone(&shared),
                 wake_rx,
@@ -216,6 +238,8 @@ enum Travel {
 
 struct WorkerThread {
     path: PathBuf,
+    /// Set for an image sequence: the file of each frame.
+    images: Option<Vec<PathBuf>>,
     config: WorkerConfig,
     shared: Arc<Shared>,
     wake_rx: Receiver<()>,
@@ -227,6 +251,9 @@ struct WorkerThread {
 
 impl WorkerThread {
     fn run(self) {
+        if let Some(images) = &self.images {
+            return self.run_images(images);
+        }
         let source = match OpenedSource::open_quick(&self.path) {
             Ok(source) => source,
             Err(e) => return self.fail_to_open(e),
@@ -273,6 +300,101 @@ impl WorkerThread {
         match VideoReader::from_source(source, index, self.config.threads) {
             Ok(mut reader) => self.serve(&mut reader),
             Err(e) => self.fail_to_open(e),
+        }
+    }
+
+    /// Serves an image sequence: each frame decodes on its own, so there is no seeking;
+    /// while idle the neighbours in the direction of travel are decoded ahead.
+    fn run_images(&self, images: &[PathBuf]) {
+        let Some(first) = images.first() else {
+            return self.fail_to_open(VideoError::NoFrames {
+                path: self.path.clone(),
+            });
+        };
+        let mut info = match decode_image(first, 0) {
+            Ok((info, frame)) => {
+                self.cache.lock().insert(frame);
+                info
+            }
+            Err(e) => return self.fail_to_open(e),
+        };
+        info.path = self.path.clone();
+        info.fps = 0.0;
+        info.time_base = (1, 1);
+        info.container_frame_count = images.len() as i64;
+        info.container_duration_secs = 0.0;
+        self.send(WorkerEvent::Opened(info));
+        let packets = (0..images.len() as i64)
+            .map(|i| super::index::PacketEntry {
+                pts: i,
+                dts: i,
+                is_key: true,
+                presented: true,
+                pts_known: true,
+            })
+            .collect();
+        self.send(WorkerEvent::IndexReady(Arc::new(FrameIndex::from_packets(
+            packets, None,
+        ))));
+        let decode = |frame_idx: usize| -> Result<VideoFrame, VideoError> {
+            if let Some(frame) = self.cache.lock().get(frame_idx) {
+                return Ok(frame);
+            }
+            let path = images.get(frame_idx).ok_or(VideoError::FrameOutOfRange {
+                path: self.path.clone(),
+                frame_idx,
+                frame_count: images.len(),
+            })?;
+            let (_, frame) = decode_image(path, frame_idx)?;
+            self.cache.lock().insert(frame.clone());
+            Ok(frame)
+        };
+        let mut last_served = 0usize;
+        let mut travel = Travel::Forward;
+        loop {
+            if self.shared.shutdown.load(Ordering::Relaxed) {
+                return;
+            }
+            if let Some(req) = self.shared.take_pending() {
+                if req.frame_idx != last_served {
+                    travel = if req.frame_idx > last_served {
+                        Travel::Forward
+                    } else {
+                        Travel::Backward
+                    };
+                }
+                last_served = req.frame_idx;
+                match decode(req.frame_idx) {
+                    Ok(frame) => self.send(WorkerEvent::Frame {
+                        generation: req.generation,
+                        frame,
+                    }),
+                    Err(e) => self.send(WorkerEvent::Failed {
+                        generation: req.generation,
+                        frame_idx: Some(req.frame_idx),
+                        error: Arc::new(e),
+                    }),
+                }
+                continue;
+            }
+            let ahead = (1..=self.config.prefetch_frames.min(8)).find_map(|step| {
+                let idx = match travel {
+                    Travel::Forward => last_served.checked_add(step)?,
+                    Travel::Backward => last_served.checked_sub(step)?,
+                };
+                (idx < images.len() && self.cache.lock().get(idx).is_none()).then_some(idx)
+            });
+            match ahead {
+                // A missing or broken image is reported when it is asked for.
+                Some(idx) => {
+                    let _ = decode(idx);
+                }
+                None => {
+                    if self.wake_rx.recv().is_err() {
+                        return;
+                    }
+                }
+            }
         }
     }
 
@@ -507,4 +629,15 @@ impl WorkerThread {
         }
         (self.wake)();
     }
+}
+
+/// Decodes the one frame of an image file, numbered `frame_idx`.
+fn decode_image(path: &Path, frame_idx: usize) -> Result<(VideoInfo, VideoFrame), VideoError> {
+    let source = OpenedSource::open(path)?;
+    let info = source.info.clone();
+    let mut decoder = SequentialDecoder::from_source(source, 1)?;
+    let frame = decoder.next_frame()?.ok_or_else(|| VideoError::NoFrames {
+        path: path.to_owned(),
+    })?;
+    Ok((info, frame.renumbered(frame_idx, frame_idx as i64)))
 }

@@ -219,19 +219,6 @@ use kinelab::formats::dlc_project;
 use kinelab::project::{IndividualId, Project, edits};
 use kinelab::video::project_access::FfmpegVideos;
 
-/// A writable copy of a shared-data folder (shared data is read-only).
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn openfield_opens_as_a_project_and_saves_back_exactly() {
     let Some(src) = common::shared_data("dlc-openfield") else {
@@ -239,7 +226,7 @@ fn openfield_opens_as_a_project_and_saves_back_exactly() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let dlc = tmp.path().join("openfield");
-    copy_tree(&src, &dlc);
+    common::copy_tree(&src, &dlc);
     let (sidecar, report) =
         dlc_project::open_or_import(&dlc.join("config.yaml"), &FfmpegVideos).unwrap();
     assert_eq!(sidecar, dlc.join("kinelab.kinelab"));
@@ -264,7 +251,14 @@ fn openfield_opens_as_a_project_and_saves_back_exactly() {
     // Saved back unchanged, the CSV is the original byte for byte.
     let original = std::fs::read(dlc.join("labeled-data/m4s1/CollectedData_Pranav.csv")).unwrap();
     let out = tmp.path().join("out");
-    dlc_project::write_project(project.state(), &project.dir(), &out, &FfmpegVideos).unwrap();
+    dlc_project::write_project(
+        project.state(),
+        &project.dir(),
+        &out,
+        &FfmpegVideos,
+        &mut |_, _| {},
+    )
+    .unwrap();
     let written = std::fs::read(out.join("labeled-data/m4s1/CollectedData_Pranav.csv")).unwrap();
     assert_eq!(
         String::from_utf8_lossy(&written),
@@ -279,7 +273,14 @@ fn openfield_opens_as_a_project_and_saves_back_exactly() {
     let key = *project.state().labels.keys().next().unwrap();
     let edit = edits::set_label_position(project.state(), key, 100.25, 200.5).unwrap();
     project.apply(edit).unwrap();
-    dlc_project::write_project(project.state(), &project.dir(), &dlc, &FfmpegVideos).unwrap();
+    dlc_project::write_project(
+        project.state(),
+        &project.dir(),
+        &dlc,
+        &FfmpegVideos,
+        &mut |_, _| {},
+    )
+    .unwrap();
     let csv = dlc_csv::read(&dlc.join("labeled-data/m4s1/CollectedData_Pranav.csv")).unwrap();
     assert_eq!(&csv.row(0)[..2], &[100.25, 200.5]);
     let config = std::fs::read_to_string(dlc.join("config.yaml")).unwrap();
@@ -376,7 +377,8 @@ fn every_csv_variant_round_trips_through_a_project() {
             );
         }
         let out = tmp.path().join(format!("out{n}"));
-        dlc_project::write_project(&imported.state, &dir, &out, &FfmpegVideos).unwrap();
+        dlc_project::write_project(&imported.state, &dir, &out, &FfmpegVideos, &mut |_, _| {})
+            .unwrap();
         let back = dlc_csv::read(&out.join("labeled-data/video/CollectedData_Scorer.csv")).unwrap();
         assert!(
             back.same_as(&table),

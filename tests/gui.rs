@@ -515,15 +515,7 @@ fn a_deeplabcut_project_opens_with_its_pngs_as_frames() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let dlc = tmp.path().join("openfield");
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.unwrap();
-        let target = dlc.join(entry.path().strip_prefix(&src).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    common::copy_tree(&src, &dlc);
     let mut h = harness(&dlc.join("config.yaml"));
     assert!(
         dlc.join("kinelab.kinelab").is_file(),
@@ -549,4 +541,60 @@ fn a_deeplabcut_project_opens_with_its_pngs_as_frames() {
             .is_some_and(|(f, _)| f.frame_idx() == 1)
     });
     h.get_by_label("img0001.png");
+}
+
+#[test]
+fn save_to_deeplabcut_and_export_write_what_was_labeled() {
+    let Some(src) = common::shared_data("dlc-openfield") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dlc = tmp.path().join("openfield");
+    common::copy_tree(&src, &dlc);
+    let mut h = harness(&dlc.join("config.yaml"));
+    step_until(&mut h, "the first image", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        ws.feed().and_then(|f| f.shown()).is_some()
+    });
+    // Move the snout of frame 0 by dragging it, then save back with the shortcut.
+    let key = *ws(&h).project().state().labels.keys().next().unwrap();
+    let label = ws(&h).project().state().label(&key).unwrap().clone();
+    let (x, y) = (label.x as f32, label.y as f32);
+    let (from, to) = (screen(&h, x, y), screen(&h, x + 20.0, y + 10.0));
+    drag(&mut h, from, to);
+    let moved = ws(&h).project().state().label(&key).unwrap().clone();
+    assert!((moved.x - label.x - 20.0).abs() < 1.0, "{moved:?}");
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    step_until(&mut h, "the save", |app| {
+        let export = &app.workspace.as_ref().unwrap().dialogs.export;
+        !export.is_busy() && export.summary.is_some()
+    });
+    h.get_by_label_contains("Done: 464 labels on 116 frames");
+    let csv =
+        kinelab::formats::dlc_csv::read(&dlc.join("labeled-data/m4s1/CollectedData_Pranav.csv"))
+            .unwrap();
+    assert_eq!(csv.row(0)[0], moved.x);
+    let h5 = kinelab::formats::pandas_h5::read(
+        &dlc.join("labeled-data/m4s1/CollectedData_Pranav.h5"),
+        None,
+    )
+    .unwrap();
+    assert!(h5.same_as(&csv));
+
+    // Export dataset to another folder, through the dialog.
+    press(&mut h, Modifiers::COMMAND, Key::E);
+    let out = tmp.path().join("exported");
+    replace_text(&mut h, "Folder", out.to_str().unwrap());
+    h.get_by_label("Export").click();
+    h.run_steps(2);
+    step_until(&mut h, "the export", |app| {
+        let export = &app.workspace.as_ref().unwrap().dialogs.export;
+        !export.is_busy() && export.summary.is_some()
+    });
+    assert!(
+        out.join("labeled-data/m4s1/CollectedData_Pranav.h5")
+            .is_file()
+    );
+    assert!(out.join("labeled-data/m4s1/img0115.png").is_file());
+    assert!(out.join("config.yaml").is_file());
 }

@@ -66,8 +66,18 @@ pub fn export(project: &Path, format: ExportFormat, out: &Path) -> anyhow::Resul
         ExportFormat::Dlc => {
             std::fs::create_dir_all(out)
                 .with_context(|| format!("cannot create {}", out.display()))?;
-            let report =
-                dlc_project::write_project(project.state(), &project.dir(), out, &FfmpegVideos)?;
+            let bar = super::progress::bar(0, "frames");
+            let report = dlc_project::write_project(
+                project.state(),
+                &project.dir(),
+                out,
+                &FfmpegVideos,
+                &mut |done, total| {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                },
+            )?;
+            bar.finish_and_clear();
             println!("{}", report.summary());
         }
     }

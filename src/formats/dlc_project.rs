@@ -38,8 +38,14 @@ pub mod keys {
 pub trait VideoAccess {
     /// The project's record of the video file at `video`, for a project in `project_dir`.
     fn describe(&self, project_dir: &Path, video: &Path) -> Result<VideoDef, String>;
-    /// Writes each (frame, PNG path) of the video at `video` as an exact RGB PNG.
-    fn write_pngs(&self, video: &Path, frames: &[(u64, PathBuf)]) -> Result<(), String>;
+    /// Writes each (frame, PNG path) of the video at `video` as an exact RGB PNG,
+    /// calling `on_written` after each.
+    fn write_pngs(
+        &self,
+        video: &Path,
+        frames: &[(u64, PathBuf)],
+        on_written: &mut dyn FnMut(),
+    ) -> Result<(), String>;
 }
 
 const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg"];
@@ -416,13 +422,25 @@ fn export_rows(
 /// Writes the project as a DeepLabCut project in `out_dir`: label files (CSV and HDF5)
 /// and images per video, and `config.yaml` (its skeleton keys updated where it exists,
 /// a new one otherwise). `project_dir` resolves the project's video paths.
+/// `on_progress(done, total)` counts frames.
 pub fn write_project(
     state: &ProjectState,
     project_dir: &Path,
     out_dir: &Path,
     videos: &dyn VideoAccess,
+    on_progress: &mut dyn FnMut(usize, usize),
 ) -> FormatResult<ExportReport> {
     let mut report = ExportReport::default();
+    let parts_layout = state
+        .settings
+        .get(keys::INDEX_LAYOUT)
+        .is_none_or(|l| l == "parts");
+    let total: usize = state
+        .videos
+        .iter()
+        .map(|v| export_rows(state, v, parts_layout).1.len())
+        .sum();
+    let mut done = 0usize;
     let scorer = state
         .settings
         .get(keys::SCORER)
@@ -452,6 +470,11 @@ pub fn write_project(
                 .map(|p| p.rsplit('/').next().unwrap_or(p).to_owned())
                 .unwrap_or_default();
             let target = folder.join(&image);
+            if v.def.frame_files.is_some() || target.is_file() {
+                // Extracted frames count when written, below.
+                done += 1;
+                on_progress(done, total);
+            }
             if target.is_file() {
                 continue;
             }
@@ -473,7 +496,10 @@ pub fn write_project(
         }
         if !to_extract.is_empty() {
             videos
-                .write_pngs(&source, &to_extract)
+                .write_pngs(&source, &to_extract, &mut || {
+                    done += 1;
+                    on_progress(done, total);
+                })
                 .map_err(|e| FormatError::invalid(&source, e))?;
             report.images_written += to_extract.len();
         }

@@ -70,6 +70,9 @@ commands! {
     NewProject, "new_project", "New project…", File, ["Ctrl+N"];
     OpenProject, "open_project", "Open project…", File, ["Ctrl+O"];
     AddVideo, "add_video", "Add video…", File, [];
+    ImportLabels, "import_labels", "Import labels or predictions…", File, [];
+    ExportDataset, "export_dataset", "Export dataset…", File, ["Ctrl+E"];
+    SaveToDlc, "save_to_dlc", "Save to DeepLabCut", File, ["Ctrl+Shift+S"];
     CloseProject, "close_project", "Close project", File, ["Ctrl+W"];
     Undo, "undo", "Undo", Edit, ["Ctrl+Z"];
     Redo, "redo", "Redo", Edit, ["Ctrl+Shift+Z", "Ctrl+Y"];

@@ -87,6 +87,8 @@ pub struct Dialogs {
     pub settings_open: bool,
     pub add_video: AddVideoDialog,
     pub relink: Option<RelinkDialog>,
+    pub export: super::interchange_dialogs::ExportDialog,
+    pub import: super::interchange_dialogs::ImportDialog,
     /// Slider values while they are being dragged; committed as one edit on release.
     settings_draft: HashMap<&'static str, f32>,
 }
@@ -124,6 +126,8 @@ impl Dialogs {
             || self.settings_open
             || self.add_video.open
             || self.relink.is_some()
+            || self.export.open
+            || self.import.open
     }
 
     pub fn show(
@@ -140,6 +144,8 @@ impl Dialogs {
         self.show_settings(ctx, project, &mut out);
         self.show_add_video(ctx, project, theme, &mut out);
         self.show_relink(ctx, project, theme, &mut out);
+        self.export.show(ctx, project, theme);
+        self.import.show(ctx, project, theme, &mut out);
         out
     }
 

@@ -5,6 +5,7 @@ pub mod app;
 pub mod commands;
 pub mod dialogs;
 pub mod frame_feed;
+pub mod interchange_dialogs;
 pub mod jobs;
 pub mod keymap;
 pub mod keypoint_panel;

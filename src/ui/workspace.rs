@@ -460,6 +460,9 @@ impl Workspace {
             Command::EditIndividuals => self.dialogs.individuals.open = true,
             Command::Settings => self.dialogs.settings_open = true,
             Command::AddVideo => self.dialogs.open_add_video(),
+            Command::ImportLabels => self.dialogs.import.open = true,
+            Command::ExportDataset => self.dialogs.export.open_for(&self.project),
+            Command::SaveToDlc => self.dialogs.export.save_requested = true,
             _ => return false,
         }
         true
@@ -841,6 +844,11 @@ impl Workspace {
                 self.painter = None;
             }
         }
+    }
+
+    /// The open project.
+    pub fn project(&self) -> &Project {
+        &self.project
     }
 
     /// Where the project file is.

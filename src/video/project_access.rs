@@ -17,7 +17,12 @@ impl VideoAccess for FfmpegVideos {
         describe_for_project(project_dir, video, &mut |_| {}).map_err(|e| e.to_string())
     }
 
-    fn write_pngs(&self, video: &Path, frames: &[(u64, PathBuf)]) -> Result<(), String> {
+    fn write_pngs(
+        &self,
+        video: &Path,
+        frames: &[(u64, PathBuf)],
+        on_written: &mut dyn FnMut(),
+    ) -> Result<(), String> {
         let mut reader = VideoReader::open(video).map_err(|e| e.to_string())?;
         let mut converter = FrameConverter::new(video);
         // Ascending order, so frames of one GOP share one decoding pass.
@@ -29,6 +34,7 @@ impl VideoAccess for FfmpegVideos {
                 .map_err(|e| e.to_string())?;
             let rgb = converter.to_rgb(&frame).map_err(|e| e.to_string())?;
             write_rgb_png(&out, &rgb).map_err(|e| format!("{e:#}"))?;
+            on_written();
         }
         Ok(())
     }

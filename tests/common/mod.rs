@@ -30,6 +30,19 @@ pub fn shared_data(relative: &str) -> Option<PathBuf> {
     Some(path)
 }
 
+/// Copies a folder tree (shared data is read-only; tests work on copies).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// The frame pattern for `frame_idx`: a 320×240 gray image whose top four rows of
 /// blocks hold the index's 16 bits and their inverse; the rest is texture that changes
 /// every frame, so encoders really predict between frames.

@@ -1,0 +1,285 @@
+//! File → Import labels or predictions, Export dataset, and Save to DeepLabCut: other
+//! tools' files read and written on worker threads, with progress and a summary of
+//! what was done and what was skipped and why.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use egui::RichText;
+
+use crate::formats::dlc_labels::ImportReport;
+use crate::formats::dlc_project::{self, ExportReport};
+use crate::project::{Label, LabelKey, Project, edits};
+use crate::video::project_access::FfmpegVideos;
+
+use super::dialogs::DialogRequest;
+use super::jobs::{self, Job};
+use super::theme::Theme;
+
+/// The formats Export dataset writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// A DeepLabCut project folder.
+    #[default]
+    DeepLabCut,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 1] = [ExportFormat::DeepLabCut];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::DeepLabCut => "DeepLabCut (CSV + HDF5, PNG frames, config.yaml)",
+        }
+    }
+}
+
+type ExportResult = Result<ExportReport, String>;
+
+/// Export dataset (and Save to DeepLabCut, which exports into the project's own folder).
+#[derive(Default)]
+pub struct ExportDialog {
+    pub open: bool,
+    pub format: ExportFormat,
+    /// Output folder.
+    pub out: String,
+    picker: Option<Job<Option<PathBuf>>>,
+    job: Option<Job<ExportResult>>,
+    /// Frames to write, for the progress bar (the job's progress counts done ones).
+    total: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The last export's summary (or error).
+    pub summary: Option<Result<String, String>>,
+    /// Save to DeepLabCut was asked for; it starts on the next frame (it needs the
+    /// egui context that commands do not get).
+    pub save_requested: bool,
+}
+
+type ImportResult = Result<(BTreeMap<LabelKey, Label>, ImportReport), String>;
+
+/// Import labels or predictions from a DeepLabCut label or prediction file.
+#[derive(Default)]
+pub struct ImportDialog {
+    pub open: bool,
+    pub path: String,
+    /// For prediction files: the video they belong to (by name); empty = from the file
+    /// name.
+    pub video: String,
+    picker: Option<Job<Option<PathBuf>>>,
+    job: Option<Job<ImportResult>>,
+    pub summary: Option<Result<String, String>>,
+}
+
+/// Starts writing the project as a DeepLabCut project into `out` on a worker thread.
+fn spawn_export(
+    ctx: &egui::Context,
+    project: &Project,
+    out: PathBuf,
+    total: &std::sync::Arc<std::sync::atomic::AtomicU64>,
+) -> Job<ExportResult> {
+    let state = project.state().clone();
+    let dir = project.dir();
+    let total = std::sync::Arc::clone(total);
+    Job::spawn("export", ctx, move |progress| {
+        std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+        dlc_project::write_project(&state, &dir, &out, &FfmpegVideos, &mut |done, all| {
+            total.store(all as u64, Ordering::Relaxed);
+            progress.store(done as u64, Ordering::Relaxed);
+        })
+        .map_err(|e| e.to_string())
+    })
+}
+
+impl ExportDialog {
+    /// Opens the dialog; the folder defaults to an `export` folder beside the project.
+    pub fn open_for(&mut self, project: &Project) {
+        self.open = true;
+        if self.out.is_empty() {
+            self.out = project.dir().join("export").display().to_string();
+        }
+    }
+
+    /// Save to DeepLabCut: writes into the DeepLabCut project the project came from.
+    /// Returns false (with the reason in the summary) when it came from none.
+    pub fn save_to_dlc(&mut self, ctx: &egui::Context, project: &Project) -> bool {
+        let dir = project.dir();
+        let is_dlc = project
+            .state()
+            .settings
+            .contains_key(dlc_project::keys::SCORER)
+            && dir.join("config.yaml").is_file();
+        if !is_dlc {
+            self.open = true;
+            self.summary = Some(Err(
+                "This project was not opened from a DeepLabCut project: use Export dataset.".into(),
+            ));
+            return false;
+        }
+        self.open = true;
+        self.format = ExportFormat::DeepLabCut;
+        self.out = dir.display().to_string();
+        self.summary = None;
+        self.job = Some(spawn_export(ctx, project, dir, &self.total));
+        true
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    pub fn show(&mut self, ctx: &egui::Context, project: &Project, theme: &Theme) {
+        if std::mem::take(&mut self.save_requested) && self.job.is_none() {
+            self.save_to_dlc(ctx, project);
+        }
+        if !self.open {
+            return;
+        }
+        if let Some(Some(path)) = self.picker.as_ref().and_then(Job::poll) {
+            self.out = path.display().to_string();
+            self.picker = None;
+        }
+        if let Some(result) = self.job.as_ref().and_then(Job::poll) {
+            self.job = None;
+            self.summary = Some(result.map(|r| r.summary()));
+        }
+        let mut open = self.open;
+        egui::Window::new("Export dataset")
+            .open(&mut open)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                egui::ComboBox::from_label("Format")
+                    .selected_text(self.format.title())
+                    .show_ui(ui, |ui| {
+                        for f in ExportFormat::ALL {
+                            ui.selectable_value(&mut self.format, f, f.title());
+                        }
+                    });
+                ui.horizontal(|ui| {
+                    let label = ui.label("Folder");
+                    ui.text_edit_singleline(&mut self.out).labelled_by(label.id);
+                    if ui.button("Browse…").clicked() {
+                        self.picker = Some(jobs::pick_folder(ctx, "Export to"));
+                    }
+                });
+                match &self.job {
+                    Some(job) => {
+                        let total = self.total.load(Ordering::Relaxed).max(1);
+                        let done = job.progress();
+                        ui.add(
+                            egui::ProgressBar::new(done as f32 / total as f32)
+                                .text(format!("{done} / {total} frames")),
+                        );
+                    }
+                    None => {
+                        if ui.button("Export").clicked() && !self.out.trim().is_empty() {
+                            self.summary = None;
+                            let out = PathBuf::from(self.out.trim());
+                            self.job = Some(spawn_export(ctx, project, out, &self.total));
+                        }
+                    }
+                }
+                match &self.summary {
+                    Some(Ok(text)) => {
+                        ui.label(RichText::new(format!("Done: {text}")));
+                    }
+                    Some(Err(e)) => {
+                        ui.colored_label(theme.error, e);
+                    }
+                    None => {}
+                }
+            });
+        // Closing the window does not stop a running export; it reports when done.
+        self.open = open || self.job.is_some();
+    }
+}
+
+impl ImportDialog {
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        project: &Project,
+        theme: &Theme,
+        out: &mut Vec<DialogRequest>,
+    ) {
+        if !self.open {
+            return;
+        }
+        if let Some(Some(path)) = self.picker.as_ref().and_then(Job::poll) {
+            self.path = path.display().to_string();
+            self.picker = None;
+        }
+        if let Some(result) = self.job.as_ref().and_then(Job::poll) {
+            self.job = None;
+            self.summary = Some(match result {
+                Ok((labels, report)) => {
+                    let name = PathBuf::from(self.path.trim())
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    if let Some(edit) =
+                        edits::set_labels(project.state(), labels, format!("import {name}"))
+                    {
+                        out.push(DialogRequest::Apply(edit));
+                    }
+                    Ok(report.summary())
+                }
+                Err(e) => Err(e),
+            });
+        }
+        let mut open = self.open;
+        egui::Window::new("Import labels or predictions")
+            .open(&mut open)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    let label = ui.label("File");
+                    ui.text_edit_singleline(&mut self.path)
+                        .labelled_by(label.id);
+                    if ui.button("Browse…").clicked() {
+                        self.picker = Some(jobs::pick_file(
+                            ctx,
+                            "Import labels or predictions",
+                            &[("DeepLabCut labels or predictions", &["csv", "h5"])],
+                        ));
+                    }
+                });
+                ui.horizontal(|ui| {
+                    let label = ui.label("Video (predictions only)");
+                    ui.text_edit_singleline(&mut self.video)
+                        .labelled_by(label.id);
+                });
+                ui.label(
+                    RichText::new(
+                        "CollectedData_*.csv/.h5 name their frames; prediction files belong \
+                         to the video their name starts with, unless one is named here.",
+                    )
+                    .color(theme.text_dim),
+                );
+                if self.job.is_some() {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("reading…");
+                    });
+                } else if ui.button("Import").clicked() && !self.path.trim().is_empty() {
+                    self.summary = None;
+                    let path = PathBuf::from(self.path.trim());
+                    let video = Some(self.video.trim().to_owned()).filter(|v| !v.is_empty());
+                    let state = project.state().clone();
+                    self.job = Some(Job::spawn("import", ctx, move |_| {
+                        dlc_project::labels_from_file(&state, &path, video.as_deref())
+                            .map_err(|e| e.to_string())
+                    }));
+                }
+                match &self.summary {
+                    Some(Ok(text)) => {
+                        ui.label(text);
+                    }
+                    Some(Err(e)) => {
+                        ui.colored_label(theme.error, e);
+                    }
+                    None => {}
+                }
+            });
+        self.open = open;
+    }
+}

@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::ValueEnum;
 
 use crate::formats::dlc_project;
-use crate::formats::{dlc_csv, pandas_h5};
+use crate::formats::{DatasetFormat, dlc_csv, pandas_h5};
 use crate::project::{Project, edits};
 use crate::video::project_access::FfmpegVideos;
 
@@ -17,6 +17,17 @@ pub enum ExportFormat {
     /// A DeepLabCut project: labeled-data/<video>/CollectedData_<scorer>.csv and .h5,
     /// the frames as PNG, and config.yaml.
     Dlc,
+    /// COCO keypoints: annotations.json and images/<video>/.
+    Coco,
+}
+
+impl ExportFormat {
+    fn dataset(self) -> DatasetFormat {
+        match self {
+            Self::Dlc => DatasetFormat::Dlc,
+            Self::Coco => DatasetFormat::Coco,
+        }
+    }
 }
 
 /// What `kinelab convert` writes.
@@ -42,7 +53,7 @@ pub fn project_to_open(path: &Path) -> anyhow::Result<PathBuf> {
 pub fn import(project: &Path, files: &[PathBuf], video: Option<&str>) -> anyhow::Result<()> {
     let mut project = Project::open(project)?;
     for file in files {
-        let (labels, report) = dlc_project::labels_from_file(project.state(), file, video)?;
+        let (labels, report) = crate::formats::labels_from_file(project.state(), file, video)?;
         let name = file
             .file_name()
             .and_then(|n| n.to_str())
@@ -62,25 +73,19 @@ pub fn import(project: &Path, files: &[PathBuf], video: Option<&str>) -> anyhow:
 
 pub fn export(project: &Path, format: ExportFormat, out: &Path) -> anyhow::Result<()> {
     let project = Project::open(&project_to_open(project)?)?;
-    match format {
-        ExportFormat::Dlc => {
-            std::fs::create_dir_all(out)
-                .with_context(|| format!("cannot create {}", out.display()))?;
-            let bar = super::progress::bar(0, "frames");
-            let report = dlc_project::write_project(
-                project.state(),
-                &project.dir(),
-                out,
-                &FfmpegVideos,
-                &mut |done, total| {
-                    bar.set_length(total as u64);
-                    bar.set_position(done as u64);
-                },
-            )?;
-            bar.finish_and_clear();
-            println!("{}", report.summary());
-        }
-    }
+    let bar = super::progress::bar(0, "frames");
+    let report = format.dataset().export(
+        project.state(),
+        &project.dir(),
+        out,
+        &FfmpegVideos,
+        &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )?;
+    bar.finish_and_clear();
+    println!("{}", report.summary());
     Ok(())
 }
 

@@ -404,10 +404,7 @@ fn export_rows(
     let rows = frames
         .into_iter()
         .filter_map(|f| {
-            let image = match &v.def.frame_files {
-                Some(files) => files.get(f as usize)?.clone(),
-                None => image_name(f, v.def.frame_count),
-            };
+            let image = super::frame_images::frame_image_name(v, f)?;
             let parts = if parts_layout {
                 vec!["labeled-data".to_owned(), folder.clone(), image]
             } else {
@@ -461,48 +458,27 @@ pub fn write_project(
         }
         let folder = out_dir.join("labeled-data").join(&folder_name);
         std::fs::create_dir_all(&folder).map_err(|e| FormatError::io(&folder, e))?;
-        // Images: copy from an image folder, or extract from the video.
-        let source = crate::project::document::resolve_video_path(project_dir, &v.def.path);
-        let mut to_extract = Vec::new();
-        for (parts, frame_idx) in &rows {
-            let image = parts
-                .last()
-                .map(|p| p.rsplit('/').next().unwrap_or(p).to_owned())
-                .unwrap_or_default();
-            let target = folder.join(&image);
-            if v.def.frame_files.is_some() || target.is_file() {
-                // Extracted frames count when written, below.
+        let frames: Vec<(u64, PathBuf)> = rows
+            .iter()
+            .map(|(parts, frame_idx)| {
+                let image = parts
+                    .last()
+                    .map(|p| p.rsplit('/').next().unwrap_or(p).to_owned())
+                    .unwrap_or_default();
+                (*frame_idx, folder.join(image))
+            })
+            .collect();
+        super::frame_images::write_frame_images(
+            v,
+            project_dir,
+            &frames,
+            videos,
+            &mut report,
+            &mut || {
                 done += 1;
                 on_progress(done, total);
-            }
-            if target.is_file() {
-                continue;
-            }
-            match &v.def.frame_files {
-                Some(_) => {
-                    let from = source.join(&image);
-                    if from.is_file() {
-                        std::fs::copy(&from, &target).map_err(|e| FormatError::io(&target, e))?;
-                        report.images_written += 1;
-                    } else {
-                        *report
-                            .skipped
-                            .entry(format!("image {} is missing", from.display()))
-                            .or_default() += 1;
-                    }
-                }
-                None => to_extract.push((*frame_idx, target)),
-            }
-        }
-        if !to_extract.is_empty() {
-            videos
-                .write_pngs(&source, &to_extract, &mut || {
-                    done += 1;
-                    on_progress(done, total);
-                })
-                .map_err(|e| FormatError::invalid(&source, e))?;
-            report.images_written += to_extract.len();
-        }
+            },
+        )?;
         let table = table_from_labels(state, v.id, &scorer, multi_animal, &rows);
         report.frames += rows.len();
         report.labels += table.values.iter().filter(|x| !x.is_nan()).count() / 2;
@@ -681,25 +657,39 @@ pub fn labels_from_file(
             &table,
             state,
             &provenance,
-            |r| {
-                let joined = rows[r].join("/");
-                let parts: Vec<&str> = joined.split('/').collect();
-                let (folder, image) = match parts.as_slice() {
-                    [.., folder, image] => (*folder, *image),
-                    _ => return Err(format!("row '{joined}' is not a labeled-data image path")),
-                };
-                let v = find_video(folder)
-                    .ok_or_else(|| format!("the project has no video '{folder}'"))?;
-                let frame = match &v.def.frame_files {
-                    Some(files) => files.iter().position(|f| f == image).map(|i| i as u64),
-                    None => frame_index_of_image(image).filter(|&i| i < v.def.frame_count),
-                };
-                frame
-                    .map(|f| (v.id, f))
-                    .ok_or_else(|| format!("image '{image}' is not a frame of video '{folder}'"))
-            },
+            |r| frame_of_image_path(state, &rows[r].join("/")),
             &mut report,
         ),
     };
     Ok((labels, report))
+}
+
+/// The project frame that an image path names (`labeled-data/<video>/<image>` or
+/// `<video>/<image>`): the video by its folder name, the frame by the image's place in an
+/// image folder or by the index in its name.
+pub fn frame_of_image_path(
+    state: &ProjectState,
+    image_path: &str,
+) -> Result<(VideoId, u64), String> {
+    let parts: Vec<&str> = image_path.split(['/', '\\']).collect();
+    let (folder, image) = match parts.as_slice() {
+        [.., folder, image] => (*folder, *image),
+        _ => {
+            return Err(format!(
+                "'{image_path}' does not name a video folder and an image"
+            ));
+        }
+    };
+    let v = state
+        .videos
+        .iter()
+        .find(|v| folder_name(v) == folder)
+        .ok_or_else(|| format!("the project has no video '{folder}'"))?;
+    let frame = match &v.def.frame_files {
+        Some(files) => files.iter().position(|f| f == image).map(|i| i as u64),
+        None => frame_index_of_image(image).filter(|&i| i < v.def.frame_count),
+    };
+    frame
+        .map(|f| (v.id, f))
+        .ok_or_else(|| format!("image '{image}' is not a frame of video '{folder}'"))
 }

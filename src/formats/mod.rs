@@ -2,13 +2,85 @@
 //! pandas HDF5 layouts beneath them. Sits above `project` (it maps files to the domain
 //! model) and below `video`, `ui` and `cli`.
 
+pub mod coco;
 pub mod dlc_config;
 pub mod dlc_csv;
 pub mod dlc_labels;
 pub mod dlc_project;
 pub mod dlc_table;
 pub mod error;
+pub mod frame_images;
 pub mod h5;
 pub mod pandas_h5;
 
 pub use error::{FormatError, FormatResult};
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::project::{Label, LabelKey, ProjectState};
+
+/// The dataset formats a project exports to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DatasetFormat {
+    /// A DeepLabCut project folder: CollectedData CSV + HDF5, PNG frames, config.yaml.
+    Dlc,
+    /// COCO keypoints: annotations.json and images/.
+    Coco,
+}
+
+impl DatasetFormat {
+    pub const ALL: [DatasetFormat; 2] = [Self::Dlc, Self::Coco];
+
+    /// What a person picks from.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Dlc => "DeepLabCut (CSV + HDF5, PNG frames, config.yaml)",
+            Self::Coco => "COCO keypoints (annotations.json + images)",
+        }
+    }
+
+    /// Writes the project's labels in this format into the folder `out_dir`.
+    /// `on_progress(done, total)` counts frames.
+    pub fn export(
+        self,
+        state: &ProjectState,
+        project_dir: &Path,
+        out_dir: &Path,
+        videos: &dyn dlc_project::VideoAccess,
+        on_progress: &mut dyn FnMut(usize, usize),
+    ) -> FormatResult<dlc_project::ExportReport> {
+        std::fs::create_dir_all(out_dir).map_err(|e| FormatError::io(out_dir, e))?;
+        match self {
+            Self::Dlc => {
+                dlc_project::write_project(state, project_dir, out_dir, videos, on_progress)
+            }
+            Self::Coco => coco::write(state, project_dir, out_dir, videos, on_progress),
+        }
+    }
+}
+
+/// Labels (or predictions) from another tool's file, for an existing project, chosen
+/// by the file's kind: COCO `.json`; DeepLabCut `.csv` or `.h5`. `video` names the
+/// project video that frame-numbered rows belong to.
+pub fn labels_from_file(
+    state: &ProjectState,
+    path: &Path,
+    video: Option<&str>,
+) -> FormatResult<(BTreeMap<LabelKey, Label>, dlc_labels::ImportReport)> {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("json") => coco::labels_from_coco(state, path),
+        Some("csv") | Some("h5") | Some("hdf5") => {
+            dlc_project::labels_from_file(state, path, video)
+        }
+        _ => Err(FormatError::invalid(
+            path,
+            "unknown kind of file: Kinelab imports DeepLabCut .csv/.h5 and COCO .json",
+        )),
+    }
+}

@@ -8,6 +8,7 @@ use std::sync::atomic::Ordering;
 
 use egui::RichText;
 
+use crate::formats::DatasetFormat;
 use crate::formats::dlc_labels::ImportReport;
 use crate::formats::dlc_project::{self, ExportReport};
 use crate::project::{Label, LabelKey, Project, edits};
@@ -17,31 +18,12 @@ use super::dialogs::DialogRequest;
 use super::jobs::{self, Job};
 use super::theme::Theme;
 
-/// The formats Export dataset writes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ExportFormat {
-    /// A DeepLabCut project folder.
-    #[default]
-    DeepLabCut,
-}
-
-impl ExportFormat {
-    pub const ALL: [ExportFormat; 1] = [ExportFormat::DeepLabCut];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::DeepLabCut => "DeepLabCut (CSV + HDF5, PNG frames, config.yaml)",
-        }
-    }
-}
-
 type ExportResult = Result<ExportReport, String>;
 
 /// Export dataset (and Save to DeepLabCut, which exports into the project's own folder).
-#[derive(Default)]
 pub struct ExportDialog {
     pub open: bool,
-    pub format: ExportFormat,
+    pub format: DatasetFormat,
     /// Output folder.
     pub out: String,
     picker: Option<Job<Option<PathBuf>>>,
@@ -53,6 +35,21 @@ pub struct ExportDialog {
     /// Save to DeepLabCut was asked for; it starts on the next frame (it needs the
     /// egui context that commands do not get).
     pub save_requested: bool,
+}
+
+impl Default for ExportDialog {
+    fn default() -> Self {
+        Self {
+            open: false,
+            format: DatasetFormat::Dlc,
+            out: String::new(),
+            picker: None,
+            job: None,
+            total: Default::default(),
+            summary: None,
+            save_requested: false,
+        }
+    }
 }
 
 type ImportResult = Result<(BTreeMap<LabelKey, Label>, ImportReport), String>;
@@ -70,10 +67,11 @@ pub struct ImportDialog {
     pub summary: Option<Result<String, String>>,
 }
 
-/// Starts writing the project as a DeepLabCut project into `out` on a worker thread.
+/// Starts writing the project in `format` into `out` on a worker thread.
 fn spawn_export(
     ctx: &egui::Context,
     project: &Project,
+    format: DatasetFormat,
     out: PathBuf,
     total: &std::sync::Arc<std::sync::atomic::AtomicU64>,
 ) -> Job<ExportResult> {
@@ -81,12 +79,12 @@ fn spawn_export(
     let dir = project.dir();
     let total = std::sync::Arc::clone(total);
     Job::spawn("export", ctx, move |progress| {
-        std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-        dlc_project::write_project(&state, &dir, &out, &FfmpegVideos, &mut |done, all| {
-            total.store(all as u64, Ordering::Relaxed);
-            progress.store(done as u64, Ordering::Relaxed);
-        })
-        .map_err(|e| e.to_string())
+        format
+            .export(&state, &dir, &out, &FfmpegVideos, &mut |done, all| {
+                total.store(all as u64, Ordering::Relaxed);
+                progress.store(done as u64, Ordering::Relaxed);
+            })
+            .map_err(|e| e.to_string())
     })
 }
 
@@ -116,10 +114,16 @@ impl ExportDialog {
             return false;
         }
         self.open = true;
-        self.format = ExportFormat::DeepLabCut;
+        self.format = DatasetFormat::Dlc;
         self.out = dir.display().to_string();
         self.summary = None;
-        self.job = Some(spawn_export(ctx, project, dir, &self.total));
+        self.job = Some(spawn_export(
+            ctx,
+            project,
+            DatasetFormat::Dlc,
+            dir,
+            &self.total,
+        ));
         true
     }
 
@@ -150,7 +154,7 @@ impl ExportDialog {
                 egui::ComboBox::from_label("Format")
                     .selected_text(self.format.title())
                     .show_ui(ui, |ui| {
-                        for f in ExportFormat::ALL {
+                        for f in DatasetFormat::ALL {
                             ui.selectable_value(&mut self.format, f, f.title());
                         }
                     });
@@ -174,7 +178,8 @@ impl ExportDialog {
                         if ui.button("Export").clicked() && !self.out.trim().is_empty() {
                             self.summary = None;
                             let out = PathBuf::from(self.out.trim());
-                            self.job = Some(spawn_export(ctx, project, out, &self.total));
+                            self.job =
+                                Some(spawn_export(ctx, project, self.format, out, &self.total));
                         }
                     }
                 }
@@ -239,7 +244,11 @@ impl ImportDialog {
                         self.picker = Some(jobs::pick_file(
                             ctx,
                             "Import labels or predictions",
-                            &[("DeepLabCut labels or predictions", &["csv", "h5"])],
+                            &[
+                                ("Labels or predictions", &["csv", "h5", "json"]),
+                                ("DeepLabCut labels or predictions", &["csv", "h5"]),
+                                ("COCO keypoints", &["json"]),
+                            ],
                         ));
                     }
                 });
@@ -266,7 +275,7 @@ impl ImportDialog {
                     let video = Some(self.video.trim().to_owned()).filter(|v| !v.is_empty());
                     let state = project.state().clone();
                     self.job = Some(Job::spawn("import", ctx, move |_| {
-                        dlc_project::labels_from_file(&state, &path, video.as_deref())
+                        crate::formats::labels_from_file(&state, &path, video.as_deref())
                             .map_err(|e| e.to_string())
                     }));
                 }

@@ -1,0 +1,65 @@
+//! The images of exported frames: copied from an image folder, or extracted exactly
+//! from the video, into the export's folder. Shared by every dataset exporter.
+
+use std::path::{Path, PathBuf};
+
+use super::dlc_project::{ExportReport, VideoAccess, image_name};
+use super::error::{FormatError, FormatResult};
+use crate::project::Video;
+
+/// The image file name of frame `frame_idx` of `v`: the folder's own file for an image
+/// folder, else DeepLabCut's `img<index>.png`.
+pub fn frame_image_name(v: &Video, frame_idx: u64) -> Option<String> {
+    match &v.def.frame_files {
+        Some(files) => files.get(frame_idx as usize).cloned(),
+        None => Some(image_name(frame_idx, v.def.frame_count)),
+    }
+}
+
+/// Writes each (frame, target path) of `v` that does not exist yet, counting them in
+/// `report` and calling `on_done` once per frame. A missing source image is skipped
+/// with its reason.
+pub fn write_frame_images(
+    v: &Video,
+    project_dir: &Path,
+    frames: &[(u64, PathBuf)],
+    videos: &dyn VideoAccess,
+    report: &mut ExportReport,
+    on_done: &mut dyn FnMut(),
+) -> FormatResult<()> {
+    let source = crate::project::document::resolve_video_path(project_dir, &v.def.path);
+    let mut to_extract = Vec::new();
+    for (frame_idx, target) in frames {
+        if target.is_file() {
+            on_done();
+            continue;
+        }
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| FormatError::io(dir, e))?;
+        }
+        match &v.def.frame_files {
+            Some(_) => {
+                let name = frame_image_name(v, *frame_idx).unwrap_or_default();
+                let from = source.join(&name);
+                if from.is_file() {
+                    std::fs::copy(&from, target).map_err(|e| FormatError::io(target, e))?;
+                    report.images_written += 1;
+                } else {
+                    *report
+                        .skipped
+                        .entry(format!("image {} is missing", from.display()))
+                        .or_default() += 1;
+                }
+                on_done();
+            }
+            None => to_extract.push((*frame_idx, target.clone())),
+        }
+    }
+    if !to_extract.is_empty() {
+        videos
+            .write_pngs(&source, &to_extract, on_done)
+            .map_err(|e| FormatError::invalid(&source, e))?;
+        report.images_written += to_extract.len();
+    }
+    Ok(())
+}

@@ -19,6 +19,8 @@ pub enum ExportFormat {
     Dlc,
     /// COCO keypoints: annotations.json and images/<video>/.
     Coco,
+    /// SLEAP analysis HDF5: <video>.analysis.h5 per video.
+    SleapAnalysis,
 }
 
 impl ExportFormat {
@@ -26,6 +28,7 @@ impl ExportFormat {
         match self {
             Self::Dlc => DatasetFormat::Dlc,
             Self::Coco => DatasetFormat::Coco,
+            Self::SleapAnalysis => DatasetFormat::SleapAnalysis,
         }
     }
 }

@@ -364,6 +364,26 @@ pub fn write_string_attr(loc_id: hid_t, name: &str, value: &[u8], utf8: bool) ->
 
 /// Writes a 1-D dataset of fixed-length strings (numpy's `S<n>`), sized to the longest.
 pub fn write_strings(loc: &Location, name: &str, values: &[String]) -> H5Result<Dataset> {
+    write_strings_shaped(loc, name, values, &[values.len()])
+}
+
+/// Writes fixed-length strings as a 2-D dataset of `columns` per row (SLEAP's
+/// `edge_names`).
+pub fn write_strings_2d(
+    loc: &Location,
+    name: &str,
+    values: &[String],
+    columns: usize,
+) -> H5Result<Dataset> {
+    write_strings_shaped(loc, name, values, &[values.len() / columns.max(1), columns])
+}
+
+fn write_strings_shaped(
+    loc: &Location,
+    name: &str,
+    values: &[String],
+    shape: &[usize],
+) -> H5Result<Dataset> {
     let size = values.iter().map(String::len).max().unwrap_or(1).max(1);
     let mut buf = vec![0u8; size * values.len()];
     for (i, v) in values.iter().enumerate() {
@@ -372,9 +392,9 @@ pub fn write_strings(loc: &Location, name: &str, values: &[String]) -> H5Result<
     let cname = c_name(name)?;
     let id = hdf5::sync::sync(|| unsafe {
         let t = fixed_string_type(size, h5t::H5T_str_t::H5T_STR_NULLTERM, false)?;
-        let dims = [values.len() as h5::hsize_t];
+        let dims: Vec<h5::hsize_t> = shape.iter().map(|&d| d as h5::hsize_t).collect();
         let space = checked(
-            h5s::H5Screate_simple(1, dims.as_ptr(), std::ptr::null()),
+            h5s::H5Screate_simple(dims.len() as i32, dims.as_ptr(), std::ptr::null()),
             h5s::H5Sclose,
             "make a space",
         )?;

@@ -12,6 +12,7 @@ pub mod error;
 pub mod frame_images;
 pub mod h5;
 pub mod pandas_h5;
+pub mod sleap_analysis;
 
 pub use error::{FormatError, FormatResult};
 
@@ -27,16 +28,19 @@ pub enum DatasetFormat {
     Dlc,
     /// COCO keypoints: annotations.json and images/.
     Coco,
+    /// SLEAP analysis HDF5, one `<video>.analysis.h5` per video.
+    SleapAnalysis,
 }
 
 impl DatasetFormat {
-    pub const ALL: [DatasetFormat; 2] = [Self::Dlc, Self::Coco];
+    pub const ALL: [DatasetFormat; 3] = [Self::Dlc, Self::Coco, Self::SleapAnalysis];
 
     /// What a person picks from.
     pub fn title(self) -> &'static str {
         match self {
             Self::Dlc => "DeepLabCut (CSV + HDF5, PNG frames, config.yaml)",
             Self::Coco => "COCO keypoints (annotations.json + images)",
+            Self::SleapAnalysis => "SLEAP analysis HDF5 (one file per video)",
         }
     }
 
@@ -56,6 +60,9 @@ impl DatasetFormat {
                 dlc_project::write_project(state, project_dir, out_dir, videos, on_progress)
             }
             Self::Coco => coco::write(state, project_dir, out_dir, videos, on_progress),
+            Self::SleapAnalysis => {
+                sleap_analysis::write_project(state, project_dir, out_dir, on_progress)
+            }
         }
     }
 }
@@ -80,7 +87,14 @@ pub fn labels_from_file(
         }
         _ => Err(FormatError::invalid(
             path,
-            "unknown kind of file: Kinelab imports DeepLabCut .csv/.h5 and COCO .json",
+            "unknown kind of file: Kinelab imports DeepLabCut .csv/.h5, SLEAP analysis .h5 and COCO .json",
         )),
     }
+}
+
+/// True for an HDF5 file laid out as a SLEAP analysis file (a root `tracks` dataset).
+pub fn is_sleap_analysis(path: &Path) -> bool {
+    hdf5::File::open(path)
+        .and_then(|f| f.dataset("tracks"))
+        .is_ok()
 }

@@ -136,3 +136,111 @@ fn bad_analysis_files_are_named() {
     let err = sleap_analysis::read(&other).unwrap_err().to_string();
     assert!(err.contains("other.h5: no 'tracks' dataset"), "{err}");
 }
+
+/// Every `.slp` in the shared data, as sleap-io reads it and as we do, as text lines:
+/// skeleton, then per instance its video, frame, type, track and points.
+#[test]
+fn every_slp_file_reads_as_sleap_io_reads_it() {
+    let files = [
+        "sleap/slp_hdf5/minimal_instance.slp",
+        "sleap/tracks/clip.slp",
+        "sleap/tracks/clip.2node.slp",
+        "sleap/tracks/clip.predictions.slp",
+    ];
+    for rel in files {
+        let Some(path) = common::shared_data(rel) else {
+            return;
+        };
+        let theirs = run_python(
+            r#"
+import sys, numpy as np, sleap_io as sio
+l = sio.load_file(sys.argv[1])
+sk = l.skeleton
+print("nodes", " ".join(sk.node_names))
+print("edges", sorted((sk.node_names.index(e.source.name), sk.node_names.index(e.destination.name)) for e in sk.edges))
+print("symmetries", len(sk.symmetries))
+print("tracks", " ".join(t.name for t in l.tracks))
+rows = []
+for lf in l.labeled_frames:
+    v = l.videos.index(lf.video)
+    for inst in lf.instances:
+        kind = "pred" if type(inst).__name__ == "PredictedInstance" else "user"
+        track = inst.track.name if inst.track is not None else "-"
+        pts = " ".join("nan" if np.isnan(p["xy"][0]) else f"{p['xy'][0]:.4f},{p['xy'][1]:.4f},{int(p['visible'])}" for p in inst.points)
+        rows.append(f"{v} {lf.frame_idx} {kind} {track} {pts}")
+for r in sorted(rows):
+    print(r)
+"#,
+            &[path.to_str().unwrap()],
+        );
+        let s = kinelab::formats::slp::read(&path).unwrap();
+        let mut ours = vec![
+            format!("nodes {}", s.nodes.join(" ")),
+            format!("edges {:?}", {
+                let mut e = s.edges.clone();
+                e.sort();
+                e
+            }),
+            format!("symmetries {}", s.symmetries.len()),
+            format!("tracks {}", s.tracks.join(" ")),
+        ];
+        let mut rows: Vec<String> = s
+            .instances
+            .iter()
+            .map(|i| {
+                let pts: Vec<String> = i
+                    .points
+                    .iter()
+                    .map(|p| {
+                        if p.x.is_nan() {
+                            "nan".into()
+                        } else {
+                            format!("{:.4},{:.4},{}", p.x, p.y, u8::from(p.visible))
+                        }
+                    })
+                    .collect();
+                let track = i.track.map_or("-".to_string(), |t| s.tracks[t].clone());
+                let kind = if i.predicted { "pred" } else { "user" };
+                format!(
+                    "{} {} {kind} {track} {}",
+                    i.video,
+                    i.frame_idx,
+                    pts.join(" ")
+                )
+            })
+            .collect();
+        rows.sort();
+        ours.extend(rows);
+        let theirs: Vec<&str> = theirs.lines().collect();
+        assert_eq!(theirs.len(), ours.len(), "{rel}: line counts differ");
+        for (a, b) in theirs.iter().zip(&ours) {
+            assert_eq!(*a, b.as_str(), "{rel}");
+        }
+    }
+}
+
+#[test]
+fn an_slp_file_opens_as_a_project_with_its_video() {
+    let Some(src) = common::shared_data("sleap/tracks") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_tree(&src, tmp.path());
+    let (sidecar, report) =
+        kinelab::formats::slp::open_or_import(&tmp.path().join("clip.slp"), &FfmpegVideos).unwrap();
+    let report = report.unwrap();
+    assert!(report.skipped.is_empty(), "{}", report.summary());
+    let project = kinelab::project::Project::open(&sidecar).unwrap();
+    let state = project.state();
+    assert_eq!(state.skeleton.keypoints.len(), 13);
+    let names: Vec<_> = state
+        .individuals
+        .iter()
+        .map(|i| i.def.name.as_str())
+        .collect();
+    assert_eq!(names, ["female", "male"]);
+    assert_eq!(state.videos[0].def.path, "clip.mp4");
+    assert!(state.videos[0].def.frame_count > 0);
+    assert_eq!(report.labels, state.labels.len());
+    assert!(state.labels.len() > 1000);
+}

@@ -566,6 +566,157 @@ pub fn compound_fields(ds: &Dataset) -> H5Result<Vec<(String, h5t::H5T_class_t, 
     })
 }
 
+/// A compound dataset read whole, in native layout, for fields of any type (numpy's
+/// bool is an HDF5 enum, which HDF5 will not convert to a number).
+pub struct RawTable {
+    pub rows: usize,
+    row_size: usize,
+    bytes: Vec<u8>,
+    fields: Vec<RawField>,
+}
+
+struct RawField {
+    name: String,
+    offset: usize,
+    size: usize,
+    class: h5t::H5T_class_t,
+    signed: bool,
+}
+
+impl RawTable {
+    /// Reads `ds` whole.
+    pub fn read(ds: &Dataset) -> H5Result<Self> {
+        let rows = ds.size();
+        hdf5::sync::sync(|| unsafe {
+            let ftype = checked(
+                h5d::H5Dget_type(ds.id()),
+                h5t::H5Tclose,
+                "get a dataset's type",
+            )?;
+            if h5t::H5Tget_class(ftype.0) != h5t::H5T_class_t::H5T_COMPOUND {
+                return Err("is not a table".into());
+            }
+            let native = checked(
+                h5t::H5Tget_native_type(ftype.0, h5t::H5T_direction_t::H5T_DIR_ASCEND),
+                h5t::H5Tclose,
+                "get a native type",
+            )?;
+            let row_size = h5t::H5Tget_size(native.0);
+            let n = h5t::H5Tget_nmembers(native.0).max(0) as u32;
+            let mut fields = Vec::new();
+            for i in 0..n {
+                let name_ptr = h5t::H5Tget_member_name(native.0, i);
+                if name_ptr.is_null() {
+                    return Err("a table column has no name".into());
+                }
+                let name = std::ffi::CStr::from_ptr(name_ptr)
+                    .to_string_lossy()
+                    .into_owned();
+                h5::H5free_memory(name_ptr.cast());
+                let member = checked(
+                    h5t::H5Tget_member_type(native.0, i),
+                    h5t::H5Tclose,
+                    "get a member type",
+                )?;
+                let mut class = h5t::H5Tget_class(member.0);
+                let mut signed = false;
+                if class == h5t::H5T_class_t::H5T_ENUM {
+                    let base = checked(
+                        h5t::H5Tget_super(member.0),
+                        h5t::H5Tclose,
+                        "get an enum's type",
+                    )?;
+                    signed = h5t::H5Tget_sign(base.0) == h5t::H5T_sign_t::H5T_SGN_2;
+                    class = h5t::H5T_class_t::H5T_INTEGER;
+                } else if class == h5t::H5T_class_t::H5T_INTEGER {
+                    signed = h5t::H5Tget_sign(member.0) == h5t::H5T_sign_t::H5T_SGN_2;
+                }
+                fields.push(RawField {
+                    name,
+                    offset: h5t::H5Tget_member_offset(native.0, i),
+                    size: h5t::H5Tget_size(member.0),
+                    class,
+                    signed,
+                });
+            }
+            let mut bytes = vec![0u8; row_size * rows];
+            if rows > 0 {
+                status(
+                    h5d::H5Dread(
+                        ds.id(),
+                        native.0,
+                        h5s::H5S_ALL,
+                        h5s::H5S_ALL,
+                        H5P_DEFAULT,
+                        bytes.as_mut_ptr().cast(),
+                    ),
+                    "read a table",
+                )?;
+            }
+            Ok(Self {
+                rows,
+                row_size,
+                bytes,
+                fields,
+            })
+        })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.fields.iter().any(|f| f.name == name)
+    }
+
+    /// Field `name` of every row as f64 (integers and bools converted).
+    pub fn column(&self, name: &str) -> H5Result<Vec<f64>> {
+        let f = self
+            .fields
+            .iter()
+            .find(|f| f.name == name)
+            .ok_or_else(|| format!("the table has no column '{name}'"))?;
+        (0..self.rows)
+            .map(|r| {
+                let at = r * self.row_size + f.offset;
+                let b = &self.bytes[at..at + f.size];
+                match (f.class, f.size, f.signed) {
+                    (h5t::H5T_class_t::H5T_FLOAT, 8, _) => {
+                        Ok(f64::from_ne_bytes(b.try_into().unwrap_or_default()))
+                    }
+                    (h5t::H5T_class_t::H5T_FLOAT, 4, _) => Ok(f64::from(f32::from_ne_bytes(
+                        b.try_into().unwrap_or_default(),
+                    ))),
+                    (h5t::H5T_class_t::H5T_INTEGER, 1, true) => Ok(f64::from(b[0] as i8)),
+                    (h5t::H5T_class_t::H5T_INTEGER, 1, false) => Ok(f64::from(b[0])),
+                    (h5t::H5T_class_t::H5T_INTEGER, 2, s) => {
+                        let v = [b[0], b[1]];
+                        Ok(if s {
+                            f64::from(i16::from_ne_bytes(v))
+                        } else {
+                            f64::from(u16::from_ne_bytes(v))
+                        })
+                    }
+                    (h5t::H5T_class_t::H5T_INTEGER, 4, s) => {
+                        let v = [b[0], b[1], b[2], b[3]];
+                        Ok(if s {
+                            f64::from(i32::from_ne_bytes(v))
+                        } else {
+                            f64::from(u32::from_ne_bytes(v))
+                        })
+                    }
+                    (h5t::H5T_class_t::H5T_INTEGER, 8, s) => {
+                        let v: [u8; 8] = b.try_into().unwrap_or_default();
+                        Ok(if s {
+                            i64::from_ne_bytes(v) as f64
+                        } else {
+                            u64::from_ne_bytes(v) as f64
+                        })
+                    }
+                    _ => Err(format!("the column '{name}' is not a number")),
+                }
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub mod frame_images;
 pub mod h5;
 pub mod pandas_h5;
 pub mod sleap_analysis;
+pub mod slp;
 
 pub use error::{FormatError, FormatResult};
 
@@ -82,12 +83,13 @@ pub fn labels_from_file(
         .as_deref()
     {
         Some("json") => coco::labels_from_coco(state, path),
+        Some("slp") => slp::labels_from_slp(state, path),
         Some("csv") | Some("h5") | Some("hdf5") => {
             dlc_project::labels_from_file(state, path, video)
         }
         _ => Err(FormatError::invalid(
             path,
-            "unknown kind of file: Kinelab imports DeepLabCut .csv/.h5, SLEAP analysis .h5 and COCO .json",
+            "unknown kind of file: Kinelab imports DeepLabCut .csv/.h5, SLEAP .slp and analysis .h5, and COCO .json",
         )),
     }
 }

@@ -94,7 +94,7 @@ impl KinelabApp {
                 let mut workspace = Workspace::new(project, self.gpu.clone());
                 if let Some(report) = &report {
                     workspace.set_status(format!(
-                        "Imported from DeepLabCut: {}",
+                        "Imported: {}",
                         report.summary().replace('\n', "; ")
                     ));
                 }
@@ -326,9 +326,13 @@ impl KinelabApp {
                     ui.ctx(),
                     "Open project",
                     &[
-                        ("Kinelab or DeepLabCut project", &["kinelab", "yaml", "yml"]),
+                        (
+                            "Kinelab, DeepLabCut or SLEAP project",
+                            &["kinelab", "yaml", "yml", "slp"],
+                        ),
                         ("Kinelab project", &["kinelab"]),
                         ("DeepLabCut config.yaml", &["yaml", "yml"]),
+                        ("SLEAP labels", &["slp"]),
                     ],
                 ));
             }

@@ -245,7 +245,8 @@ impl ImportDialog {
                             ctx,
                             "Import labels or predictions",
                             &[
-                                ("Labels or predictions", &["csv", "h5", "json"]),
+                                ("Labels or predictions", &["csv", "h5", "json", "slp"]),
+                                ("SLEAP labels or analysis", &["slp", "h5"]),
                                 ("DeepLabCut labels or predictions", &["csv", "h5"]),
                                 ("COCO keypoints", &["json"]),
                             ],

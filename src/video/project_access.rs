@@ -41,14 +41,21 @@ impl VideoAccess for FfmpegVideos {
 }
 
 /// The project file to open for `path`: itself, or for a DeepLabCut project (its
-/// config.yaml or folder) the sidecar Kinelab project, imported the first time (with
-/// the import's report).
+/// config.yaml or folder) or a SLEAP `.slp` file the sidecar Kinelab project, imported
+/// the first time (with the import's report).
 pub fn project_to_open(
     path: &Path,
 ) -> Result<(PathBuf, Option<crate::formats::dlc_labels::ImportReport>), crate::formats::FormatError>
 {
-    match crate::formats::dlc_project::dlc_config_path(path) {
-        Some(config) => crate::formats::dlc_project::open_or_import(&config, &FfmpegVideos),
-        None => Ok((path.to_owned(), None)),
+    if let Some(config) = crate::formats::dlc_project::dlc_config_path(path) {
+        return crate::formats::dlc_project::open_or_import(&config, &FfmpegVideos);
     }
+    let is_slp = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("slp"));
+    if is_slp {
+        return crate::formats::slp::open_or_import(path, &FfmpegVideos);
+    }
+    Ok((path.to_owned(), None))
 }

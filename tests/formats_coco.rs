@@ -55,7 +55,14 @@ fn pycocotools_loads_the_export_and_evaluates_it_as_ground_truth() {
     let Some(state) = openfield(&dlc) else { return };
     let out = tmp.path().join("coco");
     let report = DatasetFormat::Coco
-        .export(&state, &dlc, &out, &FfmpegVideos, &mut |_, _| {})
+        .export(
+            &state,
+            &dlc,
+            &out,
+            &FfmpegVideos,
+            &Default::default(),
+            &mut |_, _| {},
+        )
         .unwrap();
     assert_eq!(report.frames, 116);
     assert_eq!(report.labels, 464);
@@ -114,7 +121,14 @@ fn a_coco_export_reads_back_to_the_same_labels() {
     let Some(state) = openfield(&dlc) else { return };
     let out = tmp.path().join("coco");
     DatasetFormat::Coco
-        .export(&state, &dlc, &out, &FfmpegVideos, &mut |_, _| {})
+        .export(
+            &state,
+            &dlc,
+            &out,
+            &FfmpegVideos,
+            &Default::default(),
+            &mut |_, _| {},
+        )
         .unwrap();
     let (labels, report) = coco::labels_from_coco(&state, &out.join("annotations.json")).unwrap();
     assert!(report.skipped.is_empty(), "{}", report.summary());
@@ -156,7 +170,14 @@ fn unique_keypoints_get_their_own_category() {
     assert_eq!(names, ["animal", "unique"]);
     let out = tmp.path().join("coco");
     DatasetFormat::Coco
-        .export(&state, &dir, &out, &FfmpegVideos, &mut |_, _| {})
+        .export(
+            &state,
+            &dir,
+            &out,
+            &FfmpegVideos,
+            &Default::default(),
+            &mut |_, _| {},
+        )
         .unwrap();
     let (labels, _) = coco::labels_from_coco(&state, &out.join("annotations.json")).unwrap();
     assert_same_labels(&labels, &state.labels);

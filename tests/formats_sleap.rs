@@ -71,7 +71,14 @@ fn sleap_io_and_movement_read_the_analysis_we_write() {
         .state;
     let out = tmp.path().join("sleap");
     let report = DatasetFormat::SleapAnalysis
-        .export(&state, &dlc, &out, &FfmpegVideos, &mut |_, _| {})
+        .export(
+            &state,
+            &dlc,
+            &out,
+            &FfmpegVideos,
+            &Default::default(),
+            &mut |_, _| {},
+        )
         .unwrap();
     assert_eq!(report.labels, 464);
     let file = out.join("m4s1.analysis.h5");

@@ -21,6 +21,10 @@ pub enum ExportFormat {
     Coco,
     /// SLEAP analysis HDF5: <video>.analysis.h5 per video.
     SleapAnalysis,
+    /// Lightning Pose: CollectedData.csv and labeled-data/.
+    LightningPose,
+    /// YOLO pose: images/, labels/ (train and val) and data.yaml.
+    Yolo,
 }
 
 impl ExportFormat {
@@ -29,6 +33,8 @@ impl ExportFormat {
             Self::Dlc => DatasetFormat::Dlc,
             Self::Coco => DatasetFormat::Coco,
             Self::SleapAnalysis => DatasetFormat::SleapAnalysis,
+            Self::LightningPose => DatasetFormat::LightningPose,
+            Self::Yolo => DatasetFormat::Yolo,
         }
     }
 }
@@ -74,7 +80,12 @@ pub fn import(project: &Path, files: &[PathBuf], video: Option<&str>) -> anyhow:
     Ok(())
 }
 
-pub fn export(project: &Path, format: ExportFormat, out: &Path) -> anyhow::Result<()> {
+pub fn export(
+    project: &Path,
+    format: ExportFormat,
+    out: &Path,
+    options: &crate::formats::ExportOptions,
+) -> anyhow::Result<()> {
     let project = Project::open(&project_to_open(project)?)?;
     let bar = super::progress::bar(0, "frames");
     let report = format.dataset().export(
@@ -82,6 +93,7 @@ pub fn export(project: &Path, format: ExportFormat, out: &Path) -> anyhow::Resul
         &project.dir(),
         out,
         &FfmpegVideos,
+        options,
         &mut |done, total| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);

@@ -110,7 +110,8 @@ pub enum Command {
         #[arg(long)]
         video: Option<String>,
     },
-    /// Write a project's labels in another tool's format.
+    /// Write a project's labels in another tool's format (a project file, or a
+    /// DeepLabCut config.yaml or SLEAP .slp, opened through its sidecar project).
     Export {
         project: PathBuf,
         #[arg(long, value_enum)]
@@ -118,6 +119,9 @@ pub enum Command {
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
+        /// YOLO: the share of frames that go to the validation split.
+        #[arg(long, default_value_t = crate::formats::yolo::DEFAULT_VAL_FRACTION)]
+        val_fraction: f64,
     },
     /// Convert a label file from one format to another, with no project.
     Convert {
@@ -239,7 +243,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             project,
             format,
             out,
-        } => interchange::export(&project, format, &out),
+            val_fraction,
+        } => interchange::export(
+            &project,
+            format,
+            &out,
+            &crate::formats::ExportOptions { val_fraction },
+        ),
         Command::Convert { input, to, out } => interchange::convert(&input, to, &out),
         Command::Demo { dir, no_open } => {
             let project = demo::install(dir.as_deref())?;

@@ -189,6 +189,13 @@ fn parse_cell(cell: &str) -> Option<f64> {
     if cell.is_empty() || cell.eq_ignore_ascii_case("nan") {
         return Some(f64::NAN);
     }
+    // Lightning Pose's `visible` column may hold booleans.
+    if cell.eq_ignore_ascii_case("true") {
+        return Some(1.0);
+    }
+    if cell.eq_ignore_ascii_case("false") {
+        return Some(0.0);
+    }
     cell.parse::<f64>().ok()
 }
 

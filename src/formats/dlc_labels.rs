@@ -59,13 +59,15 @@ impl ImportReport {
     }
 }
 
-/// Which columns hold x and y (and likelihood) of one keypoint of one individual.
+/// Which columns hold x and y (and likelihood, and Lightning Pose's `visible`) of one
+/// keypoint of one individual.
 struct ColumnGroup {
     individual: IndividualId,
     keypoint: KeypointId,
     x: usize,
     y: usize,
     likelihood: Option<usize>,
+    visible: Option<usize>,
 }
 
 /// Maps the table's columns to keypoints and individuals of `state`. Columns that name
@@ -153,6 +155,7 @@ fn column_groups(
             x,
             y,
             likelihood: coords.get("likelihood").copied(),
+            visible: coords.get("visible").copied(),
         });
     }
     groups
@@ -160,7 +163,8 @@ fn column_groups(
 
 /// The labels that `table` holds. `frame_of_row` places each row on a video frame
 /// (`Err(reason)` skips the row with that reason). Labels get `provenance`; a
-/// likelihood column, where there is one, is ignored for labels.
+/// likelihood column, where there is one, is ignored for labels; a `visible` column of 0
+/// makes the label occluded.
 pub fn labels_from_table(
     table: &DlcTable,
     state: &ProjectState,
@@ -187,6 +191,7 @@ pub fn labels_from_table(
                 continue;
             }
             let _ = g.likelihood;
+            let occluded = g.visible.is_some_and(|c| row[c] == 0.0);
             labels.insert(
                 LabelKey {
                     video,
@@ -197,7 +202,11 @@ pub fn labels_from_table(
                 Label {
                     x,
                     y,
-                    visibility: Visibility::Visible,
+                    visibility: if occluded {
+                        Visibility::Occluded
+                    } else {
+                        Visibility::Visible
+                    },
                     provenance: provenance.clone(),
                 },
             );

@@ -11,9 +11,11 @@ pub mod dlc_table;
 pub mod error;
 pub mod frame_images;
 pub mod h5;
+pub mod lightning_pose;
 pub mod pandas_h5;
 pub mod sleap_analysis;
 pub mod slp;
+pub mod yolo;
 
 pub use error::{FormatError, FormatResult};
 
@@ -31,10 +33,35 @@ pub enum DatasetFormat {
     Coco,
     /// SLEAP analysis HDF5, one `<video>.analysis.h5` per video.
     SleapAnalysis,
+    /// Lightning Pose: CollectedData.csv and labeled-data/.
+    LightningPose,
+    /// YOLO pose (Ultralytics): images/, labels/ and data.yaml, split into train/val.
+    Yolo,
+}
+
+/// Choices an export may take.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ExportOptions {
+    /// YOLO: the share of frames for validation (0 to 1).
+    pub val_fraction: f64,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        Self {
+            val_fraction: yolo::DEFAULT_VAL_FRACTION,
+        }
+    }
 }
 
 impl DatasetFormat {
-    pub const ALL: [DatasetFormat; 3] = [Self::Dlc, Self::Coco, Self::SleapAnalysis];
+    pub const ALL: [DatasetFormat; 5] = [
+        Self::Dlc,
+        Self::Coco,
+        Self::SleapAnalysis,
+        Self::LightningPose,
+        Self::Yolo,
+    ];
 
     /// What a person picks from.
     pub fn title(self) -> &'static str {
@@ -42,6 +69,8 @@ impl DatasetFormat {
             Self::Dlc => "DeepLabCut (CSV + HDF5, PNG frames, config.yaml)",
             Self::Coco => "COCO keypoints (annotations.json + images)",
             Self::SleapAnalysis => "SLEAP analysis HDF5 (one file per video)",
+            Self::LightningPose => "Lightning Pose (CollectedData.csv + labeled-data)",
+            Self::Yolo => "YOLO pose (images, labels, data.yaml; train/val)",
         }
     }
 
@@ -53,6 +82,7 @@ impl DatasetFormat {
         project_dir: &Path,
         out_dir: &Path,
         videos: &dyn dlc_project::VideoAccess,
+        options: &ExportOptions,
         on_progress: &mut dyn FnMut(usize, usize),
     ) -> FormatResult<dlc_project::ExportReport> {
         std::fs::create_dir_all(out_dir).map_err(|e| FormatError::io(out_dir, e))?;
@@ -64,6 +94,17 @@ impl DatasetFormat {
             Self::SleapAnalysis => {
                 sleap_analysis::write_project(state, project_dir, out_dir, on_progress)
             }
+            Self::LightningPose => {
+                lightning_pose::write(state, project_dir, out_dir, videos, on_progress)
+            }
+            Self::Yolo => yolo::write(
+                state,
+                project_dir,
+                out_dir,
+                videos,
+                options.val_fraction.clamp(0.0, 1.0),
+                on_progress,
+            ),
         }
     }
 }

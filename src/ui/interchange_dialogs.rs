@@ -24,6 +24,8 @@ type ExportResult = Result<ExportReport, String>;
 pub struct ExportDialog {
     pub open: bool,
     pub format: DatasetFormat,
+    /// YOLO's validation share, in percent.
+    pub val_percent: u32,
     /// Output folder.
     pub out: String,
     picker: Option<Job<Option<PathBuf>>>,
@@ -42,6 +44,7 @@ impl Default for ExportDialog {
         Self {
             open: false,
             format: DatasetFormat::Dlc,
+            val_percent: 20,
             out: String::new(),
             picker: None,
             job: None,
@@ -72,6 +75,7 @@ fn spawn_export(
     ctx: &egui::Context,
     project: &Project,
     format: DatasetFormat,
+    options: crate::formats::ExportOptions,
     out: PathBuf,
     total: &std::sync::Arc<std::sync::atomic::AtomicU64>,
 ) -> Job<ExportResult> {
@@ -80,10 +84,17 @@ fn spawn_export(
     let total = std::sync::Arc::clone(total);
     Job::spawn("export", ctx, move |progress| {
         format
-            .export(&state, &dir, &out, &FfmpegVideos, &mut |done, all| {
-                total.store(all as u64, Ordering::Relaxed);
-                progress.store(done as u64, Ordering::Relaxed);
-            })
+            .export(
+                &state,
+                &dir,
+                &out,
+                &FfmpegVideos,
+                &options,
+                &mut |done, all| {
+                    total.store(all as u64, Ordering::Relaxed);
+                    progress.store(done as u64, Ordering::Relaxed);
+                },
+            )
             .map_err(|e| e.to_string())
     })
 }
@@ -121,6 +132,7 @@ impl ExportDialog {
             ctx,
             project,
             DatasetFormat::Dlc,
+            crate::formats::ExportOptions::default(),
             dir,
             &self.total,
         ));
@@ -158,6 +170,12 @@ impl ExportDialog {
                             ui.selectable_value(&mut self.format, f, f.title());
                         }
                     });
+                if self.format == DatasetFormat::Yolo {
+                    ui.add(
+                        egui::Slider::new(&mut self.val_percent, 0..=50)
+                            .text("% of frames for validation"),
+                    );
+                }
                 ui.horizontal(|ui| {
                     let label = ui.label("Folder");
                     ui.text_edit_singleline(&mut self.out).labelled_by(label.id);
@@ -178,8 +196,17 @@ impl ExportDialog {
                         if ui.button("Export").clicked() && !self.out.trim().is_empty() {
                             self.summary = None;
                             let out = PathBuf::from(self.out.trim());
-                            self.job =
-                                Some(spawn_export(ctx, project, self.format, out, &self.total));
+                            let options = crate::formats::ExportOptions {
+                                val_fraction: f64::from(self.val_percent) / 100.0,
+                            };
+                            self.job = Some(spawn_export(
+                                ctx,
+                                project,
+                                self.format,
+                                options,
+                                out,
+                                &self.total,
+                            ));
                         }
                     }
                 }

@@ -419,3 +419,73 @@ fn importing_labels_skips_what_the_project_lacks_and_says_so() {
         "A and B of Animal1 on the frames that have them"
     );
 }
+
+#[test]
+fn predictions_are_written_in_table_format_for_deeplabcut_and_movement() {
+    let Some(src) = common::shared_data("dlc-openfield") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dlc = tmp.path().join("of");
+    common::copy_tree(&src, &dlc);
+    let mut state = dlc_project::read_project(&dlc.join("config.yaml"), &FfmpegVideos)
+        .unwrap()
+        .state;
+    // Every third label is a model's, with a likelihood.
+    let model = "DLC_resnet50_openfieldOct30shuffle1_1000";
+    for (i, label) in state.labels.values_mut().enumerate() {
+        if i % 3 == 0 {
+            label.provenance = kinelab::project::Provenance::Model {
+                model: model.into(),
+            };
+            label.score = Some(0.25 + (i % 7) as f64 / 10.0);
+        }
+    }
+    let out = tmp.path().join("pred");
+    let report = kinelab::formats::DatasetFormat::DlcPredictions
+        .export(
+            &state,
+            &dlc,
+            &out,
+            &FfmpegVideos,
+            &Default::default(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+    assert_eq!(report.labels, 464);
+    let h5 = out.join(format!("m4s1{model}.h5"));
+    let csv = out.join(format!("m4s1{model}.csv"));
+    let got = run_python(
+        r#"
+import sys, numpy as np, pandas as pd
+from movement.io import load_poses
+df = pd.read_hdf(sys.argv[1])
+assert pd.HDFStore(sys.argv[1], mode="r").get_storer("df_with_missing").is_table
+ref = pd.read_csv(sys.argv[2], header=[0, 1, 2], index_col=0)
+ref.columns.names = df.columns.names
+pd.testing.assert_frame_equal(df, ref, check_exact=True, check_index_type=False, check_column_type=False)
+ds = load_poses.from_dlc_file(sys.argv[1])
+conf = ds.confidence.values
+print(df.shape[0], df.shape[1], int((~np.isnan(ds.position.values[:, 0])).sum()), round(float(np.nansum(conf)), 6))
+"#,
+        &[h5.to_str().unwrap(), csv.to_str().unwrap()],
+    );
+    let score_sum: f64 = state.labels.values().map(|l| l.score.unwrap_or(1.0)).sum();
+    assert_eq!(
+        got.trim(),
+        format!("116 12 464 {}", (score_sum * 1e6).round() / 1e6)
+    );
+    // Our reader reads the table format back, and an import keeps the likelihoods.
+    let back = pandas_h5::read(&h5, None).unwrap();
+    assert!(back.same_as(&dlc_csv::read(&csv).unwrap()));
+    let (labels, report) = kinelab::formats::labels_from_file(&state, &h5, None).unwrap();
+    assert!(report.skipped.is_empty(), "{}", report.summary());
+    assert_eq!(labels.len(), 464);
+    for (k, l) in &labels {
+        let want = &state.labels[k];
+        assert_eq!(
+            (l.x, l.y, l.score),
+            (want.x, want.y, Some(want.score.unwrap_or(1.0)))
+        );
+    }
+}

@@ -17,6 +17,8 @@ pub enum ExportFormat {
     /// A DeepLabCut project: labeled-data/<video>/CollectedData_<scorer>.csv and .h5,
     /// the frames as PNG, and config.yaml.
     Dlc,
+    /// DeepLabCut predictions: <video>DLC_<scorer>.h5 (table format) and .csv per video.
+    DlcPredictions,
     /// COCO keypoints: annotations.json and images/<video>/.
     Coco,
     /// SLEAP analysis HDF5: <video>.analysis.h5 per video.
@@ -31,6 +33,7 @@ impl ExportFormat {
     fn dataset(self) -> DatasetFormat {
         match self {
             Self::Dlc => DatasetFormat::Dlc,
+            Self::DlcPredictions => DatasetFormat::DlcPredictions,
             Self::Coco => DatasetFormat::Coco,
             Self::SleapAnalysis => DatasetFormat::SleapAnalysis,
             Self::LightningPose => DatasetFormat::LightningPose,

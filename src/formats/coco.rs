@@ -439,6 +439,7 @@ pub fn labels_from_coco(
                         Visibility::Visible
                     },
                     provenance: Provenance::Human,
+                    score: None,
                 },
             );
         }

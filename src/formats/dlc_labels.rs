@@ -208,6 +208,7 @@ pub fn labels_from_table(
                         Visibility::Visible
                     },
                     provenance: provenance.clone(),
+                    score: g.likelihood.map(|c| row[c]).filter(|s| !s.is_nan()),
                 },
             );
         }

@@ -429,6 +429,107 @@ fn write_strings_shaped(
         .map_err(|e| e.to_string())
 }
 
+/// Writes a PyTables-style table: a chunked, extendable 1-D compound dataset with an
+/// `index` (i64) field and a `values_block_0` field of `ncols` f64 per row.
+pub fn write_index_values_table(
+    loc: &Location,
+    name: &str,
+    index: &[i64],
+    values: &[f64],
+    ncols: usize,
+) -> H5Result<Dataset> {
+    let rows = index.len();
+    if values.len() != rows * ncols {
+        return Err(format!(
+            "{} values for {rows} rows of {ncols}",
+            values.len()
+        ));
+    }
+    let row_size = 8 + 8 * ncols;
+    let mut buf = vec![0u8; rows * row_size];
+    for r in 0..rows {
+        let at = r * row_size;
+        buf[at..at + 8].copy_from_slice(&index[r].to_ne_bytes());
+        for c in 0..ncols {
+            let o = at + 8 + 8 * c;
+            buf[o..o + 8].copy_from_slice(&values[r * ncols + c].to_ne_bytes());
+        }
+    }
+    let cname = c_name(name)?;
+    let index_name = c_name("index")?;
+    let values_name = c_name("values_block_0")?;
+    let id = hdf5::sync::sync(|| unsafe {
+        let dims = [ncols.max(1) as h5::hsize_t];
+        let block = checked(
+            h5t::H5Tarray_create2(*h5t::H5T_NATIVE_DOUBLE, 1, dims.as_ptr()),
+            h5t::H5Tclose,
+            "make an array type",
+        )?;
+        let row = checked(
+            h5t::H5Tcreate(h5t::H5T_class_t::H5T_COMPOUND, row_size),
+            h5t::H5Tclose,
+            "make a compound type",
+        )?;
+        status(
+            h5t::H5Tinsert(row.0, index_name.as_ptr(), 0, *h5t::H5T_NATIVE_INT64),
+            "build a compound type",
+        )?;
+        status(
+            h5t::H5Tinsert(row.0, values_name.as_ptr(), 8, block.0),
+            "build a compound type",
+        )?;
+        let cur = [rows as h5::hsize_t];
+        let max = [h5s::H5S_UNLIMITED];
+        let space = checked(
+            h5s::H5Screate_simple(1, cur.as_ptr(), max.as_ptr()),
+            h5s::H5Sclose,
+            "make a space",
+        )?;
+        let dcpl = checked(
+            hdf5_sys::h5p::H5Pcreate(*hdf5_sys::h5p::H5P_CLS_DATASET_CREATE),
+            hdf5_sys::h5p::H5Pclose,
+            "make a property list",
+        )?;
+        // PyTables sizes chunks to about 64 KiB.
+        let chunk = [((65536 / row_size).max(1)) as h5::hsize_t];
+        status(
+            hdf5_sys::h5p::H5Pset_chunk(dcpl.0, 1, chunk.as_ptr()),
+            "set chunking",
+        )?;
+        let ds = checked(
+            h5d::H5Dcreate2(
+                loc.id(),
+                cname.as_ptr(),
+                row.0,
+                space.0,
+                H5P_DEFAULT,
+                dcpl.0,
+                H5P_DEFAULT,
+            ),
+            h5d::H5Dclose,
+            "create a table",
+        )?;
+        if rows > 0 {
+            status(
+                h5d::H5Dwrite(
+                    ds.0,
+                    row.0,
+                    h5s::H5S_ALL,
+                    h5s::H5S_ALL,
+                    H5P_DEFAULT,
+                    buf.as_ptr().cast(),
+                ),
+                "write a table",
+            )?;
+        }
+        Ok::<_, String>(ds)
+    })?;
+    drop(id);
+    loc.as_group()
+        .and_then(|g| g.dataset(name))
+        .map_err(|e| e.to_string())
+}
+
 /// One field of a compound dataset (a PyTables table column) as f64, with `width`
 /// values per row (1 for a scalar field). HDF5 converts the stored type.
 pub fn read_compound_f64(ds: &Dataset, field: &str, width: usize) -> H5Result<Vec<f64>> {

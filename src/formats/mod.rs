@@ -6,6 +6,7 @@ pub mod coco;
 pub mod dlc_config;
 pub mod dlc_csv;
 pub mod dlc_labels;
+pub mod dlc_predictions;
 pub mod dlc_project;
 pub mod dlc_table;
 pub mod error;
@@ -29,6 +30,8 @@ use crate::project::{Label, LabelKey, ProjectState};
 pub enum DatasetFormat {
     /// A DeepLabCut project folder: CollectedData CSV + HDF5, PNG frames, config.yaml.
     Dlc,
+    /// DeepLabCut predictions: `<video>DLC_<scorer>.h5` (table format) and `.csv`.
+    DlcPredictions,
     /// COCO keypoints: annotations.json and images/.
     Coco,
     /// SLEAP analysis HDF5, one `<video>.analysis.h5` per video.
@@ -55,8 +58,9 @@ impl Default for ExportOptions {
 }
 
 impl DatasetFormat {
-    pub const ALL: [DatasetFormat; 5] = [
+    pub const ALL: [DatasetFormat; 6] = [
         Self::Dlc,
+        Self::DlcPredictions,
         Self::Coco,
         Self::SleapAnalysis,
         Self::LightningPose,
@@ -67,6 +71,7 @@ impl DatasetFormat {
     pub fn title(self) -> &'static str {
         match self {
             Self::Dlc => "DeepLabCut (CSV + HDF5, PNG frames, config.yaml)",
+            Self::DlcPredictions => "DeepLabCut predictions (<video>DLC_<scorer>.h5 + .csv)",
             Self::Coco => "COCO keypoints (annotations.json + images)",
             Self::SleapAnalysis => "SLEAP analysis HDF5 (one file per video)",
             Self::LightningPose => "Lightning Pose (CollectedData.csv + labeled-data)",
@@ -90,6 +95,7 @@ impl DatasetFormat {
             Self::Dlc => {
                 dlc_project::write_project(state, project_dir, out_dir, videos, on_progress)
             }
+            Self::DlcPredictions => dlc_predictions::write(state, out_dir, on_progress),
             Self::Coco => coco::write(state, project_dir, out_dir, videos, on_progress),
             Self::SleapAnalysis => {
                 sleap_analysis::write_project(state, project_dir, out_dir, on_progress)

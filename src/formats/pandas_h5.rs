@@ -503,3 +503,194 @@ pub fn write_fixed(table: &DlcTable, path: &Path, key: &str) -> FormatResult<()>
     })
     .map_err(|e| FormatError::io(path, e))
 }
+
+// --- writing (table format) -----------------------------------------------------------
+
+/// A value to pickle in protocol 0, the text form PyTables' own attributes use (binary
+/// protocols hold NUL bytes, which string attributes cannot).
+enum Pickle {
+    None,
+    Int(i64),
+    Str(String),
+    List(Vec<Pickle>),
+    Tuple(Vec<Pickle>),
+    Dict(Vec<(Pickle, Pickle)>),
+}
+
+impl Pickle {
+    fn write(&self, out: &mut String) {
+        match self {
+            Self::None => out.push('N'),
+            Self::Int(i) => {
+                out.push_str(&format!("L{i}L\n"));
+            }
+            Self::Str(s) => {
+                // raw-unicode-escape, kept to ASCII.
+                out.push('V');
+                for c in s.chars() {
+                    match c {
+                        '\\' | '\n' | '\r' => out.push_str(&format!("\\u{:04x}", c as u32)),
+                        c if c.is_ascii() => out.push(c),
+                        c if (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04x}", c as u32)),
+                        c => out.push_str(&format!("\\U{:08x}", c as u32)),
+                    }
+                }
+                out.push('\n');
+            }
+            Self::List(items) => {
+                out.push_str("(l");
+                for item in items {
+                    item.write(out);
+                    out.push('a');
+                }
+            }
+            Self::Tuple(items) => {
+                out.push('(');
+                for item in items {
+                    item.write(out);
+                }
+                out.push('t');
+            }
+            Self::Dict(pairs) => {
+                out.push_str("(d");
+                for (k, v) in pairs {
+                    k.write(out);
+                    v.write(out);
+                    out.push('s');
+                }
+            }
+        }
+    }
+
+    fn dumps(&self) -> Vec<u8> {
+        let mut out = String::new();
+        self.write(&mut out);
+        out.push('.');
+        out.into_bytes()
+    }
+}
+
+fn pickled_column_names(columns: &[Vec<String>]) -> Pickle {
+    Pickle::List(
+        columns
+            .iter()
+            .map(|c| Pickle::Tuple(c.iter().map(|s| Pickle::Str(s.clone())).collect()))
+            .collect(),
+    )
+}
+
+fn write_f64_attr(loc: &Location, name: &str, v: f64) -> Res<()> {
+    loc.new_attr::<f64>()
+        .create(name)
+        .and_then(|a| a.write_scalar(&v))
+        .map_err(h5err)
+}
+
+fn write_table_into(file: &hdf5::File, key: &str, table: &DlcTable) -> Res<()> {
+    let RowIndex::Frames(frames) = &table.index else {
+        return Err("table format is written for frame-numbered rows only".into());
+    };
+    h5::write_string_attr(file.id(), "CLASS", b"GROUP", false)?;
+    h5::write_string_attr(file.id(), "PYTABLES_FORMAT_VERSION", b"2.1", false)?;
+    h5::write_string_attr(file.id(), "TITLE", b"", false)?;
+    h5::write_string_attr(file.id(), "VERSION", b"1.0", false)?;
+    let group = file.create_group(key).map_err(h5err)?;
+    let gid = group.id();
+    let names = Pickle::List(
+        table
+            .level_names
+            .iter()
+            .map(|n| Pickle::Str(n.clone()))
+            .collect(),
+    );
+    let info = Pickle::Dict(vec![
+        (
+            Pickle::Int(1),
+            Pickle::Dict(vec![
+                (Pickle::Str("names".into()), names),
+                (Pickle::Str("type".into()), Pickle::Str("MultiIndex".into())),
+            ]),
+        ),
+        (Pickle::Str("index".into()), Pickle::Dict(Vec::new())),
+        (
+            Pickle::Str("values_block_0".into()),
+            Pickle::Dict(Vec::new()),
+        ),
+    ]);
+    let attrs: Vec<(&str, Vec<u8>)> = vec![
+        ("CLASS", b"GROUP".to_vec()),
+        ("TITLE", Vec::new()),
+        ("VERSION", b"1.0".to_vec()),
+        ("data_columns", Pickle::List(Vec::new()).dumps()),
+        ("encoding", b"UTF-8".to_vec()),
+        ("errors", b"strict".to_vec()),
+        (
+            "index_cols",
+            Pickle::List(vec![Pickle::Tuple(vec![
+                Pickle::Int(0),
+                Pickle::Str("index".into()),
+            ])])
+            .dumps(),
+        ),
+        ("info", info.dumps()),
+        ("metadata", Pickle::List(Vec::new()).dumps()),
+        ("nan_rep", b"nan".to_vec()),
+        (
+            "non_index_axes",
+            Pickle::List(vec![Pickle::Tuple(vec![
+                Pickle::Int(1),
+                pickled_column_names(&table.columns),
+            ])])
+            .dumps(),
+        ),
+        ("pandas_type", b"frame_table".to_vec()),
+        ("pandas_version", b"0.15.2".to_vec()),
+        ("table_type", b"appendable_frame".to_vec()),
+        (
+            "values_cols",
+            Pickle::List(vec![Pickle::Str("values_block_0".into())]).dumps(),
+        ),
+    ];
+    // PyTables stores text as UTF-8 and pickles as plain bytes; only the latter are
+    // unpickled when read.
+    for (name, value) in attrs {
+        let is_pickle = value.ends_with(b".") && value.len() > 1 && name != "nan_rep";
+        h5::write_string_attr(gid, name, &value, !is_pickle)?;
+    }
+    write_i64_attr(&group, "levels", 1)?;
+    let ds = h5::write_index_values_table(&group, "table", frames, &table.values, table.n_cols())?;
+    let tid = ds.id();
+    for (name, value) in [
+        ("CLASS", b"TABLE".to_vec()),
+        ("FIELD_0_NAME", b"index".to_vec()),
+        ("FIELD_1_NAME", b"values_block_0".to_vec()),
+        ("TITLE", Vec::new()),
+        ("VERSION", b"2.7".to_vec()),
+        ("index_kind", b"integer".to_vec()),
+        ("values_block_0_dtype", b"float64".to_vec()),
+        (
+            "values_block_0_kind",
+            pickled_column_names(&table.columns).dumps(),
+        ),
+        ("values_block_0_meta", Pickle::None.dumps()),
+    ] {
+        let is_pickle = name.starts_with("values_block_0_k") || name.ends_with("_meta");
+        h5::write_string_attr(tid, name, &value, !is_pickle)?;
+    }
+    write_i64_attr(&ds, "FIELD_0_FILL", 0)?;
+    write_f64_attr(&ds, "FIELD_1_FILL", 0.0)?;
+    write_i64_attr(&ds, "NROWS", frames.len() as i64)?;
+    Ok(())
+}
+
+/// Writes `table` (frame-numbered rows) in pandas' table format under `key`, as
+/// DeepLabCut writes its prediction files; atomically.
+pub fn write_table(table: &DlcTable, path: &Path, key: &str) -> FormatResult<()> {
+    write_atomically_at(path, |tmp| {
+        let file = hdf5::File::create(tmp).map_err(|e| std::io::Error::other(e.to_string()))?;
+        write_table_into(&file, key, table).map_err(std::io::Error::other)?;
+        file.close()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    })
+    .map_err(|e| FormatError::io(path, e))
+}

@@ -452,6 +452,14 @@ pub fn labels_from_analysis(
                         y,
                         visibility: Visibility::Visible,
                         provenance: provenance.clone(),
+                        score: if scores_are_human {
+                            None
+                        } else {
+                            a.point_scores
+                                .get((t * a.node_names.len() + n) * a.n_frames + f)
+                                .copied()
+                                .filter(|s| !s.is_nan())
+                        },
                     },
                 );
             }

@@ -361,6 +361,7 @@ fn labels_of(
                         Visibility::Occluded
                     },
                     provenance: provenance.clone(),
+                    score: p.score.filter(|s| !s.is_nan()),
                 },
             );
         }

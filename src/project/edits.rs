@@ -31,6 +31,8 @@ pub fn set_label_position(state: &ProjectState, key: LabelKey, x: f64, y: f64) -
                     v => v,
                 },
                 provenance: old.provenance.after_human_move(),
+                // A moved point is no longer the model's.
+                score: None,
             },
             "move",
         ),
@@ -135,6 +137,7 @@ pub fn copy_labels_from_frame(
                 before: None,
                 after: Some(Label {
                     provenance: Provenance::Human,
+                    score: None,
                     ..label.clone()
                 }),
             })

@@ -230,6 +230,10 @@ pub struct Label {
     pub y: f64,
     pub visibility: Visibility,
     pub provenance: Provenance,
+    /// The model's confidence in this point (DeepLabCut's likelihood, SLEAP's score);
+    /// `None` for labels a person placed or moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
 }
 
 impl Label {
@@ -240,6 +244,7 @@ impl Label {
             y,
             visibility: Visibility::Visible,
             provenance: Provenance::Human,
+            score: None,
         }
     }
 }

@@ -68,6 +68,8 @@ pub const MIGRATIONS: &[&str] = &[
          FROM labels;
      DROP TABLE labels;
      ALTER TABLE labels_v3 RENAME TO labels;",
+    // 4: a model's confidence in each predicted point.
+    "ALTER TABLE labels ADD COLUMN score REAL;",
 ];
 
 /// The schema version this build writes.
@@ -364,7 +366,8 @@ impl Store {
             state.videos.push(row?);
         }
         let mut stmt = self.conn.prepare(
-            "SELECT video, frame_idx, individual, keypoint, x, y, visibility, provenance, model
+            "SELECT video, frame_idx, individual, keypoint, x, y, visibility, provenance, model,
+                    score
              FROM labels",
         )?;
         let mut rows = stmt.query([])?;
@@ -386,6 +389,7 @@ impl Store {
                 provenance: Provenance::from_parts(&provenance, r.get(8)?).ok_or_else(|| {
                     LoadError::Invalid(format!("a label has provenance '{provenance}'"))
                 })?,
+                score: r.get(9)?,
             };
             state.labels.insert(key, label);
         }
@@ -577,8 +581,9 @@ fn write_change(tx: &Transaction<'_>, change: &Change) -> rusqlite::Result<()> {
         Change::Label { key, after, .. } => match after {
             Some(label) => tx.execute(
                 "INSERT OR REPLACE INTO labels
-                 (video, frame_idx, individual, keypoint, x, y, visibility, provenance, model)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 (video, frame_idx, individual, keypoint, x, y, visibility, provenance, model,
+                  score)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     key.video.0,
                     key.frame_idx as i64,
@@ -589,6 +594,7 @@ fn write_change(tx: &Transaction<'_>, change: &Change) -> rusqlite::Result<()> {
                     label.visibility.as_str(),
                     label.provenance.kind(),
                     label.provenance.model(),
+                    label.score,
                 ],
             ),
             None => tx.execute(

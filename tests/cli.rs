@@ -458,3 +458,91 @@ fn bench_ui_reports_the_app_figures() {
             < 5000.0
     );
 }
+
+#[test]
+fn export_import_and_convert_from_the_command_line() {
+    let Some(src) = shared_data("dlc-openfield") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dlc = tmp.path().join("of");
+    copy_tree(&src, &dlc);
+    let config = dlc.join("config.yaml");
+    // Export straight from the DeepLabCut project (through its sidecar project).
+    for (format, file) in [
+        ("coco", "annotations.json"),
+        ("yolo", "data.yaml"),
+        ("lightning-pose", "CollectedData.csv"),
+        ("sleap-analysis", "m4s1.analysis.h5"),
+        ("dlc", "labeled-data/m4s1/CollectedData_Pranav.h5"),
+    ] {
+        let out = tmp.path().join(format);
+        let stdout = stdout_of(&kinelab(&[
+            "export",
+            config.to_str().unwrap(),
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]));
+        assert!(stdout.contains("464 labels"), "{format}: {stdout}");
+        assert!(out.join(file).is_file(), "{format}: no {file}");
+    }
+    assert!(dlc.join("kinelab.kinelab").is_file());
+
+    // Import: a COCO file into a new, smaller project says what it skipped.
+    let project = tmp.path().join("small.kinelab");
+    stdout_of(&kinelab(&[
+        "new",
+        project.to_str().unwrap(),
+        "--bodyparts",
+        "snout,tailbase",
+    ]));
+    let out = kinelab(&[
+        "import",
+        project.to_str().unwrap(),
+        tmp.path().join("coco/annotations.json").to_str().unwrap(),
+    ]);
+    let stdout = stdout_of(&out);
+    assert!(
+        stdout.contains("116 rows skipped: the project has no video 'm4s1'"),
+        "{stdout}"
+    );
+
+    // Convert: CSV to HDF5 and back, values unchanged.
+    let csv = dlc.join("labeled-data/m4s1/CollectedData_Pranav.csv");
+    let h5 = tmp.path().join("converted.h5");
+    let back = tmp.path().join("back.csv");
+    stdout_of(&kinelab(&[
+        "convert",
+        csv.to_str().unwrap(),
+        "--to",
+        "dlc-h5",
+        "--out",
+        h5.to_str().unwrap(),
+    ]));
+    stdout_of(&kinelab(&[
+        "convert",
+        h5.to_str().unwrap(),
+        "--to",
+        "dlc-csv",
+        "--out",
+        back.to_str().unwrap(),
+    ]));
+    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&csv).unwrap());
+
+    // A bad file is named, with its row.
+    let bad = tmp.path().join("bad.csv");
+    std::fs::write(&bad, "scorer,S,S\nbodyparts,A,A\ncoords,x,y\np,1,oops\n").unwrap();
+    let err = error_of(&[
+        "convert",
+        bad.to_str().unwrap(),
+        "--to",
+        "dlc-h5",
+        "--out",
+        h5.to_str().unwrap(),
+    ]);
+    assert!(err.contains("bad.csv, row 4: 'oops'"), "{err}");
+    // ... and the earlier output is still whole.
+    assert!(kinelab::formats::pandas_h5::read(&h5, None).is_ok());
+}

@@ -489,3 +489,33 @@ print(df.shape[0], df.shape[1], int((~np.isnan(ds.position.values[:, 0])).sum())
         );
     }
 }
+
+#[test]
+fn stitched_tracklets_under_the_tracks_key_are_read() {
+    let out = tempfile::tempdir().unwrap();
+    let h5 = out.path().join("videoDLC_dlcrnet_el.h5");
+    run_python(
+        r#"
+import sys, numpy as np, pandas as pd
+cols = pd.MultiIndex.from_product([["DLC_dlcrnet"], ["ind1", "ind2"], ["nose", "tail"], ["x", "y", "likelihood"]],
+                                  names=["scorer", "individuals", "bodyparts", "coords"])
+pd.DataFrame(np.arange(3 * len(cols), dtype=float).reshape(3, len(cols)), columns=cols).to_hdf(
+    sys.argv[1], key="tracks", format="table", mode="w")
+"#,
+        &[h5.to_str().unwrap()],
+    );
+    let table = pandas_h5::read(&h5, None).unwrap();
+    assert_eq!(table.n_rows(), 3);
+    assert_eq!(
+        table.columns[5],
+        ["DLC_dlcrnet", "ind1", "tail", "likelihood"]
+    );
+    assert_eq!(table.row(2)[5], (2 * 12 + 5) as f64);
+    let err = pandas_h5::read(&h5, Some("df_with_missing"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no data frame under the key 'df_with_missing'"),
+        "{err}"
+    );
+}

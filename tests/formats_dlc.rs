@@ -519,3 +519,117 @@ pd.DataFrame(np.arange(3 * len(cols), dtype=float).reshape(3, len(cols)), column
         "{err}"
     );
 }
+
+/// A DeepLabCut project around a generated 300-frame clip: labels of frames 10 and 40
+/// in labeled-data/clip, image names by frame index (3 digits), no PNGs yet.
+fn project_with_video(dir: &Path) {
+    let clip = common::clip(&common::h264_gop30());
+    std::fs::create_dir_all(dir.join("videos")).unwrap();
+    std::fs::create_dir_all(dir.join("labeled-data/clip")).unwrap();
+    std::fs::copy(&clip, dir.join("videos/clip.mp4")).unwrap();
+    std::fs::write(
+        dir.join("config.yaml"),
+        "Task: clip\nscorer: S\n# which videos\nvideo_sets:\n  C:\\\\elsewhere\\\\clip.mp4:\n    crop: 0, 320, 0, 240\nbodyparts:\n- nose\n- tail\nskeleton:\n- - nose\n  - tail\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("labeled-data/clip/CollectedData_S.csv"),
+        "scorer,,,S,S,S,S\nbodyparts,,,nose,nose,tail,tail\ncoords,,,x,y,x,y\n\
+         labeled-data,clip,img010.png,10.5,20.5,30.5,40.5\n\
+         labeled-data,clip,img040.png,11.5,21.5,,\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn labels_land_on_the_video_frames_and_new_frames_get_exact_pngs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dlc = tmp.path().join("withvideo");
+    project_with_video(&dlc);
+    let (sidecar, report) =
+        dlc_project::open_or_import(&dlc.join("config.yaml"), &FfmpegVideos).unwrap();
+    let report = report.unwrap();
+    assert_eq!(
+        (report.labels, report.frames),
+        (3, 2),
+        "{}",
+        report.summary()
+    );
+    let mut project = Project::open(&sidecar).unwrap();
+    let video = project.state().videos[0].clone();
+    assert_eq!(video.def.path, "videos/clip.mp4");
+    assert_eq!(video.def.frame_count, 300);
+    assert_eq!(
+        project.state().labeled_frames(video.id).collect::<Vec<_>>(),
+        [10, 40]
+    );
+    assert_eq!(project.state().skeleton.edges.len(), 1);
+
+    // Label frame 123, then save back: its PNG is extracted, exactly frame 123.
+    let nose = project.state().skeleton.by_name("nose").unwrap().id;
+    let individual = project.state().individuals[0].id;
+    let key = kinelab::project::LabelKey {
+        video: video.id,
+        frame_idx: 123,
+        individual,
+        keypoint: nose,
+    };
+    let edit = edits::set_label_position(project.state(), key, 50.0, 60.0).unwrap();
+    project.apply(edit).unwrap();
+    let report =
+        dlc_project::write_project(project.state(), &dlc, &dlc, &FfmpegVideos, &mut |_, _| {})
+            .unwrap();
+    assert_eq!(report.images_written, 3, "{}", report.summary());
+    let png = image::open(dlc.join("labeled-data/clip/img123.png"))
+        .unwrap()
+        .to_rgba8();
+    assert_eq!(common::read_pattern_rgba(&png), Some(123));
+    let csv = dlc_csv::read(&dlc.join("labeled-data/clip/CollectedData_S.csv")).unwrap();
+    let names: Vec<String> = (0..csv.n_rows()).map(|r| csv.index.name(r)).collect();
+    assert_eq!(
+        names,
+        [
+            "labeled-data/clip/img010.png",
+            "labeled-data/clip/img040.png",
+            "labeled-data/clip/img123.png"
+        ]
+    );
+    assert_eq!(&csv.row(2)[..2], &[50.0, 60.0]);
+    // The config keeps its comment and video_sets.
+    let config = std::fs::read_to_string(dlc.join("config.yaml")).unwrap();
+    assert!(
+        config.contains("# which videos\nvideo_sets:\n  C:\\\\elsewhere\\\\clip.mp4:"),
+        "{config}"
+    );
+}
+
+#[test]
+fn missing_images_and_unknown_bodyparts_are_reported() {
+    let Some(csv) = common::shared_data("sleap/dlc/labeled-data/video/dlc_testdata.csv") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    std::fs::create_dir_all(dir.join("labeled-data/video")).unwrap();
+    // The config lacks bodypart C; no PNGs are there.
+    std::fs::write(
+        dir.join("config.yaml"),
+        "scorer: Scorer\nbodyparts: [A, B]\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        &csv,
+        dir.join("labeled-data/video/CollectedData_Scorer.csv"),
+    )
+    .unwrap();
+    let imported = dlc_project::read_project(&dir.join("config.yaml"), &FfmpegVideos).unwrap();
+    let summary = imported.report.summary();
+    assert!(
+        summary.contains("3 rows skipped: bodypart 'C' is not in the skeleton"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("4 labeled frames of labeled-data/video have no image (img000.png, img001.png, img002.png, ...)"),
+        "{summary}"
+    );
+}

@@ -546,3 +546,58 @@ fn export_import_and_convert_from_the_command_line() {
     // ... and the earlier output is still whole.
     assert!(kinelab::formats::pandas_h5::read(&h5, None).is_ok());
 }
+
+#[test]
+fn convert_turns_a_sleap_file_into_predictions_without_a_project() {
+    let Some(src) = shared_data("sleap/tracks") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&src, tmp.path());
+    let slp = tmp.path().join("clip.predictions.slp");
+    let out = tmp.path().join("pred");
+    let stdout = stdout_of(&kinelab(&[
+        "convert",
+        slp.to_str().unwrap(),
+        "--to",
+        "dlc-predictions",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert!(stdout.contains("labels on"), "{stdout}");
+    assert!(
+        !tmp.path().join("clip.predictions.kinelab").exists(),
+        "convert made a project"
+    );
+    // One row per frame of clip.mp4 beside the .slp, both flies, likelihoods kept.
+    let h5 = out.join("clipDLC_kinelab.h5");
+    let table = kinelab::formats::pandas_h5::read(&h5, None).unwrap();
+    assert_eq!(
+        table.level_names,
+        ["scorer", "individuals", "bodyparts", "coords"]
+    );
+    let frames = ffprobe_frame_count(&tmp.path().join("clip.mp4"));
+    assert_eq!(table.n_rows(), frames);
+    let likelihoods: Vec<f64> = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c[3] == "likelihood")
+        .flat_map(|(i, _)| (0..table.n_rows()).map(move |r| (r, i)))
+        .map(|(r, i)| table.row(r)[i])
+        .filter(|v| !v.is_nan())
+        .collect();
+    assert!(
+        likelihoods.iter().any(|&l| l < 0.99),
+        "the scores were lost"
+    );
+    let err = error_of(&[
+        "convert",
+        h5.to_str().unwrap(),
+        "--to",
+        "yolo",
+        "--out",
+        "x",
+    ]);
+    assert!(err.contains("clipDLC_kinelab.h5: convert reads"), "{err}");
+}

@@ -42,13 +42,39 @@ impl ExportFormat {
     }
 }
 
-/// What `kinelab convert` writes.
+/// What `kinelab convert` writes: a label file, or any export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ConvertFormat {
-    /// DeepLabCut CSV.
+    /// DeepLabCut CSV (from a DeepLabCut .csv or .h5 label file).
     DlcCsv,
-    /// DeepLabCut HDF5 (pandas fixed format, key df_with_missing).
+    /// DeepLabCut HDF5, pandas fixed format (from a DeepLabCut .csv or .h5 label file).
     DlcH5,
+    /// A DeepLabCut project folder.
+    Dlc,
+    /// DeepLabCut predictions (.h5 in table format, and .csv).
+    DlcPredictions,
+    /// COCO keypoints.
+    Coco,
+    /// SLEAP analysis HDF5.
+    SleapAnalysis,
+    /// Lightning Pose.
+    LightningPose,
+    /// YOLO pose.
+    Yolo,
+}
+
+impl ConvertFormat {
+    fn dataset(self) -> Option<DatasetFormat> {
+        Some(match self {
+            Self::DlcCsv | Self::DlcH5 => return None,
+            Self::Dlc => DatasetFormat::Dlc,
+            Self::DlcPredictions => DatasetFormat::DlcPredictions,
+            Self::Coco => DatasetFormat::Coco,
+            Self::SleapAnalysis => DatasetFormat::SleapAnalysis,
+            Self::LightningPose => DatasetFormat::LightningPose,
+            Self::Yolo => DatasetFormat::Yolo,
+        })
+    }
 }
 
 /// The project file to open for `path`: itself, or for a DeepLabCut project (its
@@ -107,20 +133,62 @@ pub fn export(
     Ok(())
 }
 
-pub fn convert(input: &Path, to: ConvertFormat, out: &Path) -> anyhow::Result<()> {
-    let table = dlc_project::read_label_file(input)?;
-    if out.exists() && out.is_dir() {
-        bail!("{} is a folder; give the output file's name", out.display());
-    }
-    match to {
-        ConvertFormat::DlcCsv => dlc_csv::write(&table, out)?,
-        ConvertFormat::DlcH5 => pandas_h5::write_fixed(&table, out, pandas_h5::DLC_KEY)?,
-    }
-    println!(
-        "{} rows × {} columns written to {}",
-        table.n_rows(),
-        table.n_cols(),
-        out.display()
-    );
+/// Converts `input` to `to` at `out` with no project file made: a DeepLabCut label
+/// file to CSV or HDF5; a DeepLabCut project (config.yaml), a SLEAP `.slp` file or a
+/// Kinelab project to any export format (then `out` is a folder).
+pub fn convert(
+    input: &Path,
+    to: ConvertFormat,
+    out: &Path,
+    options: &crate::formats::ExportOptions,
+) -> anyhow::Result<()> {
+    let Some(format) = to.dataset() else {
+        let table = dlc_project::read_label_file(input)?;
+        if out.is_dir() {
+            bail!("{} is a folder; give the output file's name", out.display());
+        }
+        match to {
+            ConvertFormat::DlcH5 => pandas_h5::write_fixed(&table, out, pandas_h5::DLC_KEY)?,
+            _ => dlc_csv::write(&table, out)?,
+        }
+        println!(
+            "{} rows × {} columns written to {}",
+            table.n_rows(),
+            table.n_cols(),
+            out.display()
+        );
+        return Ok(());
+    };
+    let is = |ext: &str| {
+        input
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    };
+    let (state, dir) = if let Some(config) = dlc_project::dlc_config_path(input) {
+        let imported = dlc_project::read_project(&config, &FfmpegVideos)?;
+        eprintln!("{}", imported.report.summary());
+        (
+            imported.state,
+            config.parent().unwrap_or(Path::new(".")).to_owned(),
+        )
+    } else if is("slp") {
+        let (_, state, report) = crate::formats::slp::read_project(input, &FfmpegVideos)?;
+        eprintln!("{}", report.summary());
+        (state, input.parent().unwrap_or(Path::new(".")).to_owned())
+    } else if is("kinelab") {
+        let project = Project::open(input)?;
+        (project.state().clone(), project.dir())
+    } else {
+        bail!(
+            "{}: convert reads a DeepLabCut config.yaml, a SLEAP .slp or a .kinelab project \
+             for --to {}; label files convert to dlc-csv or dlc-h5",
+            input.display(),
+            to.to_possible_value()
+                .map_or(String::new(), |v| v.get_name().to_owned())
+        );
+    };
+    let report = format.export(&state, &dir, out, &FfmpegVideos, options, &mut |_, _| {})?;
+    println!("{}", report.summary());
     Ok(())
 }

@@ -123,14 +123,19 @@ pub enum Command {
         #[arg(long, default_value_t = crate::formats::yolo::DEFAULT_VAL_FRACTION)]
         val_fraction: f64,
     },
-    /// Convert a label file from one format to another, with no project.
+    /// Convert between formats with no project file made: a DeepLabCut label file to
+    /// CSV or HDF5, or a DeepLabCut project (config.yaml), SLEAP .slp or .kinelab
+    /// project to any export format.
     Convert {
         input: PathBuf,
         #[arg(long, value_enum)]
         to: interchange::ConvertFormat,
-        /// Output file.
+        /// Output file (dlc-csv, dlc-h5) or folder (the export formats).
         #[arg(long)]
         out: PathBuf,
+        /// YOLO: the share of frames that go to the validation split.
+        #[arg(long, default_value_t = crate::formats::yolo::DEFAULT_VAL_FRACTION)]
+        val_fraction: f64,
     },
     /// Copy the demo project (a synthetic clip with a skeleton) into DIR and open it.
     Demo {
@@ -250,7 +255,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             &out,
             &crate::formats::ExportOptions { val_fraction },
         ),
-        Command::Convert { input, to, out } => interchange::convert(&input, to, &out),
+        Command::Convert {
+            input,
+            to,
+            out,
+            val_fraction,
+        } => interchange::convert(
+            &input,
+            to,
+            &out,
+            &crate::formats::ExportOptions { val_fraction },
+        ),
         Command::Demo { dir, no_open } => {
             let project = demo::install(dir.as_deref())?;
             println!("demo project: {}", project.display());

@@ -29,6 +29,8 @@ pub mod keys {
     pub const INDEX_LAYOUT: &str = "dlc.index_layout";
     /// "true" for a multi-animal project.
     pub const MULTI_ANIMAL: &str = "dlc.multi_animal";
+    /// DeepLabCut's likelihood cutoff for showing predictions.
+    pub const PCUTOFF: &str = "dlc.pcutoff";
     /// Per video: the frames that were rows of its label file (extracted frames), so
     /// that rows with no label survive a round trip. Followed by the video id.
     pub const ROWS_PREFIX: &str = "dlc.rows.";
@@ -190,6 +192,12 @@ pub fn read_project(config_path: &Path, videos: &dyn VideoAccess) -> FormatResul
         state
             .settings
             .insert("marker_size".into(), size.to_string());
+    }
+    if let Some(pcutoff) = config.pcutoff {
+        // The likelihood below which DeepLabCut hides a prediction.
+        state
+            .settings
+            .insert(keys::PCUTOFF.into(), pcutoff.to_string());
     }
 
     // One video (or image folder) per labeled-data folder.

@@ -379,12 +379,14 @@ pub struct ExportReport {
 
 impl ExportReport {
     pub fn summary(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let mut lines = vec![format!(
-            "{} labels on {} frames; {} files and {} images written",
-            self.labels,
-            self.frames,
-            self.files.len(),
-            self.images_written
+            "{} on {}; {} and {} written",
+            plural(self.labels, "label", "labels"),
+            plural(self.frames, "frame", "frames"),
+            plural(self.files.len(), "file", "files"),
+            plural(self.images_written, "image", "images"),
         )];
         lines.extend(
             self.skipped

@@ -9,18 +9,6 @@ use kinelab::formats::{DatasetFormat, coco, dlc_project};
 use kinelab::project::{ProjectState, Visibility, edits};
 use kinelab::video::project_access::FfmpegVideos;
 
-fn python() -> std::path::PathBuf {
-    let path = std::env::var_os("KINELAB_PYTHON")
-        .map(Into::into)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"));
-    assert!(
-        path.exists(),
-        "{} is missing: run scripts/setup",
-        path.display()
-    );
-    path
-}
-
 /// The openfield project, with a few labels made occluded.
 fn openfield(dir: &Path) -> Option<ProjectState> {
     let src = common::shared_data("dlc-openfield")?;
@@ -89,7 +77,7 @@ ev.params.kpt_oks_sigmas = np.full(len(cat["keypoints"]), 0.05)
 ev.evaluate(); ev.accumulate(); ev.summarize()
 print("AP", ev.stats[0], "images", len(gt.getImgIds()), "occluded", sum(int((np.array(a["keypoints"])[2::3] == 1).sum()) for a in anns))
 "#;
-    let output = std::process::Command::new(python())
+    let output = std::process::Command::new(common::peer_python())
         .arg("-c")
         .arg(script)
         .arg(out.join("annotations.json"))

@@ -62,35 +62,6 @@ fn every_csv_variant_round_trips_exactly_through_csv_and_h5() {
     }
 }
 
-/// The venv Python from scripts/setup, with pandas and the other readers.
-fn python() -> std::path::PathBuf {
-    let path = std::env::var_os("KINELAB_PYTHON")
-        .map(Into::into)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"));
-    assert!(
-        path.exists(),
-        "{} is missing: run scripts/setup (make test does)",
-        path.display()
-    );
-    path
-}
-
-/// Runs a Python snippet with `args` and returns its stdout, failing with its stderr.
-fn run_python(code: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(python())
-        .arg("-c")
-        .arg(code)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// pandas reads the file as DeepLabCut does and prints it as our CSV writer would;
 /// pandas' own CSV of what it read must equal the CSV of what we wrote.
 const PANDAS_READ_HDF: &str = r#"
@@ -126,7 +97,7 @@ fn pandas_reads_the_h5_we_write_as_deeplabcut_does() {
         let csv = out.path().join("CollectedData_x.csv");
         pandas_h5::write_fixed(&table, &h5, pandas_h5::DLC_KEY).unwrap();
         dlc_csv::write(&table, &csv).unwrap();
-        let shape = run_python(
+        let shape = common::run_python(
             PANDAS_READ_HDF,
             &[
                 h5.to_str().unwrap(),
@@ -149,7 +120,7 @@ fn pandas_table_format_predictions_are_read() {
     // as DeepLabCut's analyze_videos does; we read it back through the pickled names.
     let out = tempfile::tempdir().unwrap();
     let h5 = out.path().join("videoDLC_resnet50.h5");
-    run_python(
+    common::run_python(
         r#"
 import sys, numpy as np, pandas as pd
 cols = pd.MultiIndex.from_product([["DLC_resnet50"], ["ind1", "ind2"], ["snout", "tail"], ["x", "y", "likelihood"]],
@@ -221,12 +192,10 @@ use kinelab::video::project_access::FfmpegVideos;
 
 #[test]
 fn openfield_opens_as_a_project_and_saves_back_exactly() {
-    let Some(src) = common::shared_data("dlc-openfield") else {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dlc) = common::openfield_copy(tmp.path()) else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let dlc = tmp.path().join("openfield");
-    common::copy_tree(&src, &dlc);
     let (sidecar, report) =
         dlc_project::open_or_import(&dlc.join("config.yaml"), &FfmpegVideos).unwrap();
     assert_eq!(sidecar, dlc.join("kinelab.kinelab"));
@@ -422,12 +391,10 @@ fn importing_labels_skips_what_the_project_lacks_and_says_so() {
 
 #[test]
 fn predictions_are_written_in_table_format_for_deeplabcut_and_movement() {
-    let Some(src) = common::shared_data("dlc-openfield") else {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dlc) = common::openfield_copy(tmp.path()) else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let dlc = tmp.path().join("of");
-    common::copy_tree(&src, &dlc);
     let mut state = dlc_project::read_project(&dlc.join("config.yaml"), &FfmpegVideos)
         .unwrap()
         .state;
@@ -455,7 +422,7 @@ fn predictions_are_written_in_table_format_for_deeplabcut_and_movement() {
     assert_eq!(report.labels, 464);
     let h5 = out.join(format!("m4s1{model}.h5"));
     let csv = out.join(format!("m4s1{model}.csv"));
-    let got = run_python(
+    let got = common::run_python(
         r#"
 import sys, numpy as np, pandas as pd
 from movement.io import load_poses
@@ -494,7 +461,7 @@ print(df.shape[0], df.shape[1], int((~np.isnan(ds.position.values[:, 0])).sum())
 fn stitched_tracklets_under_the_tracks_key_are_read() {
     let out = tempfile::tempdir().unwrap();
     let h5 = out.path().join("videoDLC_dlcrnet_el.h5");
-    run_python(
+    common::run_python(
         r#"
 import sys, numpy as np, pandas as pd
 cols = pd.MultiIndex.from_product([["DLC_dlcrnet"], ["ind1", "ind2"], ["nose", "tail"], ["x", "y", "likelihood"]],

@@ -9,33 +9,6 @@ use kinelab::formats::{DatasetFormat, ExportOptions, dlc_project};
 use kinelab::project::{ProjectState, Visibility, edits};
 use kinelab::video::project_access::FfmpegVideos;
 
-fn python() -> std::path::PathBuf {
-    let path = std::env::var_os("KINELAB_PYTHON")
-        .map(Into::into)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"));
-    assert!(
-        path.exists(),
-        "{} is missing: run scripts/setup",
-        path.display()
-    );
-    path
-}
-
-fn run_python(code: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(python())
-        .arg("-c")
-        .arg(code)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// The openfield project with every 9th label occluded, and leftear/rightear a pair.
 fn openfield(dir: &Path, occlude: bool) -> Option<ProjectState> {
     let src = common::shared_data("dlc-openfield")?;
@@ -82,7 +55,7 @@ fn lightning_pose_csv_round_trips_with_its_visible_column() {
         .unwrap();
     assert_eq!((report.frames, report.labels), (116, 464));
     assert!(out.join("labeled-data/m4s1/img0000.png").is_file());
-    let shape = run_python(
+    let shape = common::run_python(
         r#"
 import sys, pandas as pd
 df = pd.read_csv(sys.argv[1], header=[0, 1, 2], index_col=0)
@@ -168,7 +141,7 @@ fn yolo_pose_datasets_load_in_sleap_io_with_the_same_points() {
         val
     );
     // Every point, denormalized by sleap-io, within a thousandth of a pixel of ours.
-    let got = run_python(
+    let got = common::run_python(
         r#"
 import sys, numpy as np, sleap_io as sio
 from sleap_io.io import ultralytics

@@ -3,37 +3,8 @@
 
 mod common;
 
-use std::path::Path;
-
 use kinelab::formats::{DatasetFormat, dlc_project, sleap_analysis};
 use kinelab::video::project_access::FfmpegVideos;
-
-fn python() -> std::path::PathBuf {
-    let path = std::env::var_os("KINELAB_PYTHON")
-        .map(Into::into)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"));
-    assert!(
-        path.exists(),
-        "{} is missing: run scripts/setup",
-        path.display()
-    );
-    path
-}
-
-fn run_python(code: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(python())
-        .arg("-c")
-        .arg(code)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[test]
 fn sleaps_own_analysis_file_is_read() {
@@ -60,12 +31,10 @@ fn sleaps_own_analysis_file_is_read() {
 
 #[test]
 fn sleap_io_and_movement_read_the_analysis_we_write() {
-    let Some(src) = common::shared_data("dlc-openfield") else {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dlc) = common::openfield_copy(tmp.path()) else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let dlc = tmp.path().join("of");
-    common::copy_tree(&src, &dlc);
     let state = dlc_project::read_project(&dlc.join("config.yaml"), &FfmpegVideos)
         .unwrap()
         .state;
@@ -93,7 +62,7 @@ fn sleap_io_and_movement_read_the_analysis_we_write() {
         .collect();
     want.sort();
     // ...and as sleap-io and movement read them.
-    let got = run_python(
+    let got = common::run_python(
         r#"
 import sys, numpy as np, sleap_io as sio
 from movement.io import load_poses
@@ -158,7 +127,7 @@ fn every_slp_file_reads_as_sleap_io_reads_it() {
         let Some(path) = common::shared_data(rel) else {
             return;
         };
-        let theirs = run_python(
+        let theirs = common::run_python(
             r#"
 import sys, numpy as np, sleap_io as sio
 l = sio.load_file(sys.argv[1])

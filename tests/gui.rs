@@ -510,12 +510,10 @@ fn dropping_a_video_starts_a_project_and_dropping_a_project_opens_it() {
 
 #[test]
 fn a_deeplabcut_project_opens_with_its_pngs_as_frames() {
-    let Some(src) = common::shared_data("dlc-openfield") else {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dlc) = common::openfield_copy(tmp.path()) else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let dlc = tmp.path().join("openfield");
-    common::copy_tree(&src, &dlc);
     let mut h = harness(&dlc.join("config.yaml"));
     assert!(
         dlc.join("kinelab.kinelab").is_file(),
@@ -545,12 +543,10 @@ fn a_deeplabcut_project_opens_with_its_pngs_as_frames() {
 
 #[test]
 fn save_to_deeplabcut_and_export_write_what_was_labeled() {
-    let Some(src) = common::shared_data("dlc-openfield") else {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dlc) = common::openfield_copy(tmp.path()) else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let dlc = tmp.path().join("openfield");
-    common::copy_tree(&src, &dlc);
     let mut h = harness(&dlc.join("config.yaml"));
     step_until(&mut h, "the first image", |app| {
         let ws = app.workspace.as_ref().unwrap();

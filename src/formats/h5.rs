@@ -161,15 +161,23 @@ pub fn read_strings(ds: &Dataset) -> H5Result<Vec<String>> {
     })
 }
 
-/// A string attribute of `loc`: `None` where it is missing or has no value (PyTables
-/// writes empty strings as null-space attributes).
-pub fn read_string_attr(loc: &Location, name: &str) -> H5Result<Option<String>> {
-    if !loc
+/// Whether `loc` has an attribute `name`.
+fn has_attr(loc: &Location, name: &str) -> H5Result<bool> {
+    Ok(loc
         .attr_names()
         .map_err(|e| e.to_string())?
         .iter()
-        .any(|n| n == name)
-    {
+        .any(|n| n == name))
+}
+
+/// Runs `read` with attribute `name`'s id and stored type, under the library lock;
+/// `None` where `loc` has no such attribute.
+fn with_attr<T>(
+    loc: &Location,
+    name: &str,
+    read: impl FnOnce(hid_t, hid_t) -> H5Result<T>,
+) -> H5Result<Option<T>> {
+    if !has_attr(loc, name)? {
         return Ok(None);
     }
     let cname = c_name(name)?;
@@ -179,8 +187,21 @@ pub fn read_string_attr(loc: &Location, name: &str) -> H5Result<Option<String>> 
             h5a::H5Aclose,
             "open an attribute",
         )?;
+        let ftype = checked(
+            h5a::H5Aget_type(attr.0),
+            h5t::H5Tclose,
+            "get an attribute's type",
+        )?;
+        read(attr.0, ftype.0).map(Some)
+    })
+}
+
+/// A string attribute of `loc`: `None` where it is missing or has no value (PyTables
+/// writes empty strings as null-space attributes).
+pub fn read_string_attr(loc: &Location, name: &str) -> H5Result<Option<String>> {
+    let value = with_attr(loc, name, |attr, ftype| unsafe {
         let space = checked(
-            h5a::H5Aget_space(attr.0),
+            h5a::H5Aget_space(attr),
             h5s::H5Sclose,
             "get an attribute's space",
         )?;
@@ -188,63 +209,35 @@ pub fn read_string_attr(loc: &Location, name: &str) -> H5Result<Option<String>> 
             return Ok(None);
         }
         let count = usize::try_from(h5s::H5Sget_simple_extent_npoints(space.0)).unwrap_or(0);
-        let ftype = checked(
-            h5a::H5Aget_type(attr.0),
-            h5t::H5Tclose,
-            "get an attribute's type",
-        )?;
-        let strings = read_strings_with(ftype.0, count, |mem, buf| h5a::H5Aread(attr.0, mem, buf))
+        let strings = read_strings_with(ftype, count, |mem, buf| h5a::H5Aread(attr, mem, buf))
             .map_err(|e| format!("attribute '{name}' {e}"))?;
         Ok(strings.into_iter().next())
-    })
+    })?;
+    Ok(value.flatten())
 }
 
 /// The raw bytes of a string attribute (pickles hold bytes that need not be UTF-8).
 pub fn read_bytes_attr(loc: &Location, name: &str) -> H5Result<Option<Vec<u8>>> {
-    if !loc
-        .attr_names()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .any(|n| n == name)
-    {
-        return Ok(None);
-    }
-    let cname = c_name(name)?;
-    hdf5::sync::sync(|| unsafe {
-        let attr = checked(
-            h5a::H5Aopen(loc.id(), cname.as_ptr(), H5P_DEFAULT),
-            h5a::H5Aclose,
-            "open an attribute",
-        )?;
-        let ftype = checked(
-            h5a::H5Aget_type(attr.0),
-            h5t::H5Tclose,
-            "get an attribute's type",
-        )?;
-        if h5t::H5Tget_class(ftype.0) != h5t::H5T_class_t::H5T_STRING
-            || h5t::H5Tis_variable_str(ftype.0) > 0
+    with_attr(loc, name, |attr, ftype| unsafe {
+        if h5t::H5Tget_class(ftype) != h5t::H5T_class_t::H5T_STRING
+            || h5t::H5Tis_variable_str(ftype) > 0
         {
             return Err(format!("attribute '{name}' is not a fixed-length string"));
         }
-        let size = h5t::H5Tget_size(ftype.0);
-        let memtype = same_string_type(ftype.0)?;
+        let size = h5t::H5Tget_size(ftype);
+        let memtype = same_string_type(ftype)?;
         let mut buf = vec![0u8; size];
         status(
-            h5a::H5Aread(attr.0, memtype.0, buf.as_mut_ptr().cast()),
+            h5a::H5Aread(attr, memtype.0, buf.as_mut_ptr().cast()),
             "read an attribute",
         )?;
-        Ok(Some(buf))
+        Ok(buf)
     })
 }
 
 /// An integer attribute, converted to i64 by HDF5.
 pub fn read_int_attr(loc: &Location, name: &str) -> H5Result<Option<i64>> {
-    if !loc
-        .attr_names()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .any(|n| n == name)
-    {
+    if !has_attr(loc, name)? {
         return Ok(None);
     }
     let attr = loc.attr(name).map_err(|e| e.to_string())?;
@@ -255,35 +248,16 @@ pub fn read_int_attr(loc: &Location, name: &str) -> H5Result<Option<i64>> {
 
 /// A one-byte flag attribute (numpy's bool, stored by PyTables as an 8-bit bitfield).
 pub fn read_flag_attr(loc: &Location, name: &str) -> H5Result<Option<bool>> {
-    if !loc
-        .attr_names()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .any(|n| n == name)
-    {
-        return Ok(None);
-    }
-    let cname = c_name(name)?;
-    hdf5::sync::sync(|| unsafe {
-        let attr = checked(
-            h5a::H5Aopen(loc.id(), cname.as_ptr(), H5P_DEFAULT),
-            h5a::H5Aclose,
-            "open an attribute",
-        )?;
-        let ftype = checked(
-            h5a::H5Aget_type(attr.0),
-            h5t::H5Tclose,
-            "get an attribute's type",
-        )?;
-        if h5t::H5Tget_size(ftype.0) != 1 {
+    with_attr(loc, name, |attr, ftype| unsafe {
+        if h5t::H5Tget_size(ftype) != 1 {
             return Err(format!("attribute '{name}' is not one byte"));
         }
         let mut byte = 0u8;
         status(
-            h5a::H5Aread(attr.0, ftype.0, (&raw mut byte).cast()),
+            h5a::H5Aread(attr, ftype, (&raw mut byte).cast()),
             "read an attribute",
         )?;
-        Ok(Some(byte != 0))
+        Ok(byte != 0)
     })
 }
 

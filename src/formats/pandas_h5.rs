@@ -435,12 +435,17 @@ fn write_multi(group: &Group, key: &str, entries: &[Vec<String>], names: &[Strin
     Ok(())
 }
 
-fn write_fixed_into(file: &hdf5::File, key: &str, table: &DlcTable) -> Res<()> {
+/// The file's root and the frame's group, with PyTables' bookkeeping attributes.
+fn create_frame_group(file: &hdf5::File, key: &str) -> Res<Group> {
     h5::write_string_attr(file.id(), "CLASS", b"GROUP", false)?;
     h5::write_string_attr(file.id(), "PYTABLES_FORMAT_VERSION", b"2.1", false)?;
     h5::write_string_attr(file.id(), "TITLE", b"", false)?;
     h5::write_string_attr(file.id(), "VERSION", b"1.0", false)?;
-    let group = file.create_group(key).map_err(h5err)?;
+    file.create_group(key).map_err(h5err)
+}
+
+fn write_fixed_into(file: &hdf5::File, key: &str, table: &DlcTable) -> Res<()> {
+    let group = create_frame_group(file, key)?;
     let gid = group.id();
     h5::write_string_attr(gid, "CLASS", b"GROUP", true)?;
     h5::write_string_attr(gid, "TITLE", b"", true)?;
@@ -590,11 +595,7 @@ fn write_table_into(file: &hdf5::File, key: &str, table: &DlcTable) -> Res<()> {
     let RowIndex::Frames(frames) = &table.index else {
         return Err("table format is written for frame-numbered rows only".into());
     };
-    h5::write_string_attr(file.id(), "CLASS", b"GROUP", false)?;
-    h5::write_string_attr(file.id(), "PYTABLES_FORMAT_VERSION", b"2.1", false)?;
-    h5::write_string_attr(file.id(), "TITLE", b"", false)?;
-    h5::write_string_attr(file.id(), "VERSION", b"1.0", false)?;
-    let group = file.create_group(key).map_err(h5err)?;
+    let group = create_frame_group(file, key)?;
     let gid = group.id();
     let names = Pickle::List(
         table

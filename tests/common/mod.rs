@@ -30,6 +30,45 @@ pub fn shared_data(relative: &str) -> Option<PathBuf> {
     Some(path)
 }
 
+/// The venv Python from scripts/setup, with pandas and the other peer readers.
+pub fn peer_python() -> PathBuf {
+    let path = std::env::var_os("KINELAB_PYTHON")
+        .map(Into::into)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"));
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/setup (make test does)",
+        path.display()
+    );
+    path
+}
+
+/// Runs a Python snippet with `args` in the peer venv and returns its stdout, failing
+/// with its stderr.
+pub fn run_python(code: &str, args: &[&str]) -> String {
+    let out = Command::new(peer_python())
+        .arg("-c")
+        .arg(code)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A writable copy of the DeepLabCut openfield project in `dir/of`, or `None` where the
+/// shared data is absent.
+pub fn openfield_copy(dir: &Path) -> Option<PathBuf> {
+    let src = shared_data("dlc-openfield")?;
+    let dlc = dir.join("of");
+    copy_tree(&src, &dlc);
+    Some(dlc)
+}
+
 /// Copies a folder tree (shared data is read-only; tests work on copies).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {

@@ -261,76 +261,47 @@ pub fn read_flag_attr(loc: &Location, name: &str) -> H5Result<Option<bool>> {
     })
 }
 
-/// Writes a numpy-bool attribute as PyTables does (an 8-bit bitfield).
-pub fn write_flag_attr(loc_id: hid_t, name: &str, value: bool) -> H5Result<()> {
+/// Creates attribute `name` of type `t` on `loc_id`, scalar or (for PyTables' empty
+/// strings) with no value.
+unsafe fn create_attr(loc_id: hid_t, name: &str, t: hid_t, has_value: bool) -> H5Result<Id> {
     let cname = c_name(name)?;
+    let class = if has_value {
+        h5s::H5S_class_t::H5S_SCALAR
+    } else {
+        h5s::H5S_class_t::H5S_NULL
+    };
+    let space = checked(h5s::H5Screate(class), h5s::H5Sclose, "make a space")?;
+    checked(
+        h5a::H5Acreate2(loc_id, cname.as_ptr(), t, space.0, H5P_DEFAULT, H5P_DEFAULT),
+        h5a::H5Aclose,
+        "create an attribute",
+    )
+}
+
+/// Writes a scalar fixed-length string attribute, as PyTables writes `str` values (an
+/// empty one as a null-space attribute of one byte, as PyTables does).
+pub fn write_string_attr(loc_id: hid_t, name: &str, value: &[u8], utf8: bool) -> H5Result<()> {
     hdf5::sync::sync(|| unsafe {
-        let space = checked(
-            h5s::H5Screate(h5s::H5S_class_t::H5S_SCALAR),
-            h5s::H5Sclose,
-            "make a space",
-        )?;
-        let t = *h5t::H5T_NATIVE_B8;
-        let attr = checked(
-            h5a::H5Acreate2(loc_id, cname.as_ptr(), t, space.0, H5P_DEFAULT, H5P_DEFAULT),
-            h5a::H5Aclose,
-            "create an attribute",
-        )?;
-        let byte = u8::from(value);
+        let t = fixed_string_type(value.len().max(1), h5t::H5T_str_t::H5T_STR_NULLTERM, utf8)?;
+        let attr = create_attr(loc_id, name, t.0, !value.is_empty())?;
+        if value.is_empty() {
+            return Ok(());
+        }
         status(
-            h5a::H5Awrite(attr.0, t, (&raw const byte).cast()),
+            h5a::H5Awrite(attr.0, t.0, value.as_ptr().cast()),
             "write an attribute",
         )
     })
 }
 
-/// Writes a scalar fixed-length string attribute, as PyTables writes `str` values.
-pub fn write_string_attr(loc_id: hid_t, name: &str, value: &[u8], utf8: bool) -> H5Result<()> {
-    let cname = c_name(name)?;
+/// Writes a numpy-bool attribute as PyTables does (an 8-bit bitfield).
+pub fn write_flag_attr(loc_id: hid_t, name: &str, value: bool) -> H5Result<()> {
     hdf5::sync::sync(|| unsafe {
-        if value.is_empty() {
-            // PyTables stores an empty string as a null-space attribute of one byte.
-            let t = fixed_string_type(1, h5t::H5T_str_t::H5T_STR_NULLTERM, utf8)?;
-            let space = checked(
-                h5s::H5Screate(h5s::H5S_class_t::H5S_NULL),
-                h5s::H5Sclose,
-                "make a space",
-            )?;
-            let attr = checked(
-                h5a::H5Acreate2(
-                    loc_id,
-                    cname.as_ptr(),
-                    t.0,
-                    space.0,
-                    H5P_DEFAULT,
-                    H5P_DEFAULT,
-                ),
-                h5a::H5Aclose,
-                "create an attribute",
-            )?;
-            drop(attr);
-            return Ok(());
-        }
-        let t = fixed_string_type(value.len(), h5t::H5T_str_t::H5T_STR_NULLTERM, utf8)?;
-        let space = checked(
-            h5s::H5Screate(h5s::H5S_class_t::H5S_SCALAR),
-            h5s::H5Sclose,
-            "make a space",
-        )?;
-        let attr = checked(
-            h5a::H5Acreate2(
-                loc_id,
-                cname.as_ptr(),
-                t.0,
-                space.0,
-                H5P_DEFAULT,
-                H5P_DEFAULT,
-            ),
-            h5a::H5Aclose,
-            "create an attribute",
-        )?;
+        let t = *h5t::H5T_NATIVE_B8;
+        let attr = create_attr(loc_id, name, t, true)?;
+        let byte = u8::from(value);
         status(
-            h5a::H5Awrite(attr.0, t.0, value.as_ptr().cast()),
+            h5a::H5Awrite(attr.0, t, (&raw const byte).cast()),
             "write an attribute",
         )
     })

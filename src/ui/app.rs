@@ -13,6 +13,10 @@ use super::prefs::Prefs;
 use super::theme::{Theme, ThemeKind};
 use super::wizard::Wizard;
 use super::workspace::Workspace;
+
+/// Where opening a path led: the project file, and the import's report when one was
+/// made just now.
+type ImportResult = Result<(PathBuf, Option<crate::formats::dlc_labels::ImportReport>), String>;
 use crate::project::Project;
 
 /// The whole app's state.
@@ -29,6 +33,8 @@ pub struct KinelabApp {
     shortcut_sheet_open: bool,
     open_path: String,
     open_picker: Option<Job<Option<PathBuf>>>,
+    /// A DeepLabCut or SLEAP project being imported into its sidecar project.
+    import_job: Option<Job<ImportResult>>,
     /// A message on the start screen (a project that failed to open).
     pub message: Option<String>,
     theme_applied: Option<ThemeKind>,
@@ -71,20 +77,46 @@ impl KinelabApp {
             shortcut_sheet_open: false,
             open_path: String::new(),
             open_picker: None,
+            import_job: None,
             message,
             theme_applied: None,
         }
     }
 
-    /// Opens a project file, replacing the open one. Errors go to the start screen.
+    /// Opens what a person picked, dropped or typed: a project at once; a DeepLabCut or
+    /// SLEAP project not yet imported on a worker thread (indexing its videos takes a
+    /// while), then its sidecar project.
+    pub fn open_in_background(&mut self, ctx: &egui::Context, path: &Path) {
+        if !crate::video::project_access::needs_import(path) {
+            self.open_project(path);
+            return;
+        }
+        let path = path.to_owned();
+        self.message = None;
+        self.import_job = Some(Job::spawn(
+            format!("import {}", path.display()),
+            ctx,
+            move |_| {
+                crate::video::project_access::project_to_open(&path).map_err(|e| e.to_string())
+            },
+        ));
+    }
+
+    /// Opens a project file, replacing the open one; a DeepLabCut or SLEAP project
+    /// opens as its sidecar Kinelab project, imported first if need be (on this
+    /// thread). Errors go to the start screen.
     pub fn open_project(&mut self, path: &Path) -> bool {
-        // A DeepLabCut project opens as its sidecar Kinelab project (imported the
-        // first time).
-        let (path, report) = match crate::video::project_access::project_to_open(path) {
+        let found = crate::video::project_access::project_to_open(path).map_err(|e| e.to_string());
+        self.open_found(found)
+    }
+
+    /// Opens the project an import (or a plain path) led to.
+    fn open_found(&mut self, found: ImportResult) -> bool {
+        let (path, report) = match found {
             Ok(found) => found,
             Err(e) => {
                 self.workspace = None;
-                self.message = Some(e.to_string());
+                self.message = Some(e);
                 return false;
             }
         };
@@ -220,8 +252,12 @@ impl KinelabApp {
                 .collect()
         });
         for path in dropped {
-            if path.extension().is_some_and(|e| e == "kinelab") {
-                self.open_project(&path);
+            let opens = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ["kinelab", "slp", "yaml", "yml"].contains(&e));
+            if opens {
+                self.open_in_background(ctx, &path);
             } else if self.wizard_open
                 && let Some(wizard) = &mut self.wizard
             {
@@ -289,7 +325,11 @@ impl KinelabApp {
     fn start_screen(&mut self, ui: &mut egui::Ui) {
         if let Some(Some(path)) = self.open_picker.as_ref().and_then(Job::poll) {
             self.open_picker = None;
-            self.open_project(&path);
+            self.open_in_background(ui.ctx(), &path);
+        }
+        if let Some(found) = self.import_job.as_ref().and_then(Job::poll) {
+            self.import_job = None;
+            self.open_found(found);
         }
         // One centred column, so the heading and the buttons line up.
         let width = 560.0f32.min(ui.available_width());
@@ -345,9 +385,15 @@ impl KinelabApp {
             let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if (ui.button("Open").clicked() || enter) && !self.open_path.trim().is_empty() {
                 let path = PathBuf::from(self.open_path.trim());
-                self.open_project(&path);
+                self.open_in_background(ui.ctx(), &path);
             }
         });
+        if let Some(job) = &self.import_job {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("{}…", job.label));
+            });
+        }
         ui.add_space(16.0);
         ui.label(RichText::new("Recent projects").strong());
         if self.prefs.recent_projects.is_empty() {

@@ -59,3 +59,17 @@ pub fn project_to_open(
     }
     Ok((path.to_owned(), None))
 }
+
+/// True when opening `path` would import a DeepLabCut or SLEAP project first (its
+/// sidecar project does not exist yet).
+pub fn needs_import(path: &Path) -> bool {
+    if let Some(config) = crate::formats::dlc_project::dlc_config_path(path) {
+        let dir = config.parent().unwrap_or(Path::new("."));
+        return !crate::formats::dlc_project::sidecar_path(dir).exists();
+    }
+    let is_slp = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("slp"));
+    is_slp && !path.with_extension("kinelab").exists()
+}

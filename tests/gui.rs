@@ -594,3 +594,31 @@ fn save_to_deeplabcut_and_export_write_what_was_labeled() {
     assert!(out.join("labeled-data/m4s1/img0115.png").is_file());
     assert!(out.join("config.yaml").is_file());
 }
+
+#[test]
+fn typing_a_sleap_file_imports_it_in_the_background() {
+    let Some(src) = common::shared_data("sleap/tracks") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_tree(&src, tmp.path());
+    let slp = tmp.path().join("clip.slp");
+    let mut h = start_screen();
+    replace_text(&mut h, "Project file", slp.to_str().unwrap());
+    h.get_by_label("Open").click();
+    h.run_steps(2);
+    step_until(&mut h, "the imported project", |app| {
+        app.workspace.is_some()
+    });
+    assert!(tmp.path().join("clip.kinelab").is_file());
+    h.run_steps(2);
+    h.get_by_label_contains("Imported:");
+    let names: Vec<String> = ws(&h)
+        .project()
+        .state()
+        .individuals
+        .iter()
+        .map(|i| i.def.name.clone())
+        .collect();
+    assert_eq!(names, ["female", "male"]);
+}

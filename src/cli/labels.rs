@@ -18,6 +18,8 @@ struct LabelRow<'a> {
     provenance: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     model: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
 }
 
 pub fn run(project: &Path, json: bool) -> anyhow::Result<()> {
@@ -36,23 +38,41 @@ pub fn run(project: &Path, json: bool) -> anyhow::Result<()> {
             visibility: label.visibility.as_str(),
             provenance: label.provenance.kind(),
             model: label.provenance.model(),
+            score: label.score,
         })
         .collect();
+    let mut text = String::new();
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
-        return Ok(());
-    }
-    println!("video\tframe_idx\tindividual\tkeypoint\tx\ty\tvisibility\tprovenance");
-    for r in &rows {
-        let provenance = match r.model {
-            Some(model) => format!("{} ({model})", r.provenance),
-            None => r.provenance.to_owned(),
-        };
-        println!(
-            "{}\t{}\t{}\t{}\t{:.2}\t{:.2}\t{}\t{}",
-            r.video, r.frame_idx, r.individual, r.keypoint, r.x, r.y, r.visibility, provenance
+        text = serde_json::to_string_pretty(&rows)?;
+        text.push('\n');
+    } else {
+        use std::fmt::Write as _;
+        text.push_str(
+            "video\tframe_idx\tindividual\tkeypoint\tx\ty\tvisibility\tprovenance\tscore\n",
         );
+        for r in &rows {
+            let provenance = match r.model {
+                Some(model) => format!("{} ({model})", r.provenance),
+                None => r.provenance.to_owned(),
+            };
+            let score = r
+                .score
+                .map_or_else(|| "-".to_owned(), |s| format!("{s:.3}"));
+            let _ = writeln!(
+                text,
+                "{}\t{}\t{}\t{}\t{:.2}\t{:.2}\t{}\t{}\t{score}",
+                r.video, r.frame_idx, r.individual, r.keypoint, r.x, r.y, r.visibility, provenance
+            );
+        }
     }
-    eprintln!("{} labels", rows.len());
+    // A reader that stops early (`| head`) is not an error.
+    use std::io::Write as _;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+        other => other?,
+    }
+    if !json {
+        eprintln!("{} labels", rows.len());
+    }
     Ok(())
 }

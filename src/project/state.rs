@@ -129,7 +129,12 @@ impl ProjectState {
     }
 
     /// The individual's name, or `#id` for one that no longer exists.
+    /// The individual's name; `(unique)` for unique keypoints' owner, `#id` for one
+    /// that no longer exists.
     pub fn individual_name(&self, id: IndividualId) -> String {
+        if id == IndividualId::NONE {
+            return "(unique)".into();
+        }
         self.individual(id)
             .map_or_else(|| format!("#{}", id.0), |i| i.def.name.clone())
     }

@@ -622,3 +622,63 @@ fn typing_a_sleap_file_imports_it_in_the_background() {
         .collect();
     assert_eq!(names, ["female", "male"]);
 }
+
+#[test]
+fn a_unique_keypoint_is_labeled_once_for_all_individuals() {
+    let Some(csv) = common::shared_data("sleap/dlc/labeled-data/video/maudlc_testdata.csv") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    let folder = dir.join("labeled-data/video");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        dir.join("config.yaml"),
+        "scorer: Scorer\nmultianimalproject: true\nindividuals: [Animal1, Animal2]\nuniquebodyparts: [D, E]\nmultianimalbodyparts: [A, B, C]\n",
+    )
+    .unwrap();
+    std::fs::copy(&csv, folder.join("CollectedData_Scorer.csv")).unwrap();
+    for i in 0..4 {
+        let png = csv.parent().unwrap().join(format!("img00{i}.png"));
+        std::fs::copy(&png, folder.join(png.file_name().unwrap())).unwrap();
+    }
+    let mut h = harness(&dir.join("config.yaml"));
+    step_until(&mut h, "the first image", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        ws.feed().and_then(|f| f.shown()).is_some()
+    });
+    // Frame 2 has no labels; place unique keypoint D with Animal2 selected.
+    press(&mut h, Modifiers::NONE, Key::ArrowRight);
+    press(&mut h, Modifiers::NONE, Key::ArrowRight);
+    let d = ws(&h).project().state().skeleton.by_name("D").unwrap().id;
+    let animal2 = ws(&h)
+        .project()
+        .state()
+        .individual_by_name("Animal2")
+        .unwrap()
+        .id;
+    {
+        let ws = h.state_mut().workspace.as_mut().unwrap();
+        ws.selected_individual = animal2;
+        ws.selected_keypoint = Some(d);
+    }
+    h.run_steps(2);
+    click_img(&mut h, 10.0, 12.0, PointerButton::Primary);
+    let state = ws(&h).project().state();
+    let owned: Vec<_> = state
+        .labels
+        .keys()
+        .filter(|k| k.frame_idx == 2 && k.keypoint == d)
+        .map(|k| k.individual)
+        .collect();
+    assert_eq!(owned, [kinelab::project::IndividualId::NONE]);
+    // Animal1's view of the frame shows D as labeled too.
+    press(&mut h, Modifiers::NONE, Key::Tab);
+    assert_ne!(ws(&h).selected_individual, animal2);
+    assert!(h.query_all_by_label("visible").count() >= 1);
+    // Clicking D's marker keeps the selected individual.
+    let before = ws(&h).selected_individual;
+    click_img(&mut h, 10.0, 12.0, PointerButton::Primary);
+    assert_eq!(ws(&h).selected_individual, before);
+    assert_eq!(ws(&h).selected_keypoint, Some(d));
+}

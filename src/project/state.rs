@@ -200,9 +200,25 @@ impl ProjectState {
             .map(|(&(_, f), _)| f)
     }
 
-    /// Labels every individual's keypoints would need on a fully labeled frame.
+    /// Labels a fully labeled frame holds: each individual's keypoints, and each unique
+    /// keypoint once.
     pub fn labels_per_frame(&self) -> usize {
-        self.skeleton.keypoints.len() * self.individuals.len()
+        let unique = self
+            .skeleton
+            .keypoints
+            .iter()
+            .filter(|k| k.def.unique)
+            .count();
+        (self.skeleton.keypoints.len() - unique) * self.individuals.len() + unique
+    }
+
+    /// Who owns `keypoint`'s label when `individual` is being labeled: nobody
+    /// ([`IndividualId::NONE`]) for a unique keypoint, else the individual.
+    pub fn owner(&self, keypoint: KeypointId, individual: IndividualId) -> IndividualId {
+        match self.skeleton.keypoint(keypoint) {
+            Some(k) if k.def.unique => IndividualId::NONE,
+            _ => individual,
+        }
     }
 
     /// The first labeled frame after `frame_idx` on which some keypoint is still

@@ -58,7 +58,7 @@ pub fn show(ui: &mut egui::Ui, ctx: KeypointPanelContext<'_>) -> Vec<PanelAction
             let key = LabelKey {
                 video: ctx.video,
                 frame_idx: ctx.frame_idx,
-                individual: ctx.selected_individual,
+                individual: state.owner(kp.id, ctx.selected_individual),
                 keypoint: kp.id,
             };
             let visibility = state.label(&key).map(|l| l.visibility);

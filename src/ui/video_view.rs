@@ -303,7 +303,7 @@ pub fn show(
                         key: LabelKey {
                             video: ctx.video,
                             frame_idx: ctx.frame_idx,
-                            individual: ctx.selected_individual,
+                            individual: ctx.state.owner(keypoint, ctx.selected_individual),
                             keypoint,
                         },
                         pos_in_image: ctx.transform.image_from_ui(view_rect, pos),

@@ -235,7 +235,10 @@ impl Workspace {
         Some(LabelKey {
             video: self.video?,
             frame_idx: self.frame_idx,
-            individual: self.selected_individual,
+            individual: self
+                .project
+                .state()
+                .owner(keypoint, self.selected_individual),
             keypoint,
         })
     }
@@ -507,7 +510,10 @@ impl Workspace {
                 individual,
                 keypoint,
             } => {
-                self.selected_individual = individual;
+                // A unique keypoint belongs to no individual: the selection stays.
+                if individual != IndividualId::NONE {
+                    self.selected_individual = individual;
+                }
                 self.selected_keypoint = Some(keypoint);
             }
             ViewAction::ToggleOccluded(key) => {

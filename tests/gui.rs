@@ -675,7 +675,8 @@ fn a_unique_keypoint_is_labeled_once_for_all_individuals() {
     // Animal1's view of the frame shows D as labeled too.
     press(&mut h, Modifiers::NONE, Key::Tab);
     assert_ne!(ws(&h).selected_individual, animal2);
-    assert!(h.query_all_by_label("visible").count() >= 1);
+    assert_eq!(h.query_all_by_label("visible, unique").count(), 1);
+    assert_eq!(h.query_all_by_label("unlabeled, unique").count(), 1);
     // Clicking D's marker keeps the selected individual.
     let before = ws(&h).selected_individual;
     click_img(&mut h, 10.0, 12.0, PointerButton::Primary);

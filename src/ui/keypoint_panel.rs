@@ -83,6 +83,12 @@ pub fn show(ui: &mut egui::Ui, ctx: KeypointPanelContext<'_>) -> Vec<PanelAction
                 if row.clicked() {
                     actions.push(PanelAction::SelectKeypoint(kp.id));
                 }
+                // A unique keypoint is labeled once, for every individual.
+                let status = if kp.def.unique {
+                    format!("{status}, unique")
+                } else {
+                    status.to_owned()
+                };
                 ui.label(
                     egui::RichText::new(status)
                         .color(ctx.theme.text_dim)

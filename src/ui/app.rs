@@ -376,6 +376,9 @@ impl KinelabApp {
                     ],
                 ));
             }
+            if ui.button("Open DeepLabCut folder…").clicked() {
+                self.open_picker = Some(jobs::pick_folder(ui.ctx(), "Open DeepLabCut project"));
+            }
         });
         ui.horizontal(|ui| {
             let label = ui.label("Project file");

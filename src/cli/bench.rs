@@ -223,3 +223,32 @@ pub fn step(video: &Path, start: usize, steps: usize, json: bool) -> anyhow::Res
     }
     Ok(())
 }
+
+/// Times reading a DeepLabCut label or prediction file, `rounds` times.
+pub fn read_labels(file: &Path, rounds: usize, json: bool) -> anyhow::Result<()> {
+    let mut times = Vec::with_capacity(rounds);
+    let mut shape = (0, 0);
+    for _ in 0..rounds.max(1) {
+        let started = Instant::now();
+        let table = crate::formats::dlc_project::read_label_file(file)?;
+        times.push(ms(started.elapsed()));
+        shape = (table.n_rows(), table.n_cols());
+    }
+    let (median, p95) = median_p95(&times);
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"file": file, "rows": shape.0, "columns": shape.1,
+                "median_ms": median, "p95_ms": p95, "rounds": times.len()})
+        );
+    } else {
+        println!(
+            "{}: {} rows × {} columns, median {median:.1} ms (p95 {p95:.1} ms, {} rounds)",
+            file.display(),
+            shape.0,
+            shape.1,
+            times.len()
+        );
+    }
+    Ok(())
+}

@@ -153,7 +153,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Measure the video engine.
+    /// Measure the video engine and the file readers.
     Bench {
         #[command(subcommand)]
         bench: BenchCommand,
@@ -222,6 +222,15 @@ pub enum BenchCommand {
         /// Steps in each direction.
         #[arg(long, default_value_t = 60)]
         steps: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read a DeepLabCut label or prediction file (.csv, or .h5 in fixed or table
+    /// format) ROUNDS times; print the median time (see scripts/bench-formats).
+    ReadLabels {
+        file: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
         #[arg(long)]
         json: bool,
     },
@@ -344,6 +353,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 steps,
                 json,
             } => bench::step(&video, start, steps, json),
+            BenchCommand::ReadLabels { file, rounds, json } => {
+                bench::read_labels(&file, rounds, json)
+            }
         },
     }
 }

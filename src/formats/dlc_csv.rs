@@ -23,24 +23,30 @@ pub fn parse(path: &Path, bytes: &[u8]) -> FormatResult<DlcTable> {
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
-    let mut records = reader.records().enumerate();
-    let next = |records: &mut dyn Iterator<Item = (usize, csv::Result<csv::StringRecord>)>| {
-        records.next().map(|(i, r)| {
-            r.map(|rec| (i + 1, rec))
-                .map_err(|e| FormatError::row(path, i + 1, format!("unreadable CSV: {e}")))
-        })
+    // One record, reused row after row; its position gives the 1-based line for errors.
+    let mut rec = csv::ByteRecord::new();
+    let next = |reader: &mut csv::Reader<&[u8]>,
+                rec: &mut csv::ByteRecord|
+     -> FormatResult<Option<usize>> {
+        let line = reader.position().line() as usize;
+        match reader.read_byte_record(rec) {
+            Ok(true) => Ok(Some(rec.position().map_or(line, |p| p.line() as usize))),
+            Ok(false) => Ok(None),
+            Err(e) => Err(FormatError::row(path, line, format!("unreadable CSV: {e}"))),
+        }
     };
 
     // Header rows, up to and including `coords`.
     let mut header: Vec<csv::StringRecord> = Vec::new();
     loop {
-        let Some(item) = next(&mut records) else {
+        let Some(line) = next(&mut reader, &mut rec)? else {
             return Err(FormatError::invalid(
                 path,
                 "the file ends before its 'coords' header row: not a DeepLabCut CSV",
             ));
         };
-        let (line, rec) = item?;
+        let rec = csv::StringRecord::from_byte_record(rec.clone())
+            .map_err(|_| FormatError::row(path, line, "the header is not UTF-8 text"))?;
         let first = rec.get(0).unwrap_or("").trim().to_owned();
         if header.is_empty() && first != "scorer" {
             return Err(FormatError::row(
@@ -131,11 +137,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> FormatResult<DlcTable> {
     }
 
     let mut names: Vec<Vec<String>> = Vec::new();
+    let mut lines: Vec<usize> = Vec::new();
     let mut values: Vec<f64> = Vec::new();
-    let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
-    while let Some(item) = next(&mut records) {
-        let (line, rec) = item?;
-        if rec.iter().all(str::is_empty) {
+    while let Some(line) = next(&mut reader, &mut rec)? {
+        if rec.iter().all(<[u8]>::is_empty) {
             continue;
         }
         if rec.len() > width {
@@ -149,27 +154,35 @@ pub fn parse(path: &Path, bytes: &[u8]) -> FormatResult<DlcTable> {
             ));
         }
         let name: Vec<String> = (0..n_index)
-            .map(|i| rec.get(i).unwrap_or("").to_owned())
+            .map(|i| String::from_utf8_lossy(rec.get(i).unwrap_or(b"")).into_owned())
             .collect();
-        if let Some(prev) = seen.insert(name.clone(), line) {
+        for (c, column) in columns.iter().enumerate() {
+            let cell = rec.get(n_index + c).unwrap_or(b"").trim_ascii();
+            let v = parse_cell(cell).ok_or_else(|| {
+                FormatError::row(
+                    path,
+                    line,
+                    format!(
+                        "'{}' in column '{}' is not a number",
+                        String::from_utf8_lossy(cell),
+                        column.join("/")
+                    ),
+                )
+            })?;
+            values.push(v);
+        }
+        names.push(name);
+        lines.push(line);
+    }
+    let mut seen: HashMap<&Vec<String>, usize> = HashMap::with_capacity(names.len());
+    for (name, &line) in names.iter().zip(&lines) {
+        if let Some(prev) = seen.insert(name, line) {
             return Err(FormatError::row(
                 path,
                 line,
                 format!("duplicate row '{}' (also row {prev})", name.join("/")),
             ));
         }
-        for (c, column) in columns.iter().enumerate() {
-            let cell = rec.get(n_index + c).unwrap_or("").trim();
-            let v = parse_cell(cell).ok_or_else(|| {
-                FormatError::row(
-                    path,
-                    line,
-                    format!("'{cell}' in column '{}' is not a number", column.join("/")),
-                )
-            })?;
-            values.push(v);
-        }
-        names.push(name);
     }
     let index =
         if n_index == 1 && !names.is_empty() && names.iter().all(|n| n[0].parse::<i64>().is_ok()) {
@@ -185,18 +198,19 @@ pub fn parse(path: &Path, bytes: &[u8]) -> FormatResult<DlcTable> {
     })
 }
 
-fn parse_cell(cell: &str) -> Option<f64> {
-    if cell.is_empty() || cell.eq_ignore_ascii_case("nan") {
+fn parse_cell(cell: &[u8]) -> Option<f64> {
+    if cell.is_empty() || cell.eq_ignore_ascii_case(b"nan") {
         return Some(f64::NAN);
     }
     // Lightning Pose's `visible` column may hold booleans.
-    if cell.eq_ignore_ascii_case("true") {
+    if cell.eq_ignore_ascii_case(b"true") {
         return Some(1.0);
     }
-    if cell.eq_ignore_ascii_case("false") {
+    if cell.eq_ignore_ascii_case(b"false") {
         return Some(0.0);
     }
-    cell.parse::<f64>().ok()
+    // fast-float2 parses the bytes as they are, exactly as `str::parse` would.
+    fast_float2::parse(cell).ok()
 }
 
 /// The CSV text of `table`, as pandas' `to_csv` writes it.

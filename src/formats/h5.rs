@@ -612,6 +612,84 @@ pub fn compound_fields(ds: &Dataset) -> H5Result<Vec<(String, h5t::H5T_class_t, 
     })
 }
 
+/// The fast path for pandas' frame-numbered tables (an int64 `index` then one float64
+/// value block, as DeepLabCut's prediction files are): HDF5 reads the rows straight
+/// into one f64 buffer, which is then compacted in place. `None` where the table is
+/// laid out otherwise.
+pub fn read_frame_table(ds: &Dataset) -> H5Result<Option<(Vec<i64>, Vec<f64>)>> {
+    let rows = ds.size();
+    hdf5::sync::sync(|| unsafe {
+        let ftype = checked(
+            h5d::H5Dget_type(ds.id()),
+            h5t::H5Tclose,
+            "get a dataset's type",
+        )?;
+        if h5t::H5Tget_class(ftype.0) != h5t::H5T_class_t::H5T_COMPOUND
+            || h5t::H5Tget_nmembers(ftype.0) != 2
+        {
+            return Ok(None);
+        }
+        let native = checked(
+            h5t::H5Tget_native_type(ftype.0, h5t::H5T_direction_t::H5T_DIR_ASCEND),
+            h5t::H5Tclose,
+            "get a native type",
+        )?;
+        let index = checked(
+            h5t::H5Tget_member_type(native.0, 0),
+            h5t::H5Tclose,
+            "get a member type",
+        )?;
+        let block = checked(
+            h5t::H5Tget_member_type(native.0, 1),
+            h5t::H5Tclose,
+            "get a member type",
+        )?;
+        let index_ok = h5t::H5Tget_class(index.0) == h5t::H5T_class_t::H5T_INTEGER
+            && h5t::H5Tget_size(index.0) == 8
+            && h5t::H5Tget_sign(index.0) == h5t::H5T_sign_t::H5T_SGN_2
+            && h5t::H5Tget_member_offset(native.0, 0) == 0;
+        if !index_ok || h5t::H5Tget_class(block.0) != h5t::H5T_class_t::H5T_ARRAY {
+            return Ok(None);
+        }
+        let base = checked(
+            h5t::H5Tget_super(block.0),
+            h5t::H5Tclose,
+            "get an array's type",
+        )?;
+        let n = h5t::H5Tget_size(block.0) / 8;
+        let block_ok = h5t::H5Tget_class(base.0) == h5t::H5T_class_t::H5T_FLOAT
+            && h5t::H5Tget_size(base.0) == 8
+            && h5t::H5Tget_member_offset(native.0, 1) == 8
+            && h5t::H5Tget_size(native.0) == 8 * (n + 1);
+        if !block_ok {
+            return Ok(None);
+        }
+        let mut buf = vec![0f64; rows * (n + 1)];
+        if rows > 0 {
+            status(
+                h5d::H5Dread(
+                    ds.id(),
+                    native.0,
+                    h5s::H5S_ALL,
+                    h5s::H5S_ALL,
+                    H5P_DEFAULT,
+                    buf.as_mut_ptr().cast(),
+                ),
+                "read a table",
+            )?;
+        }
+        let frames: Vec<i64> = (0..rows)
+            .map(|r| buf[r * (n + 1)].to_bits() as i64)
+            .collect();
+        for r in 0..rows {
+            let from = r * (n + 1) + 1;
+            buf.copy_within(from..from + n, r * n);
+        }
+        buf.truncate(rows * n);
+        Ok(Some((frames, buf)))
+    })
+}
+
 /// A compound dataset read whole, in native layout, for fields of any type (numpy's
 /// bool is an HDF5 enum, which HDF5 will not convert to a number).
 pub struct RawTable {
@@ -624,7 +702,11 @@ pub struct RawTable {
 struct RawField {
     name: String,
     offset: usize,
+    /// Bytes of one element.
     size: usize,
+    /// Elements per row (more than 1 for an array member, such as pandas' value
+    /// blocks).
+    count: usize,
     class: h5t::H5T_class_t,
     signed: bool,
 }
@@ -666,7 +748,20 @@ impl RawTable {
                 )?;
                 let mut class = h5t::H5Tget_class(member.0);
                 let mut signed = false;
-                if class == h5t::H5T_class_t::H5T_ENUM {
+                let mut size = h5t::H5Tget_size(member.0);
+                let mut count = 1;
+                if class == h5t::H5T_class_t::H5T_ARRAY {
+                    let base = checked(
+                        h5t::H5Tget_super(member.0),
+                        h5t::H5Tclose,
+                        "get an array's type",
+                    )?;
+                    class = h5t::H5Tget_class(base.0);
+                    signed = class == h5t::H5T_class_t::H5T_INTEGER
+                        && h5t::H5Tget_sign(base.0) == h5t::H5T_sign_t::H5T_SGN_2;
+                    count = size / h5t::H5Tget_size(base.0).max(1);
+                    size = h5t::H5Tget_size(base.0);
+                } else if class == h5t::H5T_class_t::H5T_ENUM {
                     let base = checked(
                         h5t::H5Tget_super(member.0),
                         h5t::H5Tclose,
@@ -680,7 +775,8 @@ impl RawTable {
                 fields.push(RawField {
                     name,
                     offset: h5t::H5Tget_member_offset(native.0, i),
-                    size: h5t::H5Tget_size(member.0),
+                    size,
+                    count,
                     class,
                     signed,
                 });
@@ -712,55 +808,69 @@ impl RawTable {
         self.fields.iter().any(|f| f.name == name)
     }
 
-    /// Field `name` of every row as f64 (integers and bools converted).
+    /// Field `name` of every row as f64 (integers and bools converted); an array
+    /// member gives its elements row after row.
     pub fn column(&self, name: &str) -> H5Result<Vec<f64>> {
         let f = self
             .fields
             .iter()
             .find(|f| f.name == name)
             .ok_or_else(|| format!("the table has no column '{name}'"))?;
-        (0..self.rows)
-            .map(|r| {
+        let mut out = Vec::with_capacity(self.rows * f.count);
+        if f.class == h5t::H5T_class_t::H5T_FLOAT && f.size == 8 {
+            // The usual case (pandas' float64 blocks): straight copies, no dispatch.
+            for r in 0..self.rows {
                 let at = r * self.row_size + f.offset;
-                let b = &self.bytes[at..at + f.size];
-                match (f.class, f.size, f.signed) {
-                    (h5t::H5T_class_t::H5T_FLOAT, 8, _) => {
-                        Ok(f64::from_ne_bytes(b.try_into().unwrap_or_default()))
-                    }
-                    (h5t::H5T_class_t::H5T_FLOAT, 4, _) => Ok(f64::from(f32::from_ne_bytes(
-                        b.try_into().unwrap_or_default(),
-                    ))),
-                    (h5t::H5T_class_t::H5T_INTEGER, 1, true) => Ok(f64::from(b[0] as i8)),
-                    (h5t::H5T_class_t::H5T_INTEGER, 1, false) => Ok(f64::from(b[0])),
-                    (h5t::H5T_class_t::H5T_INTEGER, 2, s) => {
-                        let v = [b[0], b[1]];
-                        Ok(if s {
-                            f64::from(i16::from_ne_bytes(v))
-                        } else {
-                            f64::from(u16::from_ne_bytes(v))
-                        })
-                    }
-                    (h5t::H5T_class_t::H5T_INTEGER, 4, s) => {
-                        let v = [b[0], b[1], b[2], b[3]];
-                        Ok(if s {
-                            f64::from(i32::from_ne_bytes(v))
-                        } else {
-                            f64::from(u32::from_ne_bytes(v))
-                        })
-                    }
-                    (h5t::H5T_class_t::H5T_INTEGER, 8, s) => {
-                        let v: [u8; 8] = b.try_into().unwrap_or_default();
-                        Ok(if s {
-                            i64::from_ne_bytes(v) as f64
-                        } else {
-                            u64::from_ne_bytes(v) as f64
-                        })
-                    }
-                    _ => Err(format!("the column '{name}' is not a number")),
-                }
-            })
-            .collect()
+                out.extend(
+                    self.bytes[at..at + 8 * f.count]
+                        .chunks_exact(8)
+                        .map(|b| f64::from_ne_bytes(b.try_into().unwrap_or_default())),
+                );
+            }
+            return Ok(out);
+        }
+        for r in 0..self.rows {
+            for e in 0..f.count {
+                let at = r * self.row_size + f.offset + e * f.size;
+                out.push(
+                    element(&self.bytes[at..at + f.size], f.class, f.signed)
+                        .ok_or_else(|| format!("the column '{name}' is not a number"))?,
+                );
+            }
+        }
+        Ok(out)
     }
+
+    /// Names, numeric classes and widths of the fields.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, h5t::H5T_class_t, usize)> {
+        self.fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.class, f.count))
+    }
+}
+
+/// One stored number as f64.
+fn element(b: &[u8], class: h5t::H5T_class_t, signed: bool) -> Option<f64> {
+    let bytes8 = || -> [u8; 8] { b.try_into().unwrap_or_default() };
+    Some(match (class, b.len(), signed) {
+        (h5t::H5T_class_t::H5T_FLOAT, 8, _) => f64::from_ne_bytes(bytes8()),
+        (h5t::H5T_class_t::H5T_FLOAT, 4, _) => {
+            f64::from(f32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+        }
+        (h5t::H5T_class_t::H5T_INTEGER, 1, true) => f64::from(b[0] as i8),
+        (h5t::H5T_class_t::H5T_INTEGER, 1, false) => f64::from(b[0]),
+        (h5t::H5T_class_t::H5T_INTEGER, 2, true) => f64::from(i16::from_ne_bytes([b[0], b[1]])),
+        (h5t::H5T_class_t::H5T_INTEGER, 2, false) => f64::from(u16::from_ne_bytes([b[0], b[1]])),
+        (h5t::H5T_class_t::H5T_INTEGER, 4, true) => {
+            f64::from(i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+        }
+        (h5t::H5T_class_t::H5T_INTEGER, 4, false) => {
+            f64::from(u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+        }
+        (h5t::H5T_class_t::H5T_INTEGER, 8, true) => i64::from_ne_bytes(bytes8()) as f64,
+        (h5t::H5T_class_t::H5T_INTEGER, 8, false) => u64::from_ne_bytes(bytes8()) as f64,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

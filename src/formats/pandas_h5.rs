@@ -182,7 +182,8 @@ fn read_fixed(group: &Group) -> Res<DlcTable> {
     let n_cols = columns.len();
     let position: HashMap<&Vec<String>, usize> =
         columns.iter().enumerate().map(|(i, c)| (c, i)).collect();
-    let mut values = vec![f64::NAN; n_rows * n_cols];
+    // Filled lazily: the usual single block becomes the values as it is.
+    let mut values: Vec<f64> = Vec::new();
     let nblocks = h5::read_int_attr(group, "nblocks")?.unwrap_or(0);
     for b in 0..nblocks {
         let items =
@@ -205,6 +206,11 @@ fn read_fixed(group: &Group) -> Res<DlcTable> {
             .read_raw::<f64>()
             .map_err(|e| format!("block {b} does not hold numbers: {e}"))?;
         let transposed = h5::read_flag_attr(&ds, "transposed")?.unwrap_or(false);
+        // The common case, one block in column order stored row by row, is the frame.
+        if nblocks == 1 && transposed && items == columns && data.len() == n_rows * n_cols {
+            values = data;
+            break;
+        }
         if data.len() != items.len() * n_rows {
             return Err(format!(
                 "block {b} holds {} values for {} rows × {} columns",
@@ -212,6 +218,9 @@ fn read_fixed(group: &Group) -> Res<DlcTable> {
                 n_rows,
                 items.len()
             ));
+        }
+        if values.is_empty() {
+            values = vec![f64::NAN; n_rows * n_cols];
         }
         for (i, item) in items.iter().enumerate() {
             let c = *position
@@ -226,6 +235,9 @@ fn read_fixed(group: &Group) -> Res<DlcTable> {
                 values[r * n_cols + c] = v;
             }
         }
+    }
+    if values.len() != n_rows * n_cols {
+        values = vec![f64::NAN; n_rows * n_cols];
     }
     Ok(DlcTable {
         level_names,
@@ -304,7 +316,22 @@ fn read_table(group: &Group) -> Res<DlcTable> {
     let table = group
         .dataset("table")
         .map_err(|_| "'table' is missing".to_string())?;
-    let fields = h5::compound_fields(&table)?;
+    // One read of the whole table in its native layout: HDF5's conversion of a
+    // compound member subset is several times slower.
+    if let Some((frames, values)) = h5::read_frame_table(&table)? {
+        let kinds = pickled_columns(&unpickle(&table, "values_block_0_kind")?)?;
+        if kinds == columns {
+            return Ok(DlcTable {
+                level_names,
+                columns,
+                index: RowIndex::Frames(frames),
+                values,
+            });
+        }
+    }
+    let raw = h5::RawTable::read(&table)?;
+    let fields: Vec<(String, H5T_class_t, usize)> =
+        raw.fields().map(|(n, c, w)| (n.to_owned(), c, w)).collect();
     let index = match fields.iter().find(|f| f.0 == "index") {
         Some((_, H5T_class_t::H5T_STRING, _)) => RowIndex::Paths(
             h5::read_compound_strings(&table, "index")?
@@ -312,23 +339,19 @@ fn read_table(group: &Group) -> Res<DlcTable> {
                 .map(|s| vec![s])
                 .collect(),
         ),
-        Some(_) => RowIndex::Frames(
-            h5::read_compound_f64(&table, "index", 1)?
-                .into_iter()
-                .map(|v| v as i64)
-                .collect(),
-        ),
+        Some(_) => RowIndex::Frames(raw.column("index")?.into_iter().map(|v| v as i64).collect()),
         None => return Err("the table has no 'index' column".into()),
     };
     let n_rows = index.len();
     let n_cols = columns.len();
     let position: HashMap<&Vec<String>, usize> =
         columns.iter().enumerate().map(|(i, c)| (c, i)).collect();
-    let mut values = vec![f64::NAN; n_rows * n_cols];
-    for (name, class, width) in &fields {
-        if !name.starts_with("values_block_") {
-            continue;
-        }
+    let blocks: Vec<&(String, H5T_class_t, usize)> = fields
+        .iter()
+        .filter(|f| f.0.starts_with("values_block_"))
+        .collect();
+    let mut values = Vec::new();
+    for (name, class, width) in blocks.iter().copied() {
         if !matches!(class, H5T_class_t::H5T_FLOAT | H5T_class_t::H5T_INTEGER) {
             return Err(format!("'{name}' does not hold numbers"));
         }
@@ -339,7 +362,15 @@ fn read_table(group: &Group) -> Res<DlcTable> {
                 kinds.len()
             ));
         }
-        let data = h5::read_compound_f64(&table, name, *width)?;
+        let data = raw.column(name)?;
+        // The common case, one block in column order, is the frame as it is.
+        if blocks.len() == 1 && kinds == columns {
+            values = data;
+            break;
+        }
+        if values.is_empty() {
+            values = vec![f64::NAN; n_rows * n_cols];
+        }
         for (i, kind) in kinds.iter().enumerate() {
             let c = *position
                 .get(kind)
@@ -348,6 +379,9 @@ fn read_table(group: &Group) -> Res<DlcTable> {
                 values[r * n_cols + c] = data[r * width + i];
             }
         }
+    }
+    if values.len() != n_rows * n_cols {
+        values = vec![f64::NAN; n_rows * n_cols];
     }
     Ok(DlcTable {
         level_names,

@@ -601,3 +601,22 @@ fn convert_turns_a_sleap_file_into_predictions_without_a_project() {
     ]);
     assert!(err.contains("clipDLC_kinelab.h5: convert reads"), "{err}");
 }
+
+#[test]
+fn bench_read_labels_prints_its_figures() {
+    let Some(csv) = shared_data("dlc-openfield/labeled-data/m4s1/CollectedData_Pranav.csv") else {
+        return;
+    };
+    let figures = json_of(&[
+        "bench",
+        "read-labels",
+        csv.to_str().unwrap(),
+        "--rounds",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(figures["rows"], 116);
+    assert_eq!(figures["columns"], 8);
+    assert_eq!(figures["rounds"], 2);
+    assert!(figures["median_ms"].as_f64().is_some_and(|ms| ms > 0.0));
+}

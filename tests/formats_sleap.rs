@@ -91,7 +91,8 @@ print("movement", count, [str(k) for k in ds.keypoints.values])
     );
 
     // And it reads back into the project as the same labels.
-    let (labels, report) = sleap_analysis::labels_from_analysis(&state, &file, None).unwrap();
+    // (through the same dispatch File → Import and `kinelab import` use).
+    let (labels, report) = kinelab::formats::labels_from_file(&state, &file, None).unwrap();
     assert!(report.skipped.is_empty(), "{}", report.summary());
     assert_eq!(labels.len(), state.labels.len());
     assert!(labels.iter().all(|(k, l)| state.labels.get(k) == Some(l)));

@@ -116,8 +116,9 @@ impl DatasetFormat {
 }
 
 /// Labels (or predictions) from another tool's file, for an existing project, chosen
-/// by the file's kind: COCO `.json`; DeepLabCut `.csv` or `.h5`. `video` names the
-/// project video that frame-numbered rows belong to.
+/// by the file's kind: COCO `.json`; SLEAP `.slp`, or a SLEAP analysis `.h5`; DeepLabCut
+/// `.csv` or `.h5`. `video` names the project video that frame-numbered rows (or an
+/// analysis file) belong to.
 pub fn labels_from_file(
     state: &ProjectState,
     path: &Path,
@@ -131,6 +132,9 @@ pub fn labels_from_file(
     {
         Some("json") => coco::labels_from_coco(state, path),
         Some("slp") => slp::labels_from_slp(state, path),
+        Some("h5") | Some("hdf5") if is_sleap_analysis(path) => {
+            sleap_analysis::labels_from_analysis(state, path, video)
+        }
         Some("csv") | Some("h5") | Some("hdf5") => {
             dlc_project::labels_from_file(state, path, video)
         }
@@ -141,8 +145,9 @@ pub fn labels_from_file(
     }
 }
 
-/// True for an HDF5 file laid out as a SLEAP analysis file (a root `tracks` dataset).
-pub fn is_sleap_analysis(path: &Path) -> bool {
+/// True for an HDF5 file laid out as a SLEAP analysis file (a root `tracks` dataset),
+/// not a pandas frame.
+fn is_sleap_analysis(path: &Path) -> bool {
     hdf5::File::open(path)
         .and_then(|f| f.dataset("tracks"))
         .is_ok()

@@ -15,6 +15,21 @@ use hdf5_sys::{h5, h5a, h5d, h5i::hid_t, h5p::H5P_DEFAULT, h5s, h5t};
 /// What went wrong, in words; the caller adds the file's name.
 pub type H5Result<T> = Result<T, String>;
 
+/// Writes the HDF5 file `path` with `write`, atomically: into a temporary file beside
+/// it, closed and fsynced, then renamed over it. On any error the old file stays.
+pub fn write_file_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&hdf5::File) -> H5Result<()>,
+) -> super::FormatResult<()> {
+    crate::util::atomic_file::write_atomically_at(path, |tmp| {
+        let file = hdf5::File::create(tmp).map_err(|e| std::io::Error::other(e.to_string()))?;
+        write(&file).map_err(std::io::Error::other)?;
+        file.close()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    })
+    .map_err(|e| super::FormatError::io(path, e))
+}
+
 /// An HDF5 identifier closed when dropped.
 struct Id(hid_t, unsafe extern "C" fn(hid_t) -> h5::herr_t);
 
@@ -334,8 +349,7 @@ fn write_strings_shaped(
     for (i, v) in values.iter().enumerate() {
         buf[i * size..i * size + v.len()].copy_from_slice(v.as_bytes());
     }
-    let cname = c_name(name)?;
-    let id = hdf5::sync::sync(|| unsafe {
+    hdf5::sync::sync(|| unsafe {
         let t = fixed_string_type(size, h5t::H5T_str_t::H5T_STR_NULLTERM, false)?;
         let dims: Vec<h5::hsize_t> = shape.iter().map(|&d| d as h5::hsize_t).collect();
         let space = checked(
@@ -343,32 +357,49 @@ fn write_strings_shaped(
             h5s::H5Sclose,
             "make a space",
         )?;
-        let ds = h5d::H5Dcreate2(
+        create_dataset(loc, name, t.0, space.0, H5P_DEFAULT, &buf)
+    })
+}
+
+/// Creates dataset `name` of type `t` and space `space` under `loc` (with creation
+/// properties `dcpl`), writes `data` (bytes in `t`'s layout) when there is any, and
+/// opens it through hdf5-metno. Call under the library lock.
+unsafe fn create_dataset(
+    loc: &Location,
+    name: &str,
+    t: hid_t,
+    space: hid_t,
+    dcpl: hid_t,
+    data: &[u8],
+) -> H5Result<Dataset> {
+    let cname = c_name(name)?;
+    let ds = checked(
+        h5d::H5Dcreate2(
             loc.id(),
             cname.as_ptr(),
-            t.0,
-            space.0,
+            t,
+            space,
             H5P_DEFAULT,
+            dcpl,
             H5P_DEFAULT,
-            H5P_DEFAULT,
-        );
-        let ds = checked(ds, h5d::H5Dclose, "create a dataset")?;
-        if !values.is_empty() {
-            status(
-                h5d::H5Dwrite(
-                    ds.0,
-                    t.0,
-                    h5s::H5S_ALL,
-                    h5s::H5S_ALL,
-                    H5P_DEFAULT,
-                    buf.as_ptr().cast(),
-                ),
-                "write strings",
-            )?;
-        }
-        Ok::<_, String>(ds)
-    })?;
-    drop(id);
+        ),
+        h5d::H5Dclose,
+        "create a dataset",
+    )?;
+    if !data.is_empty() {
+        status(
+            h5d::H5Dwrite(
+                ds.0,
+                t,
+                h5s::H5S_ALL,
+                h5s::H5S_ALL,
+                H5P_DEFAULT,
+                data.as_ptr().cast(),
+            ),
+            &format!("write the dataset '{name}'"),
+        )?;
+    }
+    drop(ds);
     loc.as_group()
         .and_then(|g| g.dataset(name))
         .map_err(|e| e.to_string())
@@ -400,10 +431,9 @@ pub fn write_index_values_table(
             buf[o..o + 8].copy_from_slice(&values[r * ncols + c].to_ne_bytes());
         }
     }
-    let cname = c_name(name)?;
     let index_name = c_name("index")?;
     let values_name = c_name("values_block_0")?;
-    let id = hdf5::sync::sync(|| unsafe {
+    hdf5::sync::sync(|| unsafe {
         let dims = [ncols.max(1) as h5::hsize_t];
         let block = checked(
             h5t::H5Tarray_create2(*h5t::H5T_NATIVE_DOUBLE, 1, dims.as_ptr()),
@@ -441,83 +471,7 @@ pub fn write_index_values_table(
             hdf5_sys::h5p::H5Pset_chunk(dcpl.0, 1, chunk.as_ptr()),
             "set chunking",
         )?;
-        let ds = checked(
-            h5d::H5Dcreate2(
-                loc.id(),
-                cname.as_ptr(),
-                row.0,
-                space.0,
-                H5P_DEFAULT,
-                dcpl.0,
-                H5P_DEFAULT,
-            ),
-            h5d::H5Dclose,
-            "create a table",
-        )?;
-        if rows > 0 {
-            status(
-                h5d::H5Dwrite(
-                    ds.0,
-                    row.0,
-                    h5s::H5S_ALL,
-                    h5s::H5S_ALL,
-                    H5P_DEFAULT,
-                    buf.as_ptr().cast(),
-                ),
-                "write a table",
-            )?;
-        }
-        Ok::<_, String>(ds)
-    })?;
-    drop(id);
-    loc.as_group()
-        .and_then(|g| g.dataset(name))
-        .map_err(|e| e.to_string())
-}
-
-/// One field of a compound dataset (a PyTables table column) as f64, with `width`
-/// values per row (1 for a scalar field). HDF5 converts the stored type.
-pub fn read_compound_f64(ds: &Dataset, field: &str, width: usize) -> H5Result<Vec<f64>> {
-    let rows = ds.size();
-    let cfield = c_name(field)?;
-    hdf5::sync::sync(|| unsafe {
-        let elem = if width == 1 {
-            checked(
-                h5t::H5Tcopy(*h5t::H5T_NATIVE_DOUBLE),
-                h5t::H5Tclose,
-                "copy a type",
-            )?
-        } else {
-            let dims = [width as h5::hsize_t];
-            checked(
-                h5t::H5Tarray_create2(*h5t::H5T_NATIVE_DOUBLE, 1, dims.as_ptr()),
-                h5t::H5Tclose,
-                "make an array type",
-            )?
-        };
-        let row_bytes = 8 * width;
-        let mem = checked(
-            h5t::H5Tcreate(h5t::H5T_class_t::H5T_COMPOUND, row_bytes),
-            h5t::H5Tclose,
-            "make a compound type",
-        )?;
-        status(
-            h5t::H5Tinsert(mem.0, cfield.as_ptr(), 0, elem.0),
-            "build a compound type",
-        )?;
-        let mut out = vec![0f64; rows * width];
-        status(
-            h5d::H5Dread(
-                ds.id(),
-                mem.0,
-                h5s::H5S_ALL,
-                h5s::H5S_ALL,
-                H5P_DEFAULT,
-                out.as_mut_ptr().cast(),
-            ),
-            &format!("read the table column '{field}'"),
-        )?;
-        Ok(out)
+        create_dataset(loc, name, row.0, space.0, dcpl.0, &buf)
     })
 }
 
@@ -564,51 +518,6 @@ pub fn read_compound_strings(ds: &Dataset, field: &str) -> H5Result<Vec<String>>
             &format!("read the table column '{field}'"),
         )?;
         Ok(split_fixed(&buf, size))
-    })
-}
-
-/// The fields of a compound dataset: name, HDF5 class, and values per row.
-pub fn compound_fields(ds: &Dataset) -> H5Result<Vec<(String, h5t::H5T_class_t, usize)>> {
-    hdf5::sync::sync(|| unsafe {
-        let ftype = checked(
-            h5d::H5Dget_type(ds.id()),
-            h5t::H5Tclose,
-            "get a dataset's type",
-        )?;
-        if h5t::H5Tget_class(ftype.0) != h5t::H5T_class_t::H5T_COMPOUND {
-            return Err("is not a table".into());
-        }
-        let n = h5t::H5Tget_nmembers(ftype.0);
-        let mut out = Vec::new();
-        for i in 0..n.max(0) as u32 {
-            let name_ptr = h5t::H5Tget_member_name(ftype.0, i);
-            if name_ptr.is_null() {
-                return Err("a table column has no name".into());
-            }
-            let name = std::ffi::CStr::from_ptr(name_ptr)
-                .to_string_lossy()
-                .into_owned();
-            h5::H5free_memory(name_ptr.cast());
-            let member = checked(
-                h5t::H5Tget_member_type(ftype.0, i),
-                h5t::H5Tclose,
-                "get a member type",
-            )?;
-            let class = h5t::H5Tget_class(member.0);
-            let (class, width) = if class == h5t::H5T_class_t::H5T_ARRAY {
-                let base = checked(
-                    h5t::H5Tget_super(member.0),
-                    h5t::H5Tclose,
-                    "get an array's type",
-                )?;
-                let total = h5t::H5Tget_size(member.0) / h5t::H5Tget_size(base.0).max(1);
-                (h5t::H5Tget_class(base.0), total)
-            } else {
-                (class, 1)
-            };
-            out.push((name, class, width));
-        }
-        Ok(out)
     })
 }
 

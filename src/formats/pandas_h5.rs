@@ -20,7 +20,6 @@ use serde_pickle::{DeOptions, HashableValue, Value};
 use super::dlc_table::{DlcTable, RowIndex};
 use super::error::{FormatError, FormatResult};
 use super::h5;
-use crate::util::atomic_file::write_atomically_at;
 
 /// The key DeepLabCut stores its frames under.
 pub const DLC_KEY: &str = "df_with_missing";
@@ -534,13 +533,7 @@ fn write_fixed_into(file: &hdf5::File, key: &str, table: &DlcTable) -> Res<()> {
 /// Writes `table` in pandas' fixed format under `key`, as DeepLabCut's
 /// `df.to_hdf(path, key="df_with_missing")` does; atomically.
 pub fn write_fixed(table: &DlcTable, path: &Path, key: &str) -> FormatResult<()> {
-    write_atomically_at(path, |tmp| {
-        let file = hdf5::File::create(tmp).map_err(|e| std::io::Error::other(e.to_string()))?;
-        write_fixed_into(&file, key, table).map_err(std::io::Error::other)?;
-        file.close()
-            .map_err(|e| std::io::Error::other(e.to_string()))
-    })
-    .map_err(|e| FormatError::io(path, e))
+    h5::write_file_atomically(path, |file| write_fixed_into(file, key, table))
 }
 
 // --- writing (table format) -----------------------------------------------------------
@@ -721,11 +714,5 @@ fn write_table_into(file: &hdf5::File, key: &str, table: &DlcTable) -> Res<()> {
 /// Writes `table` (frame-numbered rows) in pandas' table format under `key`, as
 /// DeepLabCut writes its prediction files; atomically.
 pub fn write_table(table: &DlcTable, path: &Path, key: &str) -> FormatResult<()> {
-    write_atomically_at(path, |tmp| {
-        let file = hdf5::File::create(tmp).map_err(|e| std::io::Error::other(e.to_string()))?;
-        write_table_into(&file, key, table).map_err(std::io::Error::other)?;
-        file.close()
-            .map_err(|e| std::io::Error::other(e.to_string()))
-    })
-    .map_err(|e| FormatError::io(path, e))
+    h5::write_file_atomically(path, |file| write_table_into(file, key, table))
 }

@@ -17,7 +17,6 @@ use super::h5;
 use crate::project::{
     IndividualId, Label, LabelKey, ProjectState, Provenance, Video, VideoId, Visibility,
 };
-use crate::util::atomic_file::write_atomically_at;
 
 /// An analysis file in memory.
 #[derive(Clone, Debug, PartialEq)]
@@ -334,13 +333,7 @@ fn write_into(file: &hdf5::File, a: &Analysis) -> Result<(), String> {
 
 /// Writes `a` to `path` atomically.
 pub fn write(a: &Analysis, path: &Path) -> FormatResult<()> {
-    write_atomically_at(path, |tmp| {
-        let file = hdf5::File::create(tmp).map_err(|e| std::io::Error::other(e.to_string()))?;
-        write_into(&file, a).map_err(std::io::Error::other)?;
-        file.close()
-            .map_err(|e| std::io::Error::other(e.to_string()))
-    })
-    .map_err(|e| FormatError::io(path, e))
+    h5::write_file_atomically(path, |file| write_into(file, a))
 }
 
 /// Writes one `<video>.analysis.h5` per video into `out_dir`.

@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::dlc_labels::ImportReport;
-use super::dlc_project::{ExportReport, VideoAccess, folder_name, frame_of_image_path};
+use super::dlc_project::{folder_name, frame_of_image_path};
 use super::error::{FormatError, FormatResult};
+use super::frame_images::VideoAccess;
 use super::frame_images::{frame_image_name, write_frame_images};
+use super::report::ExportReport;
+use super::report::ImportReport;
 use crate::project::{
     IndividualId, Keypoint, Label, LabelKey, ProjectState, Provenance, Visibility,
 };

@@ -4,60 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::dlc_table::{DlcTable, RowIndex};
+use super::report::ImportReport;
 use crate::project::{
     IndividualId, KeypointId, Label, LabelKey, ProjectState, Provenance, VideoId, Visibility,
 };
 
 /// The individual name DeepLabCut gives unique bodyparts' columns.
 pub const UNIQUE_INDIVIDUAL: &str = "single";
-
-/// What an import did and what it left out, with reasons a person can act on.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ImportReport {
-    pub frames: usize,
-    pub labels: usize,
-    /// Reason -> number of rows (or cells) skipped for it.
-    pub skipped: BTreeMap<String, usize>,
-    /// Things that were kept but deserve a look.
-    pub warnings: Vec<String>,
-}
-
-impl ImportReport {
-    pub fn skip(&mut self, reason: impl Into<String>, rows: usize) {
-        *self.skipped.entry(reason.into()).or_default() += rows;
-    }
-
-    /// One line per skip reason: "12 rows skipped: bodypart 'tail' is not in the skeleton".
-    pub fn skipped_lines(&self) -> Vec<String> {
-        self.skipped
-            .iter()
-            .map(|(reason, n)| {
-                let rows = if *n == 1 { "row" } else { "rows" };
-                format!("{n} {rows} skipped: {reason}")
-            })
-            .collect()
-    }
-
-    /// A summary for a person: counts, then every skip and warning.
-    pub fn summary(&self) -> String {
-        let mut lines = vec![format!(
-            "{} labels on {} frames imported",
-            self.labels, self.frames
-        )];
-        lines.extend(self.skipped_lines());
-        lines.extend(self.warnings.iter().cloned());
-        lines.join("\n")
-    }
-
-    pub fn merge(&mut self, other: ImportReport) {
-        self.frames += other.frames;
-        self.labels += other.labels;
-        for (reason, n) in other.skipped {
-            self.skip(reason, n);
-        }
-        self.warnings.extend(other.warnings);
-    }
-}
 
 /// Which columns hold x and y (and likelihood, and Lightning Pose's `visible`) of one
 /// keypoint of one individual.

@@ -8,10 +8,11 @@ use std::path::Path;
 
 use super::dlc_csv;
 use super::dlc_labels::project_columns;
-use super::dlc_project::{ExportReport, folder_name};
+use super::dlc_project::folder_name;
 use super::dlc_table::{DlcTable, RowIndex};
 use super::error::FormatResult;
 use super::pandas_h5;
+use super::report::ExportReport;
 use crate::project::{LabelKey, ProjectState, Provenance, Video, Visibility};
 
 /// The scorer written: the model most labels came from (when it is a DeepLabCut name),

@@ -12,9 +12,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::dlc_config::{self, DlcConfig, pair_list, string_list};
-use super::dlc_labels::{ImportReport, labels_from_table, table_from_labels};
+use super::dlc_labels::{labels_from_table, table_from_labels};
 use super::dlc_table::{DlcTable, RowIndex};
 use super::error::{FormatError, FormatResult};
+use super::frame_images::VideoAccess;
+use super::report::{ExportReport, ImportReport};
 use super::{dlc_csv, pandas_h5};
 use crate::project::{
     Individual, IndividualDef, IndividualId, Keypoint, KeypointDef, KeypointId, ProjectState,
@@ -34,20 +36,6 @@ pub mod keys {
     /// Per video: the frames that were rows of its label file (extracted frames), so
     /// that rows with no label survive a round trip. Followed by the video id.
     pub const ROWS_PREFIX: &str = "dlc.rows.";
-}
-
-/// What the format layer needs from the video engine, which sits above it.
-pub trait VideoAccess {
-    /// The project's record of the video file at `video`, for a project in `project_dir`.
-    fn describe(&self, project_dir: &Path, video: &Path) -> Result<VideoDef, String>;
-    /// Writes each (frame, PNG path) of the video at `video` as an exact RGB PNG,
-    /// calling `on_written` after each.
-    fn write_pngs(
-        &self,
-        video: &Path,
-        frames: &[(u64, PathBuf)],
-        on_written: &mut dyn FnMut(),
-    ) -> Result<(), String>;
 }
 
 const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg"];
@@ -364,37 +352,6 @@ pub fn read_project(config_path: &Path, videos: &dyn VideoAccess) -> FormatResul
 /// The sidecar project file that Kinelab keeps inside a DeepLabCut project folder.
 pub fn sidecar_path(dlc_dir: &Path) -> PathBuf {
     dlc_dir.join("kinelab.kinelab")
-}
-
-/// What an export wrote and what it left out.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ExportReport {
-    pub files: Vec<PathBuf>,
-    pub frames: usize,
-    pub labels: usize,
-    pub images_written: usize,
-    /// Reason -> count of what was left out.
-    pub skipped: BTreeMap<String, usize>,
-}
-
-impl ExportReport {
-    pub fn summary(&self) -> String {
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let mut lines = vec![format!(
-            "{} on {}; {} and {} written",
-            plural(self.labels, "label", "labels"),
-            plural(self.frames, "frame", "frames"),
-            plural(self.files.len(), "file", "files"),
-            plural(self.images_written, "image", "images"),
-        )];
-        lines.extend(
-            self.skipped
-                .iter()
-                .map(|(r, n)| format!("{n} skipped: {r}")),
-        );
-        lines.join("\n")
-    }
 }
 
 /// The rows (name parts, frame) of video `v`'s label file: the frames that were rows

@@ -3,9 +3,24 @@
 
 use std::path::{Path, PathBuf};
 
-use super::dlc_project::{ExportReport, VideoAccess, image_name};
+use super::dlc_project::image_name;
 use super::error::{FormatError, FormatResult};
-use crate::project::Video;
+use super::report::ExportReport;
+use crate::project::{Video, VideoDef};
+
+/// What the format layer needs from the video engine, which sits above it.
+pub trait VideoAccess {
+    /// The project's record of the video file at `video`, for a project in `project_dir`.
+    fn describe(&self, project_dir: &Path, video: &Path) -> Result<VideoDef, String>;
+    /// Writes each (frame, PNG path) of the video at `video` as an exact RGB PNG,
+    /// calling `on_written` after each.
+    fn write_pngs(
+        &self,
+        video: &Path,
+        frames: &[(u64, PathBuf)],
+        on_written: &mut dyn FnMut(),
+    ) -> Result<(), String>;
+}
 
 /// The image file name of frame `frame_idx` of `v`: the folder's own file for an image
 /// folder, else DeepLabCut's `img<index>.png`.

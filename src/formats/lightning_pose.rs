@@ -7,10 +7,12 @@
 use std::path::{Path, PathBuf};
 
 use super::dlc_csv;
-use super::dlc_project::{ExportReport, VideoAccess, folder_name};
+use super::dlc_project::folder_name;
 use super::dlc_table::{DlcTable, RowIndex};
 use super::error::FormatResult;
+use super::frame_images::VideoAccess;
 use super::frame_images::{frame_image_name, write_frame_images};
+use super::report::ExportReport;
 use crate::project::{IndividualId, LabelKey, ProjectState, Visibility};
 
 /// The name of the label file.

@@ -14,11 +14,14 @@ pub mod frame_images;
 pub mod h5;
 pub mod lightning_pose;
 pub mod pandas_h5;
+pub mod report;
 pub mod sleap_analysis;
 pub mod slp;
 pub mod yolo;
 
 pub use error::{FormatError, FormatResult};
+pub use frame_images::VideoAccess;
+pub use report::{ExportReport, ImportReport};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -86,10 +89,10 @@ impl DatasetFormat {
         state: &ProjectState,
         project_dir: &Path,
         out_dir: &Path,
-        videos: &dyn dlc_project::VideoAccess,
+        videos: &dyn VideoAccess,
         options: &ExportOptions,
         on_progress: &mut dyn FnMut(usize, usize),
-    ) -> FormatResult<dlc_project::ExportReport> {
+    ) -> FormatResult<ExportReport> {
         std::fs::create_dir_all(out_dir).map_err(|e| FormatError::io(out_dir, e))?;
         match self {
             Self::Dlc => {
@@ -123,7 +126,7 @@ pub fn labels_from_file(
     state: &ProjectState,
     path: &Path,
     video: Option<&str>,
-) -> FormatResult<(BTreeMap<LabelKey, Label>, dlc_labels::ImportReport)> {
+) -> FormatResult<(BTreeMap<LabelKey, Label>, ImportReport)> {
     match path
         .extension()
         .and_then(|e| e.to_str())

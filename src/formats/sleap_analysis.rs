@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 
 use hdf5::types::VarLenUnicode;
 
-use super::dlc_labels::ImportReport;
-use super::dlc_project::{ExportReport, folder_name};
+use super::dlc_project::folder_name;
 use super::error::{FormatError, FormatResult};
 use super::h5;
+use super::report::ExportReport;
+use super::report::ImportReport;
 use crate::project::{
     IndividualId, Label, LabelKey, ProjectState, Provenance, Video, VideoId, Visibility,
 };

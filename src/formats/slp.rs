@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::dlc_labels::ImportReport;
-use super::dlc_project::{VideoAccess, folder_name};
+use super::dlc_project::folder_name;
 use super::error::{FormatError, FormatResult};
+use super::frame_images::VideoAccess;
 use super::h5::{self, RawTable};
+use super::report::ImportReport;
 use crate::project::{
     Individual, IndividualDef, IndividualId, Keypoint, KeypointDef, KeypointId, Label, LabelKey,
     ProjectState, Provenance, Rgb, Video, VideoDef, VideoId, Visibility, ordered_pair,

@@ -8,9 +8,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::dlc_project::{ExportReport, VideoAccess, folder_name};
+use super::dlc_project::folder_name;
 use super::error::{FormatError, FormatResult};
+use super::frame_images::VideoAccess;
 use super::frame_images::{frame_image_name, write_frame_images};
+use super::report::ExportReport;
 use crate::project::{IndividualId, Keypoint, LabelKey, ProjectState, Visibility};
 use crate::util::atomic_file::write_atomically;
 

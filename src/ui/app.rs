@@ -16,7 +16,7 @@ use super::workspace::Workspace;
 
 /// Where opening a path led: the project file, and the import's report when one was
 /// made just now.
-type ImportResult = Result<(PathBuf, Option<crate::formats::dlc_labels::ImportReport>), String>;
+type ImportResult = Result<(PathBuf, Option<crate::formats::ImportReport>), String>;
 use crate::project::Project;
 
 /// The whole app's state.

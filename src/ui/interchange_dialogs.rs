@@ -9,8 +9,9 @@ use std::sync::atomic::Ordering;
 use egui::RichText;
 
 use crate::formats::DatasetFormat;
-use crate::formats::dlc_labels::ImportReport;
-use crate::formats::dlc_project::{self, ExportReport};
+use crate::formats::ExportReport;
+use crate::formats::ImportReport;
+use crate::formats::dlc_project;
 use crate::project::{Label, LabelKey, Project, edits};
 use crate::video::project_access::FfmpegVideos;
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::formats::dlc_project::VideoAccess;
+use crate::formats::VideoAccess;
 use crate::project::VideoDef;
 use crate::util::png::write_rgb_png;
 
@@ -45,8 +45,7 @@ impl VideoAccess for FfmpegVideos {
 /// the first time (with the import's report).
 pub fn project_to_open(
     path: &Path,
-) -> Result<(PathBuf, Option<crate::formats::dlc_labels::ImportReport>), crate::formats::FormatError>
-{
+) -> Result<(PathBuf, Option<crate::formats::ImportReport>), crate::formats::FormatError> {
     if let Some(config) = crate::formats::dlc_project::dlc_config_path(path) {
         return crate::formats::dlc_project::open_or_import(&config, &FfmpegVideos);
     }

@@ -137,12 +137,6 @@ pub fn kmeans(
     Ok(picked)
 }
 
-/// DeepLabCut's file name for an extracted frame: `img` + the index zero-padded to
-/// the digits of the frame count (`ceil(log10(n))`, as `extract_frames` computes it).
-pub fn dlc_frame_name(frame_idx: usize, frame_count: usize) -> String {
-    crate::formats::dlc_project::image_name(frame_idx as u64, frame_count as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,12 +152,5 @@ mod tests {
         assert_eq!(frame_range(100, 0.0, 1.0).unwrap(), 0..100);
         assert_eq!(frame_range(100, 0.5, 0.75).unwrap(), 50..75);
         assert!(frame_range(100, 0.5, 0.5).is_err());
-    }
-
-    #[test]
-    fn names_follow_deeplabcut_padding() {
-        assert_eq!(dlc_frame_name(27, 116), "img027.png");
-        assert_eq!(dlc_frame_name(27, 2330), "img0027.png");
-        assert_eq!(dlc_frame_name(5, 1000), "img005.png");
     }
 }

@@ -4,7 +4,8 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
-use crate::analysis::frame_selection::{self, dlc_frame_name};
+use crate::analysis::frame_selection;
+use crate::formats::dlc_project::image_name;
 use crate::video::{FrameConverter, VideoReader};
 
 use super::{ExtractMethod, progress};
@@ -49,7 +50,10 @@ pub fn run(
     for &frame_idx in &picked {
         let frame = reader.frame(frame_idx)?;
         let rgb = converter.to_rgb(&frame)?;
-        png::write_rgb_png(&out.join(dlc_frame_name(frame_idx, frame_count)), &rgb)?;
+        png::write_rgb_png(
+            &out.join(image_name(frame_idx as u64, frame_count as u64)),
+            &rgb,
+        )?;
         bar.inc(1);
     }
     bar.finish_and_clear();

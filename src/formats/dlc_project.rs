@@ -60,7 +60,9 @@ pub fn frame_index_of_image(name: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-/// DeepLabCut's image name for frame `frame_idx` of a video of `frame_count` frames.
+/// DeepLabCut's image name for frame `frame_idx` of a video of `frame_count` frames:
+/// `img` + the index zero-padded to `ceil(log10(frame_count))` digits, as its
+/// `extract_frames` writes them.
 pub fn image_name(frame_idx: u64, frame_count: u64) -> String {
     let width = (frame_count.max(2) as f64).log10().ceil() as usize;
     format!("img{frame_idx:0width$}.png")
@@ -659,4 +661,18 @@ pub fn frame_of_image_path(
     frame
         .map(|f| (v.id, f))
         .ok_or_else(|| format!("image '{image}' is not a frame of video '{folder}'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_names_follow_deeplabcut_padding_and_read_back() {
+        assert_eq!(image_name(27, 116), "img027.png");
+        assert_eq!(image_name(27, 2330), "img0027.png");
+        assert_eq!(image_name(5, 1000), "img005.png");
+        assert_eq!(frame_index_of_image("img0042.png"), Some(42));
+        assert_eq!(frame_index_of_image("frame.png"), None);
+    }
 }

@@ -7,7 +7,7 @@ use anyhow::bail;
 use clap::ValueEnum;
 
 use crate::formats::dlc_project;
-use crate::formats::{DatasetFormat, dlc_csv, pandas_h5};
+use crate::formats::{DatasetFormat, ForeignProject, dlc_csv, pandas_h5};
 use crate::project::{Project, edits};
 use crate::video::project_access::FfmpegVideos;
 
@@ -159,34 +159,27 @@ pub fn convert(
         );
         return Ok(());
     };
-    let is = |ext: &str| {
-        input
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
-    };
-    let (state, dir) = if let Some(config) = dlc_project::dlc_config_path(input) {
-        let imported = dlc_project::read_project(&config, &FfmpegVideos)?;
-        eprintln!("{}", imported.report.summary());
-        (
-            imported.state,
-            config.parent().unwrap_or(Path::new(".")).to_owned(),
-        )
-    } else if is("slp") {
-        let (_, state, report) = crate::formats::slp::read_project(input, &FfmpegVideos)?;
-        eprintln!("{}", report.summary());
-        (state, input.parent().unwrap_or(Path::new(".")).to_owned())
-    } else if is("kinelab") {
-        let project = Project::open(input)?;
-        (project.state().clone(), project.dir())
-    } else {
-        bail!(
+    let is_project = input
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("kinelab"));
+    let (state, dir) = match ForeignProject::detect(input) {
+        Some(foreign) => {
+            let (state, dir, report) = foreign.read(&FfmpegVideos)?;
+            eprintln!("{}", report.summary());
+            (state, dir)
+        }
+        None if is_project => {
+            let project = Project::open(input)?;
+            (project.state().clone(), project.dir())
+        }
+        None => bail!(
             "{}: convert reads a DeepLabCut config.yaml, a SLEAP .slp or a .kinelab project \
              for --to {}; label files convert to dlc-csv or dlc-h5",
             input.display(),
             to.to_possible_value()
                 .map_or(String::new(), |v| v.get_name().to_owned())
-        );
+        ),
     };
     let report = format.export(&state, &dir, out, &FfmpegVideos, options, &mut |_, _| {})?;
     println!("{}", report.summary());

@@ -525,8 +525,7 @@ pub fn open_or_import(
     config_path: &Path,
     videos: &dyn VideoAccess,
 ) -> FormatResult<(PathBuf, Option<ImportReport>)> {
-    let dir = config_path.parent().unwrap_or(Path::new("."));
-    let sidecar = sidecar_path(dir);
+    let sidecar = sidecar_path(config_path.parent().unwrap_or(Path::new(".")));
     if sidecar.exists() {
         return Ok((sidecar, None));
     }

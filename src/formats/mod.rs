@@ -155,3 +155,70 @@ fn is_sleap_analysis(path: &Path) -> bool {
         .and_then(|f| f.dataset("tracks"))
         .is_ok()
 }
+
+/// Another tool's project that opens through a sidecar Kinelab project: a DeepLabCut
+/// project (its `config.yaml` or folder) or a SLEAP `.slp` file.
+pub enum ForeignProject {
+    /// The project's `config.yaml`.
+    Dlc(std::path::PathBuf),
+    Slp(std::path::PathBuf),
+}
+
+impl ForeignProject {
+    /// What `path` is, where it is another tool's project.
+    pub fn detect(path: &Path) -> Option<Self> {
+        if let Some(config) = dlc_project::dlc_config_path(path) {
+            return Some(Self::Dlc(config));
+        }
+        let is_slp = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("slp"));
+        is_slp.then(|| Self::Slp(path.to_owned()))
+    }
+
+    /// Where its sidecar project is (or will be).
+    pub fn sidecar(&self) -> std::path::PathBuf {
+        match self {
+            Self::Dlc(config) => {
+                dlc_project::sidecar_path(config.parent().unwrap_or(Path::new(".")))
+            }
+            Self::Slp(file) => slp::sidecar_path(file),
+        }
+    }
+
+    /// Reads the project into a state, with no project file made; video paths in it are
+    /// relative to the returned folder.
+    pub fn read(
+        &self,
+        videos: &dyn VideoAccess,
+    ) -> FormatResult<(ProjectState, std::path::PathBuf, ImportReport)> {
+        match self {
+            Self::Dlc(config) => {
+                let imported = dlc_project::read_project(config, videos)?;
+                let dir = config.parent().unwrap_or(Path::new(".")).to_owned();
+                Ok((imported.state, dir, imported.report))
+            }
+            Self::Slp(file) => {
+                let (_, state, report) = slp::read_project(file, videos)?;
+                Ok((
+                    state,
+                    file.parent().unwrap_or(Path::new(".")).to_owned(),
+                    report,
+                ))
+            }
+        }
+    }
+
+    /// Opens the sidecar project's path, importing the project into it the first time
+    /// (then with the import's report).
+    pub fn open_or_import(
+        &self,
+        videos: &dyn VideoAccess,
+    ) -> FormatResult<(std::path::PathBuf, Option<ImportReport>)> {
+        match self {
+            Self::Dlc(config) => dlc_project::open_or_import(config, videos),
+            Self::Slp(file) => slp::open_or_import(file, videos),
+        }
+    }
+}

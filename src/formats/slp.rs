@@ -510,13 +510,17 @@ pub fn read_project(
     Ok((name, state, report))
 }
 
-/// Opens a `.slp` file as its sidecar project (`<file>.kinelab` beside it), imported
-/// the first time.
+/// The sidecar project of a `.slp` file: `<file>.kinelab` beside it.
+pub fn sidecar_path(path: &Path) -> PathBuf {
+    path.with_extension("kinelab")
+}
+
+/// Opens a `.slp` file as its sidecar project, imported the first time.
 pub fn open_or_import(
     path: &Path,
     videos: &dyn VideoAccess,
 ) -> FormatResult<(PathBuf, Option<ImportReport>)> {
-    let sidecar = path.with_extension("kinelab");
+    let sidecar = sidecar_path(path);
     if sidecar.exists() {
         return Ok((sidecar, None));
     }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::formats::VideoAccess;
+use crate::formats::{ForeignProject, VideoAccess};
 use crate::project::VideoDef;
 use crate::util::png::write_rgb_png;
 
@@ -46,29 +46,14 @@ impl VideoAccess for FfmpegVideos {
 pub fn project_to_open(
     path: &Path,
 ) -> Result<(PathBuf, Option<crate::formats::ImportReport>), crate::formats::FormatError> {
-    if let Some(config) = crate::formats::dlc_project::dlc_config_path(path) {
-        return crate::formats::dlc_project::open_or_import(&config, &FfmpegVideos);
+    match ForeignProject::detect(path) {
+        Some(foreign) => foreign.open_or_import(&FfmpegVideos),
+        None => Ok((path.to_owned(), None)),
     }
-    let is_slp = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("slp"));
-    if is_slp {
-        return crate::formats::slp::open_or_import(path, &FfmpegVideos);
-    }
-    Ok((path.to_owned(), None))
 }
 
 /// True when opening `path` would import a DeepLabCut or SLEAP project first (its
 /// sidecar project does not exist yet).
 pub fn needs_import(path: &Path) -> bool {
-    if let Some(config) = crate::formats::dlc_project::dlc_config_path(path) {
-        let dir = config.parent().unwrap_or(Path::new("."));
-        return !crate::formats::dlc_project::sidecar_path(dir).exists();
-    }
-    let is_slp = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("slp"));
-    is_slp && !path.with_extension("kinelab").exists()
+    ForeignProject::detect(path).is_some_and(|f| !f.sidecar().exists())
 }

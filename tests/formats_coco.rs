@@ -125,32 +125,12 @@ fn a_coco_export_reads_back_to_the_same_labels() {
 
 #[test]
 fn unique_keypoints_get_their_own_category() {
-    let Some(csv) = common::shared_data("sleap/dlc/labeled-data/video/maudlc_testdata.csv") else {
-        return;
-    };
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("p");
-    std::fs::create_dir_all(dir.join("labeled-data/video")).unwrap();
-    std::fs::write(
-        dir.join("config.yaml"),
-        "scorer: Scorer\nmultianimalproject: true\nindividuals: [Animal1, Animal2]\nuniquebodyparts: [D, E]\nmultianimalbodyparts: [A, B, C]\n",
-    )
-    .unwrap();
-    std::fs::copy(
-        &csv,
-        dir.join("labeled-data/video/CollectedData_Scorer.csv"),
-    )
-    .unwrap();
-    for i in 0..4 {
-        let png = csv.parent().unwrap().join(format!("img00{i}.png"));
-        std::fs::copy(
-            &png,
-            dir.join("labeled-data/video")
-                .join(png.file_name().unwrap()),
-        )
-        .unwrap();
-    }
-    let state = dlc_project::read_project(&dir.join("config.yaml"), &FfmpegVideos)
+    let Some(config) = common::maudlc_project(&dir) else {
+        return;
+    };
+    let state = dlc_project::read_project(&config, &FfmpegVideos)
         .unwrap()
         .state;
     let (file, _) = coco::to_coco(&state);

@@ -31,8 +31,8 @@ fn openfield_csv_and_table_h5_hold_the_same_frame() {
     assert!(csv.same_as(&h5), "the CSV and the table-format HDF5 differ");
 }
 
-#[test]
-fn every_csv_variant_round_trips_exactly_through_csv_and_h5() {
+/// Every real label CSV of the shared data: SLEAP's variants and openfield's.
+fn all_label_csvs() -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = SLEAP_DLC_CSVS
         .iter()
         .filter_map(|f| common::shared_data(&format!("sleap/dlc/labeled-data/video/{f}")))
@@ -40,6 +40,12 @@ fn every_csv_variant_round_trips_exactly_through_csv_and_h5() {
     files.extend(common::shared_data(
         "dlc-openfield/labeled-data/m4s1/CollectedData_Pranav.csv",
     ));
+    files
+}
+
+#[test]
+fn every_csv_variant_round_trips_exactly_through_csv_and_h5() {
+    let files = all_label_csvs();
     let out = tempfile::tempdir().unwrap();
     for path in files {
         let table = dlc_csv::read(&path).unwrap();
@@ -83,13 +89,7 @@ fn level_names(table: &DlcTable) -> String {
 
 #[test]
 fn pandas_reads_the_h5_we_write_as_deeplabcut_does() {
-    let mut files: Vec<_> = SLEAP_DLC_CSVS
-        .iter()
-        .filter_map(|f| common::shared_data(&format!("sleap/dlc/labeled-data/video/{f}")))
-        .collect();
-    files.extend(common::shared_data(
-        "dlc-openfield/labeled-data/m4s1/CollectedData_Pranav.csv",
-    ));
+    let files = all_label_csvs();
     let out = tempfile::tempdir().unwrap();
     for path in files {
         let table = dlc_csv::read(&path).unwrap();

@@ -625,24 +625,11 @@ fn typing_a_sleap_file_imports_it_in_the_background() {
 
 #[test]
 fn a_unique_keypoint_is_labeled_once_for_all_individuals() {
-    let Some(csv) = common::shared_data("sleap/dlc/labeled-data/video/maudlc_testdata.csv") else {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(config) = common::maudlc_project(&tmp.path().join("p")) else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("p");
-    let folder = dir.join("labeled-data/video");
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::write(
-        dir.join("config.yaml"),
-        "scorer: Scorer\nmultianimalproject: true\nindividuals: [Animal1, Animal2]\nuniquebodyparts: [D, E]\nmultianimalbodyparts: [A, B, C]\n",
-    )
-    .unwrap();
-    std::fs::copy(&csv, folder.join("CollectedData_Scorer.csv")).unwrap();
-    for i in 0..4 {
-        let png = csv.parent().unwrap().join(format!("img00{i}.png"));
-        std::fs::copy(&png, folder.join(png.file_name().unwrap())).unwrap();
-    }
-    let mut h = harness(&dir.join("config.yaml"));
+    let mut h = harness(&config);
     step_until(&mut h, "the first image", |app| {
         let ws = app.workspace.as_ref().unwrap();
         ws.feed().and_then(|f| f.shown()).is_some()

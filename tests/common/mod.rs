@@ -69,6 +69,27 @@ pub fn openfield_copy(dir: &Path) -> Option<PathBuf> {
     Some(dlc)
 }
 
+/// A multi-animal DeepLabCut project in `dir` around SLEAP's maudlc test CSV (two
+/// animals with A, B, C; unique D and E) and its four 30×30 PNGs, or `None` where the
+/// shared data is absent.
+pub fn maudlc_project(dir: &Path) -> Option<PathBuf> {
+    let csv = shared_data("sleap/dlc/labeled-data/video/maudlc_testdata.csv")?;
+    let folder = dir.join("labeled-data/video");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        dir.join("config.yaml"),
+        "scorer: Scorer\nmultianimalproject: true\nindividuals: [Animal1, Animal2]\n\
+         uniquebodyparts: [D, E]\nmultianimalbodyparts: [A, B, C]\n",
+    )
+    .unwrap();
+    std::fs::copy(&csv, folder.join("CollectedData_Scorer.csv")).unwrap();
+    for i in 0..4 {
+        let png = csv.parent().unwrap().join(format!("img00{i}.png"));
+        std::fs::copy(&png, folder.join(png.file_name().unwrap())).unwrap();
+    }
+    Some(dir.join("config.yaml"))
+}
+
 /// Copies a folder tree (shared data is read-only; tests work on copies).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {

@@ -670,3 +670,77 @@ fn a_unique_keypoint_is_labeled_once_for_all_individuals() {
     assert_eq!(ws(&h).selected_individual, before);
     assert_eq!(ws(&h).selected_keypoint, Some(d));
 }
+
+#[test]
+fn importing_through_the_dialog_adds_one_undoable_edit_or_says_nothing_is_new() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dlc) = common::openfield_copy(tmp.path()) else {
+        return;
+    };
+    // A COCO export of the project, with one label moved in the file.
+    let state = kinelab::formats::dlc_project::read_project(
+        &dlc.join("config.yaml"),
+        &kinelab::video::project_access::FfmpegVideos,
+    )
+    .unwrap()
+    .state;
+    let out = tmp.path().join("coco");
+    kinelab::formats::DatasetFormat::Coco
+        .export(
+            &state,
+            &dlc,
+            &out,
+            &kinelab::video::project_access::FfmpegVideos,
+            &Default::default(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+    let json = out.join("annotations.json");
+    let mut file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    file["annotations"][0]["keypoints"][0] = serde_json::json!(99.5);
+    std::fs::write(&json, serde_json::to_string(&file).unwrap()).unwrap();
+
+    let mut h = harness(&dlc.join("config.yaml"));
+    let import = |h: &mut Harness<'_, KinelabApp>| {
+        {
+            let ws = h.state_mut().workspace.as_mut().unwrap();
+            ws.dialogs.import.open = true;
+            ws.dialogs.import.path = json.display().to_string();
+            ws.dialogs.import.summary = None;
+        }
+        h.run_steps(2);
+        h.get_by_label("Import").click();
+        h.run_steps(2);
+        step_until(h, "the import", |app| {
+            app.workspace
+                .as_ref()
+                .unwrap()
+                .dialogs
+                .import
+                .summary
+                .is_some()
+        });
+        h.run_steps(2);
+    };
+    import(&mut h);
+    assert_eq!(
+        ws(&h).project().undo_description(),
+        Some("import annotations.json")
+    );
+    let moved = ws(&h)
+        .project()
+        .state()
+        .labels
+        .values()
+        .filter(|l| l.x == 99.5)
+        .count();
+    assert_eq!(moved, 1);
+    // The same file again changes nothing, and says so.
+    import(&mut h);
+    h.get_by_label_contains("Nothing new");
+    assert_eq!(
+        ws(&h).project().undo_description(),
+        Some("import annotations.json")
+    );
+}

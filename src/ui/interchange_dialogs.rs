@@ -249,12 +249,17 @@ impl ImportDialog {
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
-                    if let Some(edit) =
-                        edits::set_labels(project.state(), labels, format!("import {name}"))
-                    {
-                        out.push(DialogRequest::Apply(edit));
+                    match edits::set_labels(project.state(), labels, format!("import {name}")) {
+                        Some(edit) => {
+                            out.push(DialogRequest::Apply(edit));
+                            Ok(report.summary())
+                        }
+                        // Re-importing what is there already changes nothing.
+                        None => Ok(format!(
+                            "{}\nNothing new: the project already holds these labels.",
+                            report.summary()
+                        )),
                     }
-                    Ok(report.summary())
                 }
                 Err(e) => Err(e),
             });

@@ -47,6 +47,7 @@ fn probe_json_has_the_documented_keys_and_exact_count() {
         "width",
         "height",
         "fps",
+        "nominal_fps",
         "frame_count",
         "keyframe_count",
         "codec",
@@ -62,14 +63,23 @@ fn probe_json_has_the_documented_keys_and_exact_count() {
     // 300 frames with a one-frame gap after every 10th span 329 frame times at 30 fps.
     let duration = json["duration_secs"].as_f64().unwrap();
     assert!((duration - 329.0 / 30.0).abs() < 0.1, "duration {duration}");
-    assert!(json.get("decoded_frames").is_none());
+    // A variable frame rate: the stream's nominal rate, and the average over the file.
+    assert_eq!(json["nominal_fps"], 30.0);
+    let average = json["fps"].as_f64().unwrap();
+    assert!((average - 300.0 / duration).abs() < 1e-9, "fps {average}");
+    assert!(json.get("decodable_frames").is_none());
 
     let counted = json_of(&["probe", "--json", "--count", path.to_str().unwrap()]);
-    assert_eq!(counted["decoded_frames"], 300);
+    assert_eq!(counted["decodable_frames"], 300);
+    assert!(counted.get("missing_frames").is_none());
     assert!(counted["decode_fps"].as_f64().unwrap() > 0.0);
 
     let text = stdout_of(&kinelab(&["probe", path.to_str().unwrap()]));
-    assert!(text.contains("300 (frame_idx 0 to 299)"), "{text}");
+    assert!(
+        text.contains("300 in the index (frame_idx 0 to 299)"),
+        "{text}"
+    );
+    assert!(text.contains("30.000 nominal, 27.3"), "{text}");
 }
 
 #[test]

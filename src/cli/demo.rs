@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use crate::project::preset::SkeletonPreset;
 use crate::project::{NewProject, Project};
-use crate::util::atomic_file::write_atomically;
+use crate::util::atomic_file::write_bytes_atomically;
 use crate::video::describe::describe_for_project;
 
 const CLIP: &[u8] = include_bytes!("../../assets/demo/demo.mp4");
@@ -27,10 +27,8 @@ pub fn default_dir() -> PathBuf {
 
 /// Writes a file unless it is there with the same content.
 fn write_if_changed(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
-        return Ok(());
-    }
-    write_atomically(path, |w| w.write_all(bytes))
+    write_bytes_atomically(path, bytes)
+        .map(drop)
         .with_context(|| format!("{}: could not write", path.display()))
 }
 

@@ -7,6 +7,7 @@ use anyhow::bail;
 use clap::ValueEnum;
 
 use crate::formats::dlc_project;
+use crate::formats::report::plural;
 use crate::formats::{DatasetFormat, ForeignProject, dlc_csv, pandas_h5};
 use crate::project::{Project, edits};
 use crate::video::project_access::FfmpegVideos;
@@ -144,17 +145,25 @@ pub fn convert(
 ) -> anyhow::Result<()> {
     let Some(format) = to.dataset() else {
         let table = dlc_project::read_label_file(input)?;
-        if out.is_dir() {
-            bail!("{} is a folder; give the output file's name", out.display());
-        }
+        let ext = match to {
+            ConvertFormat::DlcH5 => "h5",
+            _ => "csv",
+        };
+        // A folder gets the input's name with the new extension.
+        let out = if out.is_dir() {
+            let stem = input.file_stem().unwrap_or_default();
+            out.join(stem).with_extension(ext)
+        } else {
+            out.to_owned()
+        };
         match to {
-            ConvertFormat::DlcH5 => pandas_h5::write_fixed(&table, out, pandas_h5::DLC_KEY)?,
-            _ => dlc_csv::write(&table, out)?,
+            ConvertFormat::DlcH5 => pandas_h5::write_fixed(&table, &out, pandas_h5::DLC_KEY)?,
+            _ => dlc_csv::write(&table, &out)?,
         }
         println!(
-            "{} rows × {} columns written to {}",
-            table.n_rows(),
-            table.n_cols(),
+            "{} × {} written to {}",
+            plural(table.n_rows(), "row", "rows"),
+            plural(table.n_cols(), "column", "columns"),
             out.display()
         );
         return Ok(());
@@ -162,11 +171,11 @@ pub fn convert(
     let is_project = input
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("kinelab"));
+        .is_some_and(|e| e.eq_ignore_ascii_case(crate::project::PROJECT_EXTENSION));
     let (state, dir) = match ForeignProject::detect(input) {
         Some(foreign) => {
             let (state, dir, report) = foreign.read(&FfmpegVideos)?;
-            eprintln!("{}", report.summary());
+            eprintln!("{}: {}", input.display(), report.summary_as("read"));
             (state, dir)
         }
         None if is_project => {

@@ -14,7 +14,9 @@ mod progress;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::formats::{IMPORT_KINDS, PROJECT_KINDS, kinds_help};
 
 /// Kinelab: frame-exact video, keypoint labeling and pose review.
 #[derive(Debug, Parser)]
@@ -96,11 +98,11 @@ pub enum Command {
         #[arg(long)]
         individuals: Option<String>,
     },
-    /// Open the app on a project: a .kinelab file, or a DeepLabCut project (its
-    /// config.yaml or folder), imported into a sidecar kinelab.kinelab the first time.
+    /// Open the app on a project: a .kinelab file, or another tool's project, imported
+    /// into a sidecar Kinelab project the first time (the kinds are listed below).
     Open { path: PathBuf },
     /// Add labels or predictions from other tools' files to a project, as one undoable
-    /// edit each: DeepLabCut CollectedData_*.csv/.h5 and prediction .csv/.h5.
+    /// edit each (the kinds are listed below).
     Import {
         project: PathBuf,
         #[arg(required = true)]
@@ -116,7 +118,9 @@ pub enum Command {
         project: PathBuf,
         #[arg(long, value_enum)]
         format: interchange::ExportFormat,
-        /// Output folder.
+        /// Where to write: a folder (created if missing). Formats whose output can be
+        /// one file take that file's name too: coco (a .json; images/ go beside it),
+        /// sleap-analysis and dlc-predictions (a .h5, for a project with one video).
         #[arg(long)]
         out: PathBuf,
         /// YOLO: the share of frames that go to the validation split.
@@ -130,7 +134,9 @@ pub enum Command {
         input: PathBuf,
         #[arg(long, value_enum)]
         to: interchange::ConvertFormat,
-        /// Output file (dlc-csv, dlc-h5) or folder (the export formats).
+        /// Where to write, as for `export`: a folder, or a file's name for the
+        /// formats that write one file. dlc-csv and dlc-h5 write one file: given a
+        /// folder, it is named after the input.
         #[arg(long)]
         out: PathBuf,
         /// YOLO: the share of frames that go to the validation split.
@@ -234,6 +240,24 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The command line's definition, with the help texts that list file kinds built from
+/// the lists the app and the readers use.
+pub fn command() -> clap::Command {
+    Cli::command()
+        .mut_subcommand("import", |c| {
+            c.after_help(format!("Files it takes:\n{}", kinds_help(IMPORT_KINDS)))
+        })
+        .mut_subcommand("open", |c| {
+            c.after_help(format!("Projects it opens:\n{}", kinds_help(PROJECT_KINDS)))
+        })
+}
+
+/// Parses the process's arguments; on a usage error, prints it and exits with 2.
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// Runs the command line: a headless command, or the app.

@@ -304,11 +304,13 @@ pub fn to_coco(state: &ProjectState) -> (CocoFile, FramesOut) {
     (file, frames_out)
 }
 
-/// Writes `out_dir/annotations.json` and the frames under `out_dir/images/<video>/`.
+/// Writes `out_dir/annotations.json` (or `json_name`) and the frames under
+/// `out_dir/images/<video>/`.
 pub fn write(
     state: &ProjectState,
     project_dir: &Path,
     out_dir: &Path,
+    json_name: Option<&str>,
     videos: &dyn VideoAccess,
     on_progress: &mut dyn FnMut(usize, usize),
 ) -> FormatResult<ExportReport> {
@@ -338,7 +340,7 @@ pub fn write(
             on_progress(done, total);
         })?;
     }
-    let json = out_dir.join("annotations.json");
+    let json = out_dir.join(json_name.unwrap_or("annotations.json"));
     let text =
         serde_json::to_vec_pretty(&file).map_err(|e| FormatError::invalid(&json, e.to_string()))?;
     write_atomically(&json, |w| w.write_all(&text)).map_err(|e| FormatError::io(&json, e))?;

@@ -159,15 +159,148 @@ pub fn with_keys_replaced(text: &str, updates: &[(&str, Value)]) -> String {
     out
 }
 
-/// Rewrites the config's `updates` keys atomically, keeping the rest.
-pub fn update(path: &Path, updates: &[(&str, Value)]) -> FormatResult<()> {
-    let text = std::fs::read_to_string(path).map_err(|e| FormatError::io(path, e))?;
-    let new_text = with_keys_replaced(&text, updates);
+/// Writes `text` (the config's current text, or a new one) with its `updates` keys
+/// replaced to `path`, atomically, keeping every other line; a file that already holds
+/// the result is left alone.
+pub fn write_with_keys_replaced(
+    path: &Path,
+    text: &str,
+    updates: &[(&str, Value)],
+) -> FormatResult<()> {
+    let new_text = with_keys_replaced(text, updates);
     // Refuse to write what would not read back.
     serde_norway::from_str::<Value>(&new_text)
         .map_err(|e| FormatError::invalid(path, format!("the edited config is not YAML: {e}")))?;
     write_atomically(path, |w| w.write_all(new_text.as_bytes()))
+        .map(drop)
         .map_err(|e| FormatError::io(path, e))
+}
+
+/// The text of a new `config.yaml`, laid out as DeepLabCut's `create_new_project`
+/// writes it, with its defaults (training fraction, network, plotting), so that
+/// DeepLabCut's own pipeline (`create_training_dataset`, training, analysis) runs on
+/// it. The skeleton, bodyparts, individuals and `video_sets` keys are left empty for
+/// [`with_keys_replaced`] to fill.
+pub fn new_config_text(
+    task: &str,
+    scorer: &str,
+    project_path: &Path,
+    multi_animal: bool,
+) -> String {
+    let quoted = |s: &str| {
+        serde_norway::to_string(&Value::String(s.to_owned()))
+            .map_or_else(|_| format!("'{s}'"), |t| t.trim_end().to_owned())
+    };
+    let (individuals, net, augmenter, track) = if multi_animal {
+        (
+            "individuals:\nuniquebodyparts:\nmultianimalbodyparts:\n",
+            "dlcrnet_ms5",
+            "multi-animal-imgaug",
+            "default_track_method: ellipse\n",
+        )
+    } else {
+        ("", "resnet_50", "default", "")
+    };
+    format!(
+        "# Project definitions (do not edit)
+Task: {task}
+scorer: {scorer}
+date: ''
+multianimalproject: {multi_animal}
+identity:
+
+
+# Project path (change when moving around)
+project_path: {path}
+
+
+# Default DeepLabCut engine to use for shuffle creation (either pytorch or tensorflow)
+engine: pytorch
+
+
+# Annotation data set configuration (and individual video cropping parameters)
+video_sets:
+{individuals}bodyparts:
+
+
+# Fraction of video to start/stop when extracting frames for labeling/refinement
+start: 0
+stop: 1
+numframes2pick: 20
+
+
+# Plotting configuration
+skeleton:
+skeleton_color: black
+pcutoff: 0.6
+dotsize: 12
+alphavalue: 0.7
+colormap: rainbow
+
+
+# Training,Evaluation and Analysis configuration
+TrainingFraction:
+- 0.95
+iteration: 0
+default_net_type: {net}
+default_augmenter: {augmenter}
+{track}snapshotindex: -1
+detector_snapshotindex: -1
+batch_size: 8
+detector_batch_size: 1
+
+
+# Cropping Parameters (for analysis and outlier frame detection)
+cropping: false
+#if cropping is true for analysis, then set the values here:
+x1: 0
+x2: 640
+y1: 277
+y2: 624
+
+
+# Refinement configuration (parameters from annotation dataset configuration also relevant in this stage)
+corner2move2:
+- 50
+- 50
+move2corner: true
+",
+        task = quoted(task),
+        scorer = quoted(scorer),
+        path = quoted(&project_path.display().to_string()),
+    )
+}
+
+/// The `video_sets` entries of a config as written (path -> its settings), in order.
+pub fn video_sets(path: &Path) -> FormatResult<Mapping> {
+    let text = std::fs::read_to_string(path).map_err(|e| FormatError::io(path, e))?;
+    let value: Value = serde_norway::from_str(&text)
+        .map_err(|e| FormatError::invalid(path, format!("not valid YAML: {e}")))?;
+    Ok(match value.get("video_sets") {
+        Some(Value::Mapping(sets)) => sets.clone(),
+        _ => Mapping::new(),
+    })
+}
+
+/// The labeled-data folder name that DeepLabCut derives from a `video_sets` key: the
+/// file stem, with either slash as the separator (as its `_robust_path_split` does).
+pub fn video_set_stem(key: &str) -> String {
+    let file = key.rsplit(['/', '\\']).next().unwrap_or(key);
+    match file.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_owned(),
+        _ => file.to_owned(),
+    }
+}
+
+/// One `video_sets` entry's settings: the whole frame as the crop, as DeepLabCut
+/// writes it for a video added uncropped.
+pub fn video_set_entry(width: u32, height: u32) -> Value {
+    let mut entry = Mapping::new();
+    entry.insert(
+        Value::String("crop".into()),
+        Value::String(format!("0, {width}, 0, {height}")),
+    );
+    Value::Mapping(entry)
 }
 
 /// A YAML list of strings.

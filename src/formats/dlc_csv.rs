@@ -247,7 +247,9 @@ pub fn to_bytes(table: &DlcTable) -> Vec<u8> {
 /// Writes `table` to `path` atomically.
 pub fn write(table: &DlcTable, path: &Path) -> FormatResult<()> {
     let bytes = to_bytes(table);
-    write_atomically(path, |w| w.write_all(&bytes)).map_err(|e| FormatError::io(path, e))
+    write_atomically(path, |w| w.write_all(&bytes))
+        .map(drop)
+        .map_err(|e| FormatError::io(path, e))
 }
 
 #[cfg(test)]

@@ -80,23 +80,32 @@ pub fn table_for_video(
     }
 }
 
-/// Writes `<video><scorer>.h5` and `.csv` for every video into `out_dir`.
+/// Writes `<video><scorer>.h5` and `.csv` for every video into `out_dir`; with
+/// `h5_name`, the one video's `.h5` under that name (and its `.csv` beside it).
 pub fn write(
     state: &ProjectState,
     out_dir: &Path,
+    h5_name: Option<&str>,
     on_progress: &mut dyn FnMut(usize, usize),
 ) -> FormatResult<ExportReport> {
     let mut report = ExportReport::default();
     let scorer = scorer_of(state);
-    for (i, v) in state.videos.iter().enumerate() {
+    let chosen = super::videos_to_write(state, out_dir, h5_name)?;
+    for (i, v) in chosen.iter().enumerate() {
         let table = table_for_video(state, v, &scorer, &mut report);
-        let stem = format!("{}{scorer}", folder_name(v));
+        let stem = match h5_name {
+            Some(name) => name
+                .rsplit_once('.')
+                .map_or(name, |(stem, _)| stem)
+                .to_owned(),
+            None => format!("{}{scorer}", folder_name(v)),
+        };
         let h5 = out_dir.join(format!("{stem}.h5"));
         let csv = out_dir.join(format!("{stem}.csv"));
         pandas_h5::write_table(&table, &h5, pandas_h5::DLC_KEY)?;
         dlc_csv::write(&table, &csv)?;
         report.files.extend([h5, csv]);
-        on_progress(i + 1, state.videos.len());
+        on_progress(i + 1, chosen.len());
     }
     Ok(report)
 }

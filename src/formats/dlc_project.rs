@@ -420,11 +420,25 @@ pub fn write_project(
         .settings
         .get(keys::INDEX_LAYOUT)
         .is_none_or(|l| l == "parts");
+    // (labeled-data folder, the video's path, its size) of each folder written.
+    let mut folders_written: Vec<(String, PathBuf, u32, u32)> = Vec::new();
     for v in &state.videos {
         let (folder_name, rows) = export_rows(state, v, parts_layout);
         if rows.is_empty() {
             continue;
         }
+        let video_path = match &v.def.frame_files {
+            // An image folder has no video: name one after the folder, where DeepLabCut
+            // keeps videos, so that its `video_sets` key leads to the folder.
+            Some(_) => absolute(out_dir)
+                .join("videos")
+                .join(format!("{folder_name}.mp4")),
+            None => absolute(&crate::project::document::resolve_video_path(
+                project_dir,
+                &v.def.path,
+            )),
+        };
+        folders_written.push((folder_name.clone(), video_path, v.def.width, v.def.height));
         let folder = out_dir.join("labeled-data").join(&folder_name);
         std::fs::create_dir_all(&folder).map_err(|e| FormatError::io(&folder, e))?;
         let frames: Vec<(u64, PathBuf)> = rows
@@ -489,21 +503,49 @@ pub fn write_project(
     } else {
         updates.push(("bodyparts", string_list(&names(false))));
     }
-    if !config.is_file() {
-        let text = format!(
-            "# Written by Kinelab\nTask: {}\nscorer: {scorer}\ndate: ''\nmultianimalproject: {multi_animal}\nidentity:\nproject_path: {}\nvideo_sets: {{}}\n",
-            out_dir
+    // DeepLabCut finds labeled data only through `video_sets`: its keys' stems name
+    // the labeled-data folders. Existing entries stay; each folder without one gets one.
+    let mut video_sets = if config.is_file() {
+        dlc_config::video_sets(&config)?
+    } else {
+        serde_norway::Mapping::new()
+    };
+    let known: BTreeSet<String> = video_sets
+        .keys()
+        .filter_map(|k| k.as_str().map(dlc_config::video_set_stem))
+        .collect();
+    let mut added = false;
+    for (folder, video_path, width, height) in &folders_written {
+        if !known.contains(folder) {
+            video_sets.insert(
+                serde_norway::Value::String(video_path.display().to_string()),
+                dlc_config::video_set_entry(*width, *height),
+            );
+            added = true;
+        }
+    }
+    if added || !config.is_file() {
+        updates.push(("video_sets", serde_norway::Value::Mapping(video_sets)));
+    }
+    let text = match std::fs::read_to_string(&config) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let task = out_dir
                 .file_name()
                 .and_then(|n| n.to_str())
-                .unwrap_or("kinelab"),
-            out_dir.display()
-        );
-        crate::util::atomic_file::write_atomically(&config, |w| w.write_all(text.as_bytes()))
-            .map_err(|e| FormatError::io(&config, e))?;
-    }
-    dlc_config::update(&config, &updates)?;
+                .unwrap_or("kinelab");
+            dlc_config::new_config_text(task, &scorer, &absolute(out_dir), multi_animal)
+        }
+        Err(e) => return Err(FormatError::io(&config, e)),
+    };
+    dlc_config::write_with_keys_replaced(&config, &text, &updates)?;
     report.files.push(config);
     Ok(report)
+}
+
+/// `path` made absolute (without resolving links), for paths written into a config.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
 }
 
 /// The config file of a DeepLabCut project given as its `config.yaml` or its folder.

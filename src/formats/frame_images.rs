@@ -46,6 +46,7 @@ pub fn write_frame_images(
     let mut to_extract = Vec::new();
     for (frame_idx, target) in frames {
         if target.is_file() {
+            report.images_present += 1;
             on_done();
             continue;
         }
@@ -57,7 +58,8 @@ pub fn write_frame_images(
                 let name = frame_image_name(v, *frame_idx).unwrap_or_default();
                 let from = source.join(&name);
                 if from.is_file() {
-                    std::fs::copy(&from, target).map_err(|e| FormatError::io(target, e))?;
+                    crate::util::atomic_file::copy_atomically(&from, target)
+                        .map_err(|e| FormatError::io(target, e))?;
                     report.images_written += 1;
                 } else {
                     *report

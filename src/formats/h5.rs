@@ -27,6 +27,7 @@ pub fn write_file_atomically(
         file.close()
             .map_err(|e| std::io::Error::other(e.to_string()))
     })
+    .map(drop)
     .map_err(|e| super::FormatError::io(path, e))
 }
 

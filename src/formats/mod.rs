@@ -82,26 +82,71 @@ impl DatasetFormat {
         }
     }
 
-    /// Writes the project's labels in this format into the folder `out_dir`.
+    /// The extension of the file this format writes when `--out` names one file
+    /// rather than a folder: COCO's annotations `.json` (its images go beside it); one
+    /// video's SLEAP analysis or DeepLabCut predictions `.h5`. `None`: folders only.
+    pub fn single_file_extension(self) -> Option<&'static str> {
+        match self {
+            Self::Coco => Some("json"),
+            Self::SleapAnalysis | Self::DlcPredictions => Some("h5"),
+            Self::Dlc | Self::LightningPose | Self::Yolo => None,
+        }
+    }
+
+    /// Where an export to `out` goes: `out` is a folder, unless this format writes a
+    /// single file and `out` has that file's extension (and is no folder).
+    pub fn target(self, out: &Path) -> ExportTarget {
+        let names_file = self.single_file_extension().is_some_and(|ext| {
+            out.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+        }) && !out.is_dir();
+        match (names_file, out.file_name()) {
+            (true, Some(name)) => ExportTarget {
+                dir: out
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_owned(),
+                file_name: Some(name.to_string_lossy().into_owned()),
+            },
+            _ => ExportTarget {
+                dir: out.to_owned(),
+                file_name: None,
+            },
+        }
+    }
+
+    /// Writes the project's labels in this format to `out`: a folder, or for a
+    /// single-file format a file with its extension (see [`DatasetFormat::target`]).
     /// `on_progress(done, total)` counts frames.
     pub fn export(
         self,
         state: &ProjectState,
         project_dir: &Path,
-        out_dir: &Path,
+        out: &Path,
         videos: &dyn VideoAccess,
         options: &ExportOptions,
         on_progress: &mut dyn FnMut(usize, usize),
     ) -> FormatResult<ExportReport> {
+        let ExportTarget { dir, file_name } = self.target(out);
+        if dir.is_file() {
+            return Err(FormatError::invalid(
+                &dir,
+                "is a file; this export writes a folder there",
+            ));
+        }
+        let out_dir = dir.as_path();
         std::fs::create_dir_all(out_dir).map_err(|e| FormatError::io(out_dir, e))?;
+        let file_name = file_name.as_deref();
         match self {
             Self::Dlc => {
                 dlc_project::write_project(state, project_dir, out_dir, videos, on_progress)
             }
-            Self::DlcPredictions => dlc_predictions::write(state, out_dir, on_progress),
-            Self::Coco => coco::write(state, project_dir, out_dir, videos, on_progress),
+            Self::DlcPredictions => dlc_predictions::write(state, out_dir, file_name, on_progress),
+            Self::Coco => coco::write(state, project_dir, out_dir, file_name, videos, on_progress),
             Self::SleapAnalysis => {
-                sleap_analysis::write_project(state, project_dir, out_dir, on_progress)
+                sleap_analysis::write_project(state, project_dir, out_dir, file_name, on_progress)
             }
             Self::LightningPose => {
                 lightning_pose::write(state, project_dir, out_dir, videos, on_progress)
@@ -115,6 +160,135 @@ impl DatasetFormat {
                 on_progress,
             ),
         }
+    }
+}
+
+/// A kind of file Kinelab reads, as the help texts and the file pickers list it.
+#[derive(Clone, Copy, Debug)]
+pub struct FileKind {
+    pub name: &'static str,
+    /// Extensions without the dot, lower case.
+    pub extensions: &'static [&'static str],
+    /// The files of this kind, as a person knows them.
+    pub examples: &'static str,
+}
+
+/// What `kinelab import` and File → Import take: labels or predictions for an open
+/// project. `labels_from_file` picks the reader by extension (and, for `.h5`, layout).
+pub const IMPORT_KINDS: &[FileKind] = &[
+    FileKind {
+        name: "DeepLabCut labels or predictions",
+        extensions: &["csv", "h5"],
+        examples: "CollectedData_<scorer>.csv/.h5, <video>DLC_<scorer>.h5/.csv, machinelabels-iter<N>.h5",
+    },
+    FileKind {
+        name: "Lightning Pose labels",
+        extensions: &["csv"],
+        examples: "CollectedData.csv (with or without its visible columns)",
+    },
+    FileKind {
+        name: "SLEAP labels",
+        extensions: &["slp"],
+        examples: "<name>.slp (user and predicted instances)",
+    },
+    FileKind {
+        name: "SLEAP analysis HDF5",
+        extensions: &["h5"],
+        examples: "<video>.analysis.h5",
+    },
+    FileKind {
+        name: "COCO keypoints",
+        extensions: &["json"],
+        examples: "annotations.json, person_keypoints_*.json",
+    },
+];
+
+/// What opens as a project: Kinelab's own file, or another tool's project, opened
+/// through a sidecar Kinelab project made the first time.
+pub const PROJECT_KINDS: &[FileKind] = &[
+    FileKind {
+        name: "Kinelab project",
+        extensions: &[crate::project::PROJECT_EXTENSION],
+        examples: "<name>.kinelab",
+    },
+    FileKind {
+        name: "DeepLabCut project",
+        extensions: &["yaml", "yml"],
+        examples: "its config.yaml, or its folder (imported into kinelab.kinelab inside it)",
+    },
+    FileKind {
+        name: "SLEAP labels",
+        extensions: &["slp"],
+        examples: "<name>.slp (imported into <name>.kinelab beside it)",
+    },
+];
+
+/// The extensions of `kinds`, each once, in order.
+pub fn extensions_of(kinds: &[FileKind]) -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = Vec::new();
+    for kind in kinds {
+        for ext in kind.extensions {
+            if !all.contains(ext) {
+                all.push(ext);
+            }
+        }
+    }
+    all
+}
+
+/// Whether `path`'s extension is one of `kinds`'.
+pub fn is_of_kind(path: &Path, kinds: &[FileKind]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions_of(kinds).contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// `kinds` as lines for a help text: "  DeepLabCut labels or predictions (.csv, .h5): ...".
+pub fn kinds_help(kinds: &[FileKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| {
+            let exts: Vec<String> = k.extensions.iter().map(|e| format!(".{e}")).collect();
+            format!("  {} ({}): {}", k.name, exts.join(", "), k.examples)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Where an export writes: its folder, and the one file's name when `--out` named it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportTarget {
+    pub dir: std::path::PathBuf,
+    pub file_name: Option<String>,
+}
+
+/// The videos a per-video export writes: all of them into a folder, or the one video
+/// that a single named file can hold (the only video, else the only one with labels).
+pub fn videos_to_write<'a>(
+    state: &'a ProjectState,
+    out_dir: &Path,
+    file_name: Option<&str>,
+) -> FormatResult<Vec<&'a crate::project::Video>> {
+    let Some(name) = file_name else {
+        return Ok(state.videos.iter().collect());
+    };
+    if let [only] = state.videos.as_slice() {
+        return Ok(vec![only]);
+    }
+    let labeled: Vec<&crate::project::Video> = state
+        .videos
+        .iter()
+        .filter(|v| state.labeled_frames(v.id).next().is_some())
+        .collect();
+    match labeled.as_slice() {
+        [only] => Ok(vec![*only]),
+        _ => Err(FormatError::invalid(
+            &out_dir.join(name),
+            format!(
+                "names one file, but {} videos have labels and each gets its own file: give a folder",
+                labeled.len()
+            ),
+        )),
     }
 }
 
@@ -143,7 +317,10 @@ pub fn labels_from_file(
         }
         _ => Err(FormatError::invalid(
             path,
-            "unknown kind of file: Kinelab imports DeepLabCut .csv/.h5, SLEAP .slp and analysis .h5, and COCO .json",
+            format!(
+                "unknown kind of file; Kinelab imports:\n{}",
+                kinds_help(IMPORT_KINDS)
+            ),
         )),
     }
 }

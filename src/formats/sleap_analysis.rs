@@ -337,20 +337,26 @@ pub fn write(a: &Analysis, path: &Path) -> FormatResult<()> {
     h5::write_file_atomically(path, |file| write_into(file, a))
 }
 
-/// Writes one `<video>.analysis.h5` per video into `out_dir`.
+/// Writes one `<video>.analysis.h5` per video into `out_dir`; with `file_name`, the
+/// one video's file under that name.
 pub fn write_project(
     state: &ProjectState,
     project_dir: &Path,
     out_dir: &Path,
+    file_name: Option<&str>,
     on_progress: &mut dyn FnMut(usize, usize),
 ) -> FormatResult<ExportReport> {
     let mut report = ExportReport::default();
-    let total = state.videos.len();
-    for (i, v) in state.videos.iter().enumerate() {
+    let chosen = super::videos_to_write(state, out_dir, file_name)?;
+    let total = chosen.len();
+    for (i, v) in chosen.into_iter().enumerate() {
         let video_path = crate::project::document::resolve_video_path(project_dir, &v.def.path);
         let analysis = from_project(state, v, &video_path.display().to_string(), &mut report);
         report.frames += state.labeled_frames(v.id).count();
-        let path: PathBuf = out_dir.join(format!("{}.analysis.h5", folder_name(v)));
+        let path: PathBuf = match file_name {
+            Some(name) => out_dir.join(name),
+            None => out_dir.join(format!("{}.analysis.h5", folder_name(v))),
+        };
         write(&analysis, &path)?;
         report.files.push(path);
         on_progress(i + 1, total);

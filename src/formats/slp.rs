@@ -512,7 +512,7 @@ pub fn read_project(
 
 /// The sidecar project of a `.slp` file: `<file>.kinelab` beside it.
 pub fn sidecar_path(path: &Path) -> PathBuf {
-    path.with_extension("kinelab")
+    path.with_extension(crate::project::PROJECT_EXTENSION)
 }
 
 /// Opens a `.slp` file as its sidecar project, imported the first time.

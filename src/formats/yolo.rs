@@ -161,6 +161,7 @@ pub fn write(
             }
             write_atomically(&label_path, |w| w.write_all(text.as_bytes()))
                 .map_err(|e| FormatError::io(&label_path, e))?;
+            report.files.push(label_path);
             targets.push((
                 frame_idx,
                 out_dir

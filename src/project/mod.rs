@@ -23,3 +23,6 @@ pub use document::{NewProject, Project};
 pub use error::{ProjectError, ProjectResult};
 pub use model::*;
 pub use state::ProjectState;
+
+/// The extension of Kinelab's project files (`mice.kinelab`), without the dot.
+pub const PROJECT_EXTENSION: &str = "kinelab";

@@ -101,6 +101,62 @@ mod tests {
         assert_eq!(coco.symmetric.len(), 8);
     }
 
+    /// The name of the other side's keypoint: `left_ear` <-> `right_ear`,
+    /// `wing_left` <-> `wing_right`, `forelegL` <-> `forelegR`; `None` for a keypoint
+    /// on the midline.
+    fn mirrored(name: &str) -> Option<String> {
+        let lower = name.to_ascii_lowercase();
+        for (from, to) in [("left", "right"), ("right", "left")] {
+            if let Some(at) = lower.find(from) {
+                return Some(format!("{}{to}{}", &name[..at], &name[at + from.len()..]));
+            }
+        }
+        let (stem, side) = name.split_at(name.len().checked_sub(1)?);
+        let lower_before = stem.chars().last().is_some_and(|c| c.is_ascii_lowercase());
+        match side {
+            "L" if lower_before => Some(format!("{stem}R")),
+            "R" if lower_before => Some(format!("{stem}L")),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn every_preset_pairs_its_left_and_right_keypoints() {
+        assert_eq!(mirrored("left_hindpaw").as_deref(), Some("right_hindpaw"));
+        assert_eq!(mirrored("wing_right").as_deref(), Some("wing_left"));
+        assert_eq!(mirrored("forelegL").as_deref(), Some("forelegR"));
+        assert_eq!(mirrored("tail_base"), None);
+        for preset in builtin_presets() {
+            for name in &preset.keypoints {
+                let Some(other) = mirrored(name) else {
+                    continue;
+                };
+                assert!(
+                    preset.keypoints.contains(&other),
+                    "preset {}: '{name}' has no '{other}'",
+                    preset.id
+                );
+                let paired = preset
+                    .symmetric
+                    .iter()
+                    .any(|[a, b]| (a == name && *b == other) || (*a == other && b == name));
+                assert!(
+                    paired,
+                    "preset {}: '{name}' and '{other}' are not a symmetric pair",
+                    preset.id
+                );
+            }
+            let count_in_name = preset
+                .name
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|n| n.parse::<usize>().ok())
+                .next_back();
+            if let Some(n) = count_in_name {
+                assert_eq!(n, preset.keypoints.len(), "preset {}", preset.id);
+            }
+        }
+    }
+
     #[test]
     fn a_preset_naming_an_unknown_keypoint_is_refused() {
         let json = r#"{"name": "x", "keypoints": ["a"], "edges": [["a", "b"]]}"#;

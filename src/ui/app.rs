@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use egui::RichText;
 
 use super::commands::{Command, MenuGroup};
-use super::jobs::{self, Job};
+use super::file_picker::{self, FilePicker};
+use super::jobs::Job;
 use super::keymap::Keymap;
 use super::palette::{self, Palette};
 use super::prefs::Prefs;
@@ -32,7 +33,7 @@ pub struct KinelabApp {
     palette: Palette,
     shortcut_sheet_open: bool,
     open_path: String,
-    open_picker: Option<Job<Option<PathBuf>>>,
+    open_picker: FilePicker,
     /// A DeepLabCut or SLEAP project being imported into its sidecar project.
     import_job: Option<Job<ImportResult>>,
     /// A message on the start screen (a project that failed to open).
@@ -76,7 +77,7 @@ impl KinelabApp {
             palette: Palette::default(),
             shortcut_sheet_open: false,
             open_path: String::new(),
-            open_picker: None,
+            open_picker: FilePicker::default(),
             import_job: None,
             message,
             theme_applied: None,
@@ -176,6 +177,7 @@ impl KinelabApp {
     /// Whether keys should go to a text field or dialog rather than to commands.
     fn keys_belong_to_widgets(&self, ctx: &egui::Context) -> bool {
         text_field_has_focus(ctx)
+            || file_picker::in_app_picker_open(ctx)
             || self.palette.open
             || self
                 .workspace
@@ -252,10 +254,7 @@ impl KinelabApp {
                 .collect()
         });
         for path in dropped {
-            let opens = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| ["kinelab", "slp", "yaml", "yml"].contains(&e));
+            let opens = crate::formats::is_of_kind(&path, crate::formats::PROJECT_KINDS);
             if opens {
                 self.open_in_background(ctx, &path);
             } else if self.wizard_open
@@ -323,8 +322,7 @@ impl KinelabApp {
     }
 
     fn start_screen(&mut self, ui: &mut egui::Ui) {
-        if let Some(Some(path)) = self.open_picker.as_ref().and_then(Job::poll) {
-            self.open_picker = None;
+        if let Some(path) = self.open_picker.show(ui.ctx()) {
             self.open_in_background(ui.ctx(), &path);
         }
         if let Some(found) = self.import_job.as_ref().and_then(Job::poll) {
@@ -362,22 +360,16 @@ impl KinelabApp {
                 self.run(Command::NewProject);
             }
             if ui.button("Open project…").clicked() {
-                self.open_picker = Some(jobs::pick_file(
+                self.open_picker.open_file(
                     ui.ctx(),
                     "Open project",
-                    &[
-                        (
-                            "Kinelab, DeepLabCut or SLEAP project",
-                            &["kinelab", "yaml", "yml", "slp"],
-                        ),
-                        ("Kinelab project", &["kinelab"]),
-                        ("DeepLabCut config.yaml", &["yaml", "yml"]),
-                        ("SLEAP labels", &["slp"]),
-                    ],
-                ));
+                    crate::formats::PROJECT_KINDS,
+                    None,
+                );
             }
             if ui.button("Open DeepLabCut folder…").clicked() {
-                self.open_picker = Some(jobs::pick_folder(ui.ctx(), "Open DeepLabCut project"));
+                self.open_picker
+                    .open_folder(ui.ctx(), "Open DeepLabCut project", None);
             }
         });
         ui.horizontal(|ui| {

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use egui::{Id, RichText};
 
-use super::jobs::{self, Job, VIDEO_EXTENSIONS};
+use super::file_picker::FilePicker;
+use super::jobs::{Job, VIDEO_KINDS};
 use super::theme::Theme;
 use super::workspace::{MARKER_OPACITY, MARKER_SIZE};
 use crate::project::{
@@ -61,7 +62,7 @@ pub struct IndividualsEditor {
 pub struct AddVideoDialog {
     pub open: bool,
     pub path: String,
-    picker: Option<Job<Option<PathBuf>>>,
+    picker: FilePicker,
     job: Option<Job<Result<VideoDef, String>>>,
 }
 
@@ -71,7 +72,7 @@ pub struct RelinkDialog {
     pub folder: String,
     pub file: String,
     search: Option<Job<Option<PathBuf>>>,
-    folder_picker: Option<Job<Option<PathBuf>>>,
+    folder_picker: FilePicker,
     message: Option<String>,
     /// A file whose content differs, awaiting "use anyway".
     mismatch: Option<PathBuf>,
@@ -111,7 +112,7 @@ impl Dialogs {
                 folder: String::new(),
                 file: String::new(),
                 search: None,
-                folder_picker: None,
+                folder_picker: FilePicker::default(),
                 message: None,
                 mismatch: None,
             });
@@ -513,9 +514,8 @@ impl Dialogs {
         if !dialog.open {
             return;
         }
-        if let Some(Some(path)) = dialog.picker.as_ref().and_then(Job::poll) {
+        if let Some(path) = dialog.picker.show(ctx) {
             dialog.path = path.display().to_string();
-            dialog.picker = None;
         }
         if let Some(result) = dialog.job.as_ref().and_then(Job::poll) {
             dialog.job = None;
@@ -537,11 +537,12 @@ impl Dialogs {
                     ui.text_edit_singleline(&mut dialog.path)
                         .labelled_by(label.id);
                     if ui.button("Browse…").clicked() {
-                        dialog.picker = Some(jobs::pick_file(
+                        dialog.picker.open_file(
                             ctx,
                             "Add video",
-                            &[("Video", VIDEO_EXTENSIONS)],
-                        ));
+                            VIDEO_KINDS,
+                            Some(&project.dir()),
+                        );
                     }
                 });
                 match &dialog.job {
@@ -589,9 +590,8 @@ impl Dialogs {
             self.relink = None;
             return;
         };
-        if let Some(Some(path)) = dialog.folder_picker.as_ref().and_then(Job::poll) {
+        if let Some(path) = dialog.folder_picker.show(ctx) {
             dialog.folder = path.display().to_string();
-            dialog.folder_picker = None;
         }
         let mut done = false;
         if let Some(found) = dialog.search.as_ref().and_then(Job::poll) {
@@ -631,7 +631,11 @@ impl Dialogs {
                         .labelled_by(label.id);
                     if ui.button("Browse…").clicked() {
                         // The folder picker's answer fills the field; the search starts on click.
-                        dialog.folder_picker = Some(jobs::pick_folder(ctx, "Folder to search"));
+                        dialog.folder_picker.open_folder(
+                            ctx,
+                            "Folder to search",
+                            Some(&project.dir()),
+                        );
                     }
                 });
                 if dialog.search.is_some() {

@@ -2,6 +2,7 @@
 //! wants and shows, at once, the nearest frame already decoded until the exact one
 //! arrives. Never blocks the UI thread.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -43,6 +44,9 @@ pub struct FrameFeed {
     /// Bumped whenever `shown` changes, so a texture is re-uploaded only then.
     shown_version: u64,
     error: Option<String>,
+    /// Frames of the index that could not be decoded (a truncated or damaged file), with
+    /// why. Such a frame is never stood in for by another.
+    missing: BTreeMap<usize, String>,
 }
 
 impl FrameFeed {
@@ -82,6 +86,7 @@ impl FrameFeed {
             shown: None,
             shown_version: 0,
             error: None,
+            missing: BTreeMap::new(),
         }
     }
 
@@ -107,9 +112,18 @@ impl FrameFeed {
         self.wanted
     }
 
-    /// What to draw, and its version (changes whenever the frame does).
+    /// What to draw, and its version (changes whenever the frame does). Nothing while
+    /// the wanted frame is known not to decode: another frame must not pose as it.
     pub fn shown(&self) -> Option<(&VideoFrame, u64)> {
+        if self.missing.contains_key(&self.wanted) {
+            return None;
+        }
         self.shown.as_ref().map(|f| (f, self.shown_version))
+    }
+
+    /// Why frame `frame_idx` cannot be shown, when it could not be decoded.
+    pub fn missing(&self, frame_idx: usize) -> Option<&str> {
+        self.missing.get(&frame_idx).map(String::as_str)
     }
 
     /// Whether the frame on screen is the one wanted.
@@ -146,6 +160,12 @@ impl FrameFeed {
             return;
         }
         self.wanted = frame_idx;
+        if self.missing.contains_key(&frame_idx) {
+            // Known not to decode: nothing to ask for, nothing to stand in for it.
+            self.pending = None;
+            self.deferred = None;
+            return;
+        }
         let (exact, nearest) = {
             let mut cache = self.worker.cache().lock();
             match cache.get(frame_idx) {
@@ -273,6 +293,11 @@ impl FrameFeed {
                     frame_idx,
                     error,
                 } => {
+                    if let Some(frame_idx) = frame_idx
+                        && let crate::video::VideoError::Decode { reason, .. } = error.as_ref()
+                    {
+                        self.missing.insert(frame_idx, reason.clone());
+                    }
                     if frame_idx.is_none() || Some(generation) == self.pending {
                         self.pending = None;
                         self.error = Some(error.to_string());

@@ -16,7 +16,8 @@ use crate::project::{Label, LabelKey, Project, edits};
 use crate::video::project_access::FfmpegVideos;
 
 use super::dialogs::DialogRequest;
-use super::jobs::{self, Job};
+use super::file_picker::FilePicker;
+use super::jobs::Job;
 use super::theme::Theme;
 
 type ExportResult = Result<ExportReport, String>;
@@ -29,7 +30,7 @@ pub struct ExportDialog {
     pub val_percent: u32,
     /// Output folder.
     pub out: String,
-    picker: Option<Job<Option<PathBuf>>>,
+    picker: FilePicker,
     job: Option<Job<ExportResult>>,
     /// Frames to write, for the progress bar (the job's progress counts done ones).
     total: std::sync::Arc<std::sync::atomic::AtomicU64>,
@@ -47,7 +48,7 @@ impl Default for ExportDialog {
             format: DatasetFormat::Dlc,
             val_percent: 20,
             out: String::new(),
-            picker: None,
+            picker: FilePicker::default(),
             job: None,
             total: Default::default(),
             summary: None,
@@ -66,7 +67,7 @@ pub struct ImportDialog {
     /// For prediction files: the video they belong to (by name); empty = from the file
     /// name.
     pub video: String,
-    picker: Option<Job<Option<PathBuf>>>,
+    picker: FilePicker,
     job: Option<Job<ImportResult>>,
     pub summary: Option<Result<String, String>>,
 }
@@ -151,9 +152,8 @@ impl ExportDialog {
         if !self.open {
             return;
         }
-        if let Some(Some(path)) = self.picker.as_ref().and_then(Job::poll) {
+        if let Some(path) = self.picker.show(ctx) {
             self.out = path.display().to_string();
-            self.picker = None;
         }
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
@@ -181,7 +181,7 @@ impl ExportDialog {
                     let label = ui.label("Folder");
                     ui.text_edit_singleline(&mut self.out).labelled_by(label.id);
                     if ui.button("Browse…").clicked() {
-                        self.picker = Some(jobs::pick_folder(ctx, "Export to"));
+                        self.picker.open_folder(ctx, "Export to", None);
                     }
                 });
                 match &self.job {
@@ -237,9 +237,8 @@ impl ImportDialog {
         if !self.open {
             return;
         }
-        if let Some(Some(path)) = self.picker.as_ref().and_then(Job::poll) {
+        if let Some(path) = self.picker.show(ctx) {
             self.path = path.display().to_string();
-            self.picker = None;
         }
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
@@ -274,16 +273,12 @@ impl ImportDialog {
                     ui.text_edit_singleline(&mut self.path)
                         .labelled_by(label.id);
                     if ui.button("Browse…").clicked() {
-                        self.picker = Some(jobs::pick_file(
+                        self.picker.open_file(
                             ctx,
                             "Import labels or predictions",
-                            &[
-                                ("Labels or predictions", &["csv", "h5", "json", "slp"]),
-                                ("SLEAP labels or analysis", &["slp", "h5"]),
-                                ("DeepLabCut labels or predictions", &["csv", "h5"]),
-                                ("COCO keypoints", &["json"]),
-                            ],
-                        ));
+                            crate::formats::IMPORT_KINDS,
+                            None,
+                        );
                     }
                 });
                 ui.horizontal(|ui| {

@@ -54,42 +54,9 @@ impl<T: Send + 'static> Job<T> {
     }
 }
 
-/// Asks for a file with the native dialog, on a thread. Where there is no native
-/// dialog (no portal, as under Xvfb), the result is `None` at once; every dialog of the
-/// app also has a path field for that case.
-pub fn pick_file(
-    ctx: &egui::Context,
-    title: &str,
-    filters: &[(&str, &[&str])],
-) -> Job<Option<std::path::PathBuf>> {
-    let title = title.to_owned();
-    let filters: Vec<(String, Vec<String>)> = filters
-        .iter()
-        .map(|(name, exts)| {
-            (
-                name.to_string(),
-                exts.iter().map(|e| e.to_string()).collect(),
-            )
-        })
-        .collect();
-    Job::spawn(title.clone(), ctx, move |_| {
-        let mut dialog = rfd::FileDialog::new().set_title(&title);
-        for (name, exts) in &filters {
-            dialog = dialog.add_filter(name, exts);
-        }
-        dialog.pick_file()
-    })
-}
-
-/// Asks for a folder with the native dialog, on a thread.
-pub fn pick_folder(ctx: &egui::Context, title: &str) -> Job<Option<std::path::PathBuf>> {
-    let title = title.to_owned();
-    Job::spawn(title.clone(), ctx, move |_| {
-        rfd::FileDialog::new().set_title(&title).pick_folder()
-    })
-}
-
-/// Video file extensions the dialogs offer.
-pub const VIDEO_EXTENSIONS: &[&str] = &[
-    "mp4", "mov", "avi", "mkv", "m4v", "webm", "mpg", "mpeg", "ts",
-];
+/// Videos, as the file pickers offer them.
+pub const VIDEO_KINDS: &[crate::formats::FileKind] = &[crate::formats::FileKind {
+    name: "Video",
+    extensions: crate::video::VIDEO_EXTENSIONS,
+    examples: "any video FFmpeg reads",
+}];

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod commands;
 pub mod dialogs;
+pub mod file_picker;
 pub mod frame_feed;
 pub mod interchange_dialogs;
 pub mod jobs;

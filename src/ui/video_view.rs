@@ -22,10 +22,12 @@ pub struct LabelDrag {
 /// What the person did in the view this frame.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ViewAction {
-    /// Place (or re-place) the selected keypoint here.
+    /// Place the selected keypoint here: a plain click places only a keypoint not
+    /// placed yet on this frame; `move_placed` (Shift+click) also moves a placed one.
     Place {
         key: LabelKey,
         pos_in_image: Pos2,
+        move_placed: bool,
     },
     /// A drag ended: move the label here.
     Move {
@@ -61,6 +63,8 @@ pub struct VideoViewContext<'a> {
 /// What the view reports besides actions.
 pub struct ViewOutput {
     pub actions: Vec<ViewAction>,
+    /// The marker under the pointer, if any: keys that act on a label act on it.
+    pub hovered: Option<LabelKey>,
     /// The pointer's position in image pixels, when it is over the view.
     pub cursor_in_image: Option<Pos2>,
     /// The view's rectangle, for zoom commands.
@@ -100,6 +104,7 @@ pub fn show(
     painter.rect_filled(view_rect, 0.0, ctx.theme.canvas);
     let mut out = ViewOutput {
         actions: Vec::new(),
+        hovered: None,
         cursor_in_image: None,
         view_rect,
     };
@@ -236,6 +241,7 @@ pub fn show(
         && let Some(pos) = pointer_pos.filter(|p| view_rect.contains(*p))
         && let Some((key, label)) = hit(pos)
     {
+        out.hovered = Some(key);
         let name = ctx.state.skeleton.name_of(key.keypoint);
         let text = if ctx.state.individuals.len() > 1 {
             format!("{name} ({})", ctx.state.individual_name(key.individual))
@@ -307,6 +313,7 @@ pub fn show(
                             keypoint,
                         },
                         pos_in_image: ctx.transform.image_from_ui(view_rect, pos),
+                        move_placed: ui.input(|i| i.modifiers.shift),
                     });
                 }
             }
@@ -320,6 +327,24 @@ pub fn show(
     }
     out
 }
+
+/// What the mouse does in the view, for the shortcut sheet and the README.
+pub const MOUSE_GESTURES: &[(&str, &str)] = &[
+    (
+        "Click on the image",
+        "Place the selected keypoint, if it is not placed on this frame yet",
+    ),
+    ("Shift+click", "Move the selected keypoint here"),
+    ("Drag a marker", "Move it (one undoable edit)"),
+    ("Click a marker", "Select it"),
+    ("Right-click a marker", "Toggle occluded"),
+    (
+        "O or Delete over a marker",
+        "Act on that marker (elsewhere: on the selected keypoint)",
+    ),
+    ("Wheel", "Zoom about the pointer"),
+    ("Middle-drag, Space+drag", "Pan"),
+];
 
 /// Draws a small marker like the view's, for lists and legends.
 pub fn marker_swatch(

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use egui::RichText;
 
-use super::jobs::{self, Job, VIDEO_EXTENSIONS};
+use super::file_picker::FilePicker;
+use super::jobs::{Job, VIDEO_KINDS};
 use super::theme::Theme;
 use crate::project::NewProject;
 use crate::project::preset::{SkeletonPreset, builtin_presets};
@@ -22,8 +23,8 @@ pub struct Wizard {
     pub edges: String,
     pub symmetric: String,
     pub individuals: String,
-    folder_picker: Option<Job<Option<PathBuf>>>,
-    video_picker: Option<Job<Option<PathBuf>>>,
+    folder_picker: FilePicker,
+    video_picker: FilePicker,
     job: Option<Job<Result<PathBuf, String>>>,
     pub error: Option<String>,
 }
@@ -46,8 +47,8 @@ impl Default for Wizard {
             edges: String::new(),
             symmetric: String::new(),
             individuals: "animal".into(),
-            folder_picker: None,
-            video_picker: None,
+            folder_picker: FilePicker::default(),
+            video_picker: FilePicker::default(),
             job: None,
             error: None,
         };
@@ -128,13 +129,11 @@ impl Wizard {
     /// Shows the wizard. Returns the created project's path once it exists; sets
     /// `open` false when cancelled.
     pub fn show(&mut self, ctx: &egui::Context, open: &mut bool, theme: &Theme) -> Option<PathBuf> {
-        if let Some(Some(path)) = self.folder_picker.as_ref().and_then(Job::poll) {
+        if let Some(path) = self.folder_picker.show(ctx) {
             self.folder = path.display().to_string();
-            self.folder_picker = None;
         }
-        if let Some(Some(path)) = self.video_picker.as_ref().and_then(Job::poll) {
+        if let Some(path) = self.video_picker.show(ctx) {
             self.add_videos([path]);
-            self.video_picker = None;
         }
         let mut created = None;
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
@@ -157,7 +156,7 @@ impl Wizard {
                     ui.horizontal(|ui| {
                         ui.text_edit_singleline(&mut self.folder).labelled_by(label.id);
                         if ui.button("Choose…").clicked() {
-                            self.folder_picker = Some(jobs::pick_folder(ctx, "Project folder"));
+                            self.folder_picker.open_folder(ctx, "Project folder", None);
                         }
                     });
                     ui.end_row();
@@ -170,7 +169,12 @@ impl Wizard {
                             self.video_path.clear();
                         }
                         if ui.button("Browse…").clicked() {
-                            self.video_picker = Some(jobs::pick_file(ctx, "Add video", &[("Video", VIDEO_EXTENSIONS)]));
+                            self.video_picker.open_file(
+                                ctx,
+                                "Add video",
+                                VIDEO_KINDS,
+                                None,
+                            );
                         }
                     });
                     ui.end_row();

@@ -17,7 +17,7 @@ use super::video_view::{self, LabelDrag, VideoViewContext, ViewAction};
 use super::view_transform::{ViewTransform, size_vec};
 use crate::gpu::yuv_video::GpuVideo;
 use crate::project::{
-    Edit, IndividualId, KeypointId, LabelKey, Project, ProjectError, VideoId, edits,
+    Edit, IndividualId, KeypointId, LabelKey, Project, ProjectError, VideoId, Visibility, edits,
 };
 use crate::video::cache::DEFAULT_CACHE_BYTES;
 
@@ -52,6 +52,8 @@ pub struct Workspace {
     drag: Option<LabelDrag>,
     pub status: Option<StatusMessage>,
     pub cursor_in_image: Option<Pos2>,
+    /// The marker under the pointer in the last frame drawn: label keys act on it.
+    hovered_label: Option<LabelKey>,
     view_rect: egui::Rect,
     pub dialogs: Dialogs,
     /// Whether frames may go through the GPU (YUV textures and a shader).
@@ -80,6 +82,7 @@ impl Workspace {
             drag: None,
             status: None,
             cursor_in_image: None,
+            hovered_label: None,
             view_rect: egui::Rect::NOTHING,
             dialogs: Dialogs::default(),
             gpu,
@@ -387,21 +390,25 @@ impl Workspace {
             Command::PreviousKeypoint => self.cycle_keypoint(-1),
             Command::NextIndividual => self.cycle_individual(1),
             Command::PreviousIndividual => self.cycle_individual(-1),
-            Command::ToggleOccluded => {
-                if let Some(key) = self.selected_keypoint.and_then(|k| self.label_key(k)) {
-                    match edits::toggle_occluded(self.project.state(), key) {
-                        Some(edit) => {
-                            self.apply(edit);
-                        }
-                        None => self.set_status("place the keypoint first"),
-                    }
+            Command::ToggleOccluded | Command::DeleteLabel => {
+                let Some(key) = self.label_for_key_command() else {
+                    return true;
+                };
+                if let Some(reason) = self.labeling_refused() {
+                    self.set_error(reason);
+                    return true;
                 }
-            }
-            Command::DeleteLabel => {
-                if let Some(key) = self.selected_keypoint.and_then(|k| self.label_key(k))
-                    && let Some(edit) = edits::delete_label(self.project.state(), key)
-                {
-                    self.apply(edit);
+                let state = self.project.state();
+                let edit = match command {
+                    Command::ToggleOccluded => edits::toggle_occluded(state, key),
+                    _ => edits::delete_label(state, key),
+                };
+                match edit {
+                    Some(edit) => self.apply_and_say(edit, key),
+                    None => {
+                        let name = self.label_name(key);
+                        self.set_status(format!("{name} is not placed on this frame"));
+                    }
                 }
             }
             Command::CopyPreviousLabels => {
@@ -471,6 +478,51 @@ impl Workspace {
         true
     }
 
+    /// The label a key command (O, Delete) acts on: the marker under the pointer when
+    /// there is one, else the selected keypoint of the selected individual.
+    fn label_for_key_command(&self) -> Option<LabelKey> {
+        self.hovered_label
+            .filter(|k| Some(k.video) == self.video && k.frame_idx == self.frame_idx)
+            .or_else(|| self.selected_keypoint.and_then(|k| self.label_key(k)))
+    }
+
+    /// A label's keypoint for messages, with its individual where there are several:
+    /// "'snout' of m2".
+    fn label_name(&self, key: LabelKey) -> String {
+        let state = self.project.state();
+        let name = state.skeleton.name_of(key.keypoint);
+        if state.individuals.len() > 1 && key.individual != IndividualId::NONE {
+            format!("'{name}' of {}", state.individual_name(key.individual))
+        } else {
+            format!("'{name}'")
+        }
+    }
+
+    /// Commits an edit to one label and says in the status bar what changed, so that
+    /// a key pressed over another marker than the selected one is never a surprise.
+    fn apply_and_say(&mut self, edit: Edit, key: LabelKey) {
+        if self.apply(edit) {
+            let name = self.label_name(key);
+            let now = match self.project.state().label(&key).map(|l| l.visibility) {
+                Some(Visibility::Occluded) => "marked occluded",
+                Some(Visibility::Visible) => "marked visible",
+                Some(Visibility::Absent) => "marked absent",
+                None => "deleted",
+            };
+            self.set_status(format!("{name} {now} on frame {}", self.frame_idx));
+        }
+    }
+
+    /// Why this frame takes no labels, if it does not: a frame that cannot be decoded
+    /// is never shown as another frame, nor labeled blind.
+    pub fn labeling_refused(&self) -> Option<String> {
+        let reason = self.feed.as_ref()?.missing(self.frame_idx as usize)?;
+        Some(format!(
+            "frame {} could not be decoded ({reason}): labeling is off on it",
+            self.frame_idx
+        ))
+    }
+
     /// Keeps the selection valid after undo or redo changed the project.
     fn after_history_step(&mut self) {
         let state = self.project.state();
@@ -492,20 +544,36 @@ impl Workspace {
     }
 
     fn handle_view_action(&mut self, action: ViewAction) {
+        let edits_label = matches!(
+            action,
+            ViewAction::Place { .. } | ViewAction::Move { .. } | ViewAction::ToggleOccluded(_)
+        );
+        if edits_label && let Some(reason) = self.labeling_refused() {
+            self.set_error(reason);
+            return;
+        }
         match action {
-            ViewAction::Place { key, pos_in_image } | ViewAction::Move { key, pos_in_image } => {
-                let is_place = self.project.state().label(&key).is_none();
-                if let Some(edit) = edits::set_label_position(
-                    self.project.state(),
-                    key,
-                    f64::from(pos_in_image.x),
-                    f64::from(pos_in_image.y),
-                ) && self.apply(edit)
-                    && is_place
-                {
-                    self.select_next_unlabeled_after(key.keypoint);
+            ViewAction::Place {
+                key,
+                pos_in_image,
+                move_placed,
+            } => {
+                let placed = self
+                    .project
+                    .state()
+                    .label(&key)
+                    .is_some_and(|l| l.visibility != Visibility::Absent);
+                if placed && !move_placed {
+                    // A stray click must not carry a placed label across the arena.
+                    let name = self.label_name(key);
+                    self.set_status(format!(
+                        "{name} is placed already: drag it to move it, or Shift+click to move it here"
+                    ));
+                    return;
                 }
+                self.place_label(key, pos_in_image);
             }
+            ViewAction::Move { key, pos_in_image } => self.place_label(key, pos_in_image),
             ViewAction::Select {
                 individual,
                 keypoint,
@@ -518,9 +586,25 @@ impl Workspace {
             }
             ViewAction::ToggleOccluded(key) => {
                 if let Some(edit) = edits::toggle_occluded(self.project.state(), key) {
-                    self.apply(edit);
+                    self.apply_and_say(edit, key);
                 }
             }
+        }
+    }
+
+    /// Places or moves a label; after placing a new one, selects the next unlabeled
+    /// keypoint.
+    fn place_label(&mut self, key: LabelKey, pos_in_image: Pos2) {
+        let is_new = self.project.state().label(&key).is_none();
+        if let Some(edit) = edits::set_label_position(
+            self.project.state(),
+            key,
+            f64::from(pos_in_image.x),
+            f64::from(pos_in_image.y),
+        ) && self.apply(edit)
+            && is_new
+        {
+            self.select_next_unlabeled_after(key.keypoint);
         }
     }
 
@@ -753,8 +837,17 @@ impl Workspace {
         );
         self.view_rect = out.view_rect;
         self.cursor_in_image = out.cursor_in_image;
+        self.hovered_label = out.hovered;
         if let Some(feed) = &self.feed {
-            if let Some(e) = feed.error() {
+            if let Some(refused) = self.labeling_refused() {
+                ui.painter().text(
+                    out.view_rect.center(),
+                    egui::Align2::CENTER_CENTER,
+                    format!("{refused}.\nThe file may be truncated or damaged here."),
+                    egui::FontId::proportional(16.0),
+                    theme.error,
+                );
+            } else if let Some(e) = feed.error() {
                 let e = e.to_owned();
                 ui.painter().text(
                     out.view_rect.center(),
@@ -783,7 +876,9 @@ impl Workspace {
         let exact = self.feed.as_ref().is_none_or(|f| f.is_exact());
         let frame_text = format!("frame {} / {}", self.frame_idx, count.saturating_sub(1));
         ui.label(egui::RichText::new(frame_text).monospace());
-        if !exact {
+        if self.labeling_refused().is_some() {
+            ui.label(egui::RichText::new("missing: cannot be decoded").color(theme.error));
+        } else if !exact {
             ui.label(egui::RichText::new("decoding…").color(theme.text_dim));
         }
         ui.separator();

@@ -21,5 +21,6 @@ pub fn write_rgb_png(path: &Path, image: &image::RgbImage) -> anyhow::Result<()>
             )
             .map_err(std::io::Error::other)
     })
+    .map(drop)
     .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -80,7 +80,7 @@ impl VideoFrame {
     }
 
     pub fn color_matrix(&self) -> ColorMatrix {
-        color_matrix_of(self.inner.color_space(), self.inner.height())
+        color_matrix_of(self.inner.color_space())
     }
 
     pub fn color_range(&self) -> ColorRange {

@@ -135,6 +135,15 @@ impl FrameIndex {
             last_dts = entry.dts;
             packets.push(entry);
         }
+        // An MP4 whose index (moov) comes first and whose data was cut off lists more
+        // samples than the file holds: the demuxer stops at the end of the data.
+        let listed = source.info.container_frame_count;
+        if truncated.is_none() && listed > 0 && listed as usize > packets.len() {
+            truncated = Some(format!(
+                "the container lists {listed} frames but the file holds {}",
+                packets.len()
+            ));
+        }
         if packets.iter().any(|p| p.presented && !p.pts_known) {
             number_frames_by_decoding(&mut packets, path)?;
         }

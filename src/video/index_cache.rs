@@ -11,7 +11,8 @@ use super::index::{FrameIndex, StoredIndex};
 use crate::util::fingerprint::FileFingerprint;
 
 /// Version of the stored layout; bump it when `StoredIndex` changes.
-const FORMAT_VERSION: u8 = 3;
+// 4: a file holding fewer packets than its container lists is marked truncated.
+const FORMAT_VERSION: u8 = 4;
 const MAGIC: &[u8; 6] = b"KLFIDX";
 
 /// Folder that holds Kinelab's caches: `$KINELAB_CACHE_DIR`, else the user cache dir.
@@ -60,4 +61,5 @@ fn write_sidecar(path: &Path, index: &FrameIndex) -> std::io::Result<()> {
         w.write_all(&[FORMAT_VERSION])?;
         w.write_all(&body)
     })
+    .map(drop)
 }

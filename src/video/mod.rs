@@ -4,11 +4,13 @@
 //! - `index`: the packet index that defines `frame_idx` (presentation order, from 0).
 //! - `index_cache`: the sidecar cache that makes reopening instant.
 //! - `reader`: exact access on the calling thread (`VideoReader`).
+//! - `decode_check`: which indexed frames actually decode (damaged files).
 //! - `cache` and `worker`: the decode worker thread with its byte-bounded LRU cache.
 //! - `frame` and `convert`: decoded frames as YUV planes, and swscale conversions.
 
 pub mod cache;
 pub mod convert;
+pub mod decode_check;
 pub mod describe;
 pub mod error;
 
@@ -19,6 +21,18 @@ pub mod project_access;
 pub mod reader;
 pub mod source;
 pub mod worker;
+
+/// Extensions of the video files Kinelab offers to open (FFmpeg reads more).
+pub const VIDEO_EXTENSIONS: &[&str] = &[
+    "mp4", "mov", "avi", "mkv", "m4v", "webm", "mpg", "mpeg", "ts",
+];
+
+/// Whether `path` looks like a video file, by its extension.
+pub fn is_video_file(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| VIDEO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
 
 pub use crate::util::fingerprint::FileFingerprint;
 pub use cache::{FrameCache, SharedFrameCache};

@@ -46,6 +46,16 @@ impl VideoAccess for FfmpegVideos {
 pub fn project_to_open(
     path: &Path,
 ) -> Result<(PathBuf, Option<crate::formats::ImportReport>), crate::formats::FormatError> {
+    if super::is_video_file(path) {
+        return Err(crate::formats::FormatError::invalid(
+            path,
+            format!(
+                "is a video, not a project: make a project with it first \
+                 (File > New project…, or kinelab new PROJECT.kinelab --video {})",
+                path.display()
+            ),
+        ));
+    }
     match ForeignProject::detect(path) {
         Some(foreign) => foreign.open_or_import(&FfmpegVideos),
         None => Ok((path.to_owned(), None)),

@@ -51,6 +51,9 @@ pub struct VideoInfo {
     pub height: u32,
     /// Average frame rate from the container (frames per second); 0 when unknown.
     pub fps: f64,
+    /// The stream's nominal rate (FFmpeg's `r_frame_rate`: the rate its timestamps are
+    /// laid out for); 0 when unknown. Differs from `fps` for variable frame rates.
+    pub nominal_fps: f64,
     /// Codec name as FFmpeg spells it (`h264`, `hevc`, `mjpeg`, ...).
     pub codec: String,
     /// Pixel format the decoder produces (`yuv420p`, `yuvj422p`, ...).
@@ -177,18 +180,22 @@ impl OpenedSource {
                 ffmpeg::color::Range::from((*ctx).color_range),
             )
         };
-        let color_matrix = color_matrix_of(color_space, height);
+        let color_matrix = color_matrix_of(color_space);
         let color_range = color_range_of(color_range, pixel);
-        let fps = [avg_rate, real_rate]
-            .into_iter()
-            .map(f64::from)
-            .find(|r| r.is_finite() && *r > 0.0 && *r < 10_000.0)
+        let plausible = |r: ffmpeg::Rational| {
+            let r = f64::from(r);
+            (r.is_finite() && r > 0.0 && r < 10_000.0).then_some(r)
+        };
+        let fps = plausible(avg_rate)
+            .or_else(|| plausible(real_rate))
             .unwrap_or(0.0);
+        let nominal_fps = plausible(real_rate).unwrap_or(fps);
         let info = VideoInfo {
             path: path.to_owned(),
             width,
             height,
             fps,
+            nominal_fps,
             codec: codec_name,
             pix_fmt: pixel_name(pixel),
             time_base: (time_base.numerator(), time_base.denominator()),
@@ -357,15 +364,15 @@ pub fn pixel_name(pixel: format::Pixel) -> String {
         .map_or_else(|| "unknown".to_owned(), |d| d.name().to_owned())
 }
 
-/// Colour matrix from the stream's tag; untagged streams follow the common convention:
-/// BT.709 for HD and larger, BT.601 below.
-pub fn color_matrix_of(space: ffmpeg::color::Space, height: u32) -> ColorMatrix {
+/// Colour matrix from the stream's tag. Untagged streams are BT.601 at every size,
+/// because that is what swscale assumes, and so what FFmpeg, OpenCV's `VideoCapture`
+/// (and so DeepLabCut and SLEAP at inference) make of them: frames that leave Kinelab
+/// must be the frames those tools see, even where a player would guess BT.709 for HD.
+pub fn color_matrix_of(space: ffmpeg::color::Space) -> ColorMatrix {
     use ffmpeg::color::Space;
     match space {
         Space::BT709 => ColorMatrix::Bt709,
-        Space::BT470BG | Space::SMPTE170M | Space::FCC | Space::SMPTE240M => ColorMatrix::Bt601,
         Space::BT2020NCL | Space::BT2020CL => ColorMatrix::Bt2020,
-        _ if height >= 720 => ColorMatrix::Bt709,
         _ => ColorMatrix::Bt601,
     }
 }

@@ -14,10 +14,16 @@ const BLOCK_H: u32 = 30;
 const BITS: u32 = 16;
 
 /// A file in ../shared/data, or `None` (with the reason printed) where the folder is
-/// absent, so the suite still runs on a machine without it.
+/// absent, so the suite still runs on a machine without it. Under `CI=true` the folder
+/// is always there, and its absence fails the test instead of skipping it.
 pub fn shared_data(relative: &str) -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
     if !root.is_dir() {
+        assert!(
+            !running_in_ci(),
+            "{} is absent, and CI=true: CI always has the shared data",
+            root.display()
+        );
         eprintln!("skipped: {} is absent", root.display());
         return None;
     }
@@ -28,6 +34,11 @@ pub fn shared_data(relative: &str) -> Option<PathBuf> {
         path.display()
     );
     Some(path)
+}
+
+/// Whether the tests run in CI (`CI=true`), where nothing may be skipped.
+pub fn running_in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
 }
 
 /// The venv Python from scripts/setup, with pandas and the other peer readers.

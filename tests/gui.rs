@@ -562,10 +562,15 @@ fn save_to_deeplabcut_and_export_write_what_was_labeled() {
     assert!((moved.x - label.x - 20.0).abs() < 1.0, "{moved:?}");
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
     step_until(&mut h, "the save", |app| {
-        let export = &app.workspace.as_ref().unwrap().dialogs.export;
-        !export.is_busy() && export.summary.is_some()
+        !app.workspace.as_ref().unwrap().dialogs.export.is_busy()
     });
-    h.get_by_label_contains("Done: 464 labels on 116 frames");
+    h.run_steps(2);
+    // A save: no Export window, and the status bar says what was written where.
+    assert!(!ws(&h).dialogs.export.open);
+    h.get_by_label_contains(&format!(
+        "Saved to DeepLabCut in {}: 464 labels on 116 frames",
+        dlc.display()
+    ));
     let csv =
         kinelab::formats::dlc_csv::read(&dlc.join("labeled-data/m4s1/CollectedData_Pranav.csv"))
             .unwrap();
@@ -585,8 +590,11 @@ fn save_to_deeplabcut_and_export_write_what_was_labeled() {
     h.run_steps(2);
     step_until(&mut h, "the export", |app| {
         let export = &app.workspace.as_ref().unwrap().dialogs.export;
-        !export.is_busy() && export.summary.is_some()
+        !export.is_busy()
     });
+    h.run_steps(2);
+    h.get_by_label_contains(&format!("Exported to {}", out.display()));
+    assert!(!ws(&h).dialogs.export.open, "the window closes when done");
     assert!(
         out.join("labeled-data/m4s1/CollectedData_Pranav.h5")
             .is_file()
@@ -707,19 +715,12 @@ fn importing_through_the_dialog_adds_one_undoable_edit_or_says_nothing_is_new() 
             let ws = h.state_mut().workspace.as_mut().unwrap();
             ws.dialogs.import.open = true;
             ws.dialogs.import.path = json.display().to_string();
-            ws.dialogs.import.summary = None;
         }
         h.run_steps(2);
         h.get_by_label("Import").click();
         h.run_steps(2);
         step_until(h, "the import", |app| {
-            app.workspace
-                .as_ref()
-                .unwrap()
-                .dialogs
-                .import
-                .summary
-                .is_some()
+            !app.workspace.as_ref().unwrap().dialogs.import.open
         });
         h.run_steps(2);
     };
@@ -742,5 +743,251 @@ fn importing_through_the_dialog_adds_one_undoable_edit_or_says_nothing_is_new() 
     assert_eq!(
         ws(&h).project().undo_description(),
         Some("import annotations.json")
+    );
+    // A file that cannot be read: the error is in the status bar, where every job's
+    // errors go, and the window stays open to try another.
+    let broken = tmp.path().join("broken.json");
+    std::fs::write(&broken, "{ not json").unwrap();
+    {
+        let ws = h.state_mut().workspace.as_mut().unwrap();
+        ws.dialogs.import.open = true;
+        ws.dialogs.import.path = broken.display().to_string();
+    }
+    h.run_steps(2);
+    h.get_by_label("Import").click();
+    step_until(&mut h, "the failed import", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .status
+            .as_ref()
+            .is_some_and(|s| s.is_error)
+    });
+    h.run_steps(2);
+    let status = ws(&h).status.clone().unwrap();
+    assert!(
+        status.text.starts_with("Import failed: ") && status.text.contains("broken.json"),
+        "{}",
+        status.text
+    );
+    assert!(ws(&h).dialogs.import.open);
+}
+
+/// Clicks at an image position with modifier keys held, as a person holding Shift does:
+/// the keys go down a frame before the click and up after it.
+fn click_img_with(h: &mut Harness<'_, KinelabApp>, x: f32, y: f32, modifiers: Modifiers) {
+    let pos = screen(h, x, y);
+    h.hover_at(pos);
+    h.event(Event::ModifiersChanged(modifiers));
+    h.step();
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers,
+        });
+        h.step();
+    }
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run_steps(2);
+}
+
+fn status_text(h: &Harness<'_, KinelabApp>) -> String {
+    ws(h)
+        .status
+        .as_ref()
+        .map_or(String::new(), |s| s.text.clone())
+}
+
+#[test]
+fn keys_act_on_the_marker_under_the_pointer_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    click_img(&mut h, 60.0, 60.0, PointerButton::Primary);
+    click_img(&mut h, 160.0, 120.0, PointerButton::Primary);
+    let snout = key_of(&h, 0, "m1", "snout");
+    let leftear = key_of(&h, 0, "m1", "leftear");
+    // Select snout in the list, then point at leftear's marker and press O: leftear
+    // changes, not the selected snout.
+    click_img(&mut h, 60.0, 60.0, PointerButton::Primary);
+    assert_eq!(ws(&h).selected_keypoint, Some(snout.keypoint));
+    h.hover_at(screen(&h, 160.0, 120.0));
+    h.run_steps(2);
+    press(&mut h, Modifiers::NONE, Key::O);
+    assert_eq!(
+        stored_label(&project, &leftear).unwrap().visibility,
+        Visibility::Occluded
+    );
+    assert_eq!(
+        stored_label(&project, &snout).unwrap().visibility,
+        Visibility::Visible
+    );
+    assert_eq!(
+        status_text(&h),
+        "'leftear' of m1 marked occluded on frame 0"
+    );
+    press(&mut h, Modifiers::NONE, Key::Delete);
+    assert!(stored_label(&project, &leftear).is_none());
+    assert!(stored_label(&project, &snout).is_some());
+    assert_eq!(status_text(&h), "'leftear' of m1 deleted on frame 0");
+    // Off every marker, the keys act on the selected keypoint.
+    h.hover_at(screen(&h, 250.0, 200.0));
+    h.run_steps(2);
+    press(&mut h, Modifiers::NONE, Key::O);
+    assert_eq!(
+        stored_label(&project, &snout).unwrap().visibility,
+        Visibility::Occluded
+    );
+    assert_eq!(status_text(&h), "'snout' of m1 marked occluded on frame 0");
+}
+
+#[test]
+fn a_stray_click_does_not_move_a_placed_keypoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    click_img(&mut h, 60.0, 60.0, PointerButton::Primary);
+    let snout = key_of(&h, 0, "m1", "snout");
+    // Select the placed snout, then click on empty image: nothing moves.
+    click_img(&mut h, 60.0, 60.0, PointerButton::Primary);
+    assert_eq!(ws(&h).selected_keypoint, Some(snout.keypoint));
+    let history = ws(&h).project.history().unwrap().len();
+    click_img(&mut h, 250.0, 200.0, PointerButton::Primary);
+    let label = stored_label(&project, &snout).unwrap();
+    assert!((label.x - 60.0).abs() < 0.6, "{label:?}");
+    assert_eq!(ws(&h).project.history().unwrap().len(), history);
+    assert!(
+        status_text(&h).contains("placed already: drag it to move it, or Shift+click"),
+        "{}",
+        status_text(&h)
+    );
+    // Shift+click moves it, as one edit; F1 lists the gesture.
+    click_img_with(&mut h, 250.0, 200.0, Modifiers::SHIFT);
+    let label = stored_label(&project, &snout).unwrap();
+    assert!(
+        (label.x - 250.0).abs() < 0.6 && (label.y - 200.0).abs() < 0.6,
+        "{label:?}"
+    );
+    assert_eq!(ws(&h).project.undo_description(), Some("move 'snout'"));
+    press(&mut h, Modifiers::NONE, Key::F1);
+    h.get_by_label("Shift+click");
+    h.get_by_label("Move the selected keypoint here");
+}
+
+/// A copy of the test clip cut short, as a copy interrupted mid-file leaves it: the
+/// index (moov) first, the data cut at 80%.
+fn truncated_clip(dir: &Path) -> PathBuf {
+    let full = dir.join("full.mp4");
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i"])
+        .arg(common::clip(&common::h264_gop30()))
+        .args(["-c", "copy", "-movflags", "+faststart"])
+        .arg(&full)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let bytes = std::fs::read(&full).unwrap();
+    let cut = dir.join("cut.mp4");
+    std::fs::write(&cut, &bytes[..bytes.len() * 8 / 10]).unwrap();
+    cut
+}
+
+#[test]
+fn a_frame_that_does_not_decode_is_never_shown_as_another_nor_labeled() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = truncated_clip(dir.path());
+    let mut reader = kinelab::video::VideoReader::open(&clip).unwrap();
+    let tail = kinelab::video::decode_check::tail_range(&reader);
+    let check = kinelab::video::decode_check::check_frames(&mut reader, tail, &mut |_| {}).unwrap();
+    let &missing = check
+        .missing
+        .first()
+        .expect("the cut file has frames that do not decode");
+    let video =
+        kinelab::video::describe::describe_for_project(dir.path(), &clip, &mut |_| {}).unwrap();
+    let project = dir.path().join("cut.kinelab");
+    Project::create(
+        &project,
+        &NewProject {
+            name: "cut".into(),
+            keypoints: vec!["snout".into()],
+            videos: vec![video],
+            ..NewProject::default()
+        },
+    )
+    .unwrap();
+    let mut h = harness(&project);
+    step_until(&mut h, "frame 0", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        ws.feed().is_some_and(|f| f.is_exact())
+    });
+    press(&mut h, Modifiers::COMMAND, Key::G);
+    h.get_by_label_contains("Frame (0 to")
+        .type_text(&missing.to_string());
+    h.run_steps(1);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    step_until(&mut h, "the decoder's answer", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        ws.feed().and_then(|f| f.missing(missing)).is_some()
+    });
+    h.run_steps(2);
+    assert_eq!(ws(&h).frame_idx, missing as u64);
+    // Nothing stands in for it: no frame is drawn, and the view says why.
+    assert!(ws(&h).feed().unwrap().shown().is_none());
+    h.get_by_label("missing: cannot be decoded");
+    click_img(&mut h, 100.0, 100.0, PointerButton::Primary);
+    assert!(ws(&h).project.state().labels.is_empty());
+    assert!(
+        status_text(&h).contains(&format!("frame {missing} could not be decoded")),
+        "{}",
+        status_text(&h)
+    );
+    // Frame 0 still shows and takes labels.
+    press(&mut h, Modifiers::NONE, Key::Home);
+    step_until(&mut h, "frame 0 again", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        ws.feed().is_some_and(|f| f.is_exact())
+    });
+    click_img(&mut h, 100.0, 100.0, PointerButton::Primary);
+    assert_eq!(ws(&h).project.state().labels.len(), 1);
+}
+
+#[test]
+fn open_buttons_fall_back_to_the_in_app_browser() {
+    kinelab::ui::file_picker::use_in_app_browser();
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    std::fs::write(dir.path().join("notes.txt"), "not a project").unwrap();
+    let mut h = start_screen();
+    replace_text(&mut h, "Project file", dir.path().to_str().unwrap());
+    h.get_by_label("Open project…").click();
+    h.run_steps(3);
+    // The browser lists the folder's projects (and only them, with folders).
+    h.get_by_label("🗋 gui.kinelab").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("🗋 notes.txt").is_none());
+    let open = h.get_all_by_label("Open").last().unwrap();
+    open.click();
+    h.run_steps(3);
+    assert_eq!(
+        h.state().workspace.as_ref().map(|w| w.project_path()),
+        Some(project.clone())
+    );
+
+    // The Export dialog's Browse… picks a folder the same way.
+    std::fs::create_dir(dir.path().join("exports")).unwrap();
+    press(&mut h, Modifiers::COMMAND, Key::E);
+    replace_text(&mut h, "Folder", dir.path().to_str().unwrap());
+    h.get_by_label("Browse…").click();
+    h.run_steps(3);
+    h.get_by_label("🗀 exports").click();
+    h.run_steps(2);
+    h.get_all_by_label("Open").last().unwrap().click();
+    h.run_steps(3);
+    assert_eq!(
+        ws(&h).dialogs.export.out,
+        dir.path().join("exports").display().to_string()
     );
 }

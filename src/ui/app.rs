@@ -359,17 +359,19 @@ impl KinelabApp {
             if ui.button("New project…").clicked() {
                 self.run(Command::NewProject);
             }
+            // The browser starts where the path field points, if it names a folder.
+            let start = file_picker::folder_of_typed(&self.open_path);
             if ui.button("Open project…").clicked() {
                 self.open_picker.open_file(
                     ui.ctx(),
                     "Open project",
                     crate::formats::PROJECT_KINDS,
-                    None,
+                    start.as_deref(),
                 );
             }
             if ui.button("Open DeepLabCut folder…").clicked() {
                 self.open_picker
-                    .open_folder(ui.ctx(), "Open DeepLabCut project", None);
+                    .open_folder(ui.ctx(), "Open DeepLabCut project", start.as_deref());
             }
         });
         ui.horizontal(|ui| {

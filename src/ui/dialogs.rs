@@ -21,9 +21,15 @@ pub enum DialogRequest {
     GoTo(u64),
     Apply(Edit),
     ApplyResult(Result<Option<Edit>, ProjectError>),
+    /// A message for the status bar: what a background job did.
+    Status(String),
+    /// An error for the status bar, where every job's errors go.
     Error(String),
     AddVideo(VideoDef),
-    Relink { video: VideoId, path: PathBuf },
+    Relink {
+        video: VideoId,
+        path: PathBuf,
+    },
 }
 
 /// Which kind of pair the skeleton editor's "click two keypoints" mode makes.
@@ -145,7 +151,7 @@ impl Dialogs {
         self.show_settings(ctx, project, &mut out);
         self.show_add_video(ctx, project, theme, &mut out);
         self.show_relink(ctx, project, theme, &mut out);
-        self.export.show(ctx, project, theme);
+        self.export.show(ctx, project, &mut out);
         self.import.show(ctx, project, theme, &mut out);
         out
     }

@@ -27,6 +27,23 @@ fn open_marker_id() -> egui::Id {
     egui::Id::unique("kinelab file picker open")
 }
 
+/// The folder a path typed in a field points at (itself, or the folder it is in), for
+/// a browser to start in.
+pub fn folder_of_typed(text: &str) -> Option<PathBuf> {
+    let typed = PathBuf::from(text.trim());
+    [Some(typed.as_path()), typed.parent()]
+        .into_iter()
+        .flatten()
+        .find(|p| !p.as_os_str().is_empty() && p.is_dir())
+        .map(Path::to_owned)
+}
+
+/// Makes every picker from now on the in-app browser, as where no native dialog opens
+/// (for tests, which must not depend on the desktop they run on).
+pub fn use_in_app_browser() {
+    NATIVE_FAILED.store(true, Ordering::Relaxed);
+}
+
 /// Whether an in-app browser was drawn in this frame or the one before (keys typed now
 /// belong to it).
 pub fn in_app_picker_open(ctx: &egui::Context) -> bool {
@@ -167,7 +184,9 @@ impl FilePicker {
         }
         let dialog = self.in_app.as_mut()?;
         if dialog.visible() {
-            ctx.data_mut(|d| d.insert_temp(open_marker_id(), ctx.cumulative_pass_nr()));
+            // (The pass number is read first: the context is locked inside `data_mut`.)
+            let pass = ctx.cumulative_pass_nr();
+            ctx.data_mut(|d| d.insert_temp(open_marker_id(), pass));
         }
         dialog.show(ctx);
         match dialog.state() {

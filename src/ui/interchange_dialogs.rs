@@ -34,11 +34,11 @@ pub struct ExportDialog {
     job: Option<Job<ExportResult>>,
     /// Frames to write, for the progress bar (the job's progress counts done ones).
     total: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    /// The last export's summary (or error).
-    pub summary: Option<Result<String, String>>,
     /// Save to DeepLabCut was asked for; it starts on the next frame (it needs the
     /// egui context that commands do not get).
     pub save_requested: bool,
+    /// A Save to DeepLabCut in progress, and where it writes.
+    save_job: Option<(PathBuf, Job<ExportResult>)>,
 }
 
 impl Default for ExportDialog {
@@ -51,8 +51,8 @@ impl Default for ExportDialog {
             picker: FilePicker::default(),
             job: None,
             total: Default::default(),
-            summary: None,
             save_requested: false,
+            save_job: None,
         }
     }
 }
@@ -69,7 +69,6 @@ pub struct ImportDialog {
     pub video: String,
     picker: FilePicker,
     job: Option<Job<ImportResult>>,
-    pub summary: Option<Result<String, String>>,
 }
 
 /// Starts writing the project in `format` into `out` on a worker thread.
@@ -101,6 +100,27 @@ fn spawn_export(
     })
 }
 
+/// A multi-line summary on one line, for the status bar.
+fn one_line(text: &str) -> String {
+    text.lines().collect::<Vec<_>>().join("; ")
+}
+
+/// Where Save to DeepLabCut writes `project`: the DeepLabCut project it was opened
+/// from, else a DeepLabCut project beside it named after it.
+pub fn dlc_save_target(project: &Project) -> PathBuf {
+    let dir = project.dir();
+    let from_dlc = project
+        .state()
+        .settings
+        .contains_key(dlc_project::keys::SCORER)
+        && dir.join("config.yaml").is_file();
+    if from_dlc {
+        dir
+    } else {
+        dir.join(format!("{}-deeplabcut", project.name()))
+    }
+}
+
 impl ExportDialog {
     /// Opens the dialog; the folder defaults to an `export` folder beside the project.
     pub fn open_for(&mut self, project: &Project) {
@@ -110,54 +130,75 @@ impl ExportDialog {
         }
     }
 
-    /// Save to DeepLabCut: writes into the DeepLabCut project the project came from.
-    /// Returns false (with the reason in the summary) when it came from none.
-    pub fn save_to_dlc(&mut self, ctx: &egui::Context, project: &Project) -> bool {
-        let dir = project.dir();
-        let is_dlc = project
-            .state()
-            .settings
-            .contains_key(dlc_project::keys::SCORER)
-            && dir.join("config.yaml").is_file();
-        if !is_dlc {
-            self.open = true;
-            self.summary = Some(Err(
-                "This project was not opened from a DeepLabCut project: use Export dataset.".into(),
-            ));
-            return false;
+    /// Save to DeepLabCut: writes the labels into the DeepLabCut project the project
+    /// came from, or for a project made in Kinelab into a DeepLabCut project beside it
+    /// (`<name>-deeplabcut/`), on a worker; the status bar says when it is done. The
+    /// Export window stays closed: this is a save, not an export.
+    pub fn save_to_dlc(&mut self, ctx: &egui::Context, project: &Project) {
+        if self.save_job.is_some() {
+            return;
         }
-        self.open = true;
-        self.format = DatasetFormat::Dlc;
-        self.out = dir.display().to_string();
-        self.summary = None;
-        self.job = Some(spawn_export(
-            ctx,
-            project,
-            DatasetFormat::Dlc,
-            crate::formats::ExportOptions::default(),
-            dir,
-            &self.total,
+        let target = dlc_save_target(project);
+        self.save_job = Some((
+            target.clone(),
+            spawn_export(
+                ctx,
+                project,
+                DatasetFormat::Dlc,
+                crate::formats::ExportOptions::default(),
+                target,
+                &self.total,
+            ),
         ));
-        true
+    }
+
+    /// Where Save to DeepLabCut is writing, while it is.
+    pub fn saving_to(&self) -> Option<&std::path::Path> {
+        self.save_job.as_ref().map(|(target, _)| target.as_path())
     }
 
     pub fn is_busy(&self) -> bool {
-        self.job.is_some()
+        self.job.is_some() || self.save_job.is_some()
     }
 
-    pub fn show(&mut self, ctx: &egui::Context, project: &Project, theme: &Theme) {
-        if std::mem::take(&mut self.save_requested) && self.job.is_none() {
+    pub fn show(&mut self, ctx: &egui::Context, project: &Project, out: &mut Vec<DialogRequest>) {
+        if std::mem::take(&mut self.save_requested) {
             self.save_to_dlc(ctx, project);
+        }
+        if let Some((target, job)) = &self.save_job
+            && let Some(result) = job.poll()
+        {
+            out.push(match result {
+                Ok(report) => DialogRequest::Status(format!(
+                    "Saved to DeepLabCut in {}: {}",
+                    target.display(),
+                    one_line(&report.summary())
+                )),
+                Err(e) => DialogRequest::Error(format!("Save to DeepLabCut failed: {e}")),
+            });
+            self.save_job = None;
+        }
+        // What a job did goes to the status bar, where every job reports; a window
+        // closes when its work is done and stays open on an error, to try again.
+        if let Some(result) = self.job.as_ref().and_then(Job::poll) {
+            self.job = None;
+            out.push(match &result {
+                Ok(report) => {
+                    self.open = false;
+                    DialogRequest::Status(format!(
+                        "Exported to {}: {}",
+                        self.out.trim(),
+                        one_line(&report.summary())
+                    ))
+                }
+                Err(e) => DialogRequest::Error(format!("Export failed: {e}")),
+            });
         }
         if !self.open {
             return;
         }
         if let Some(path) = self.picker.show(ctx) {
             self.out = path.display().to_string();
-        }
-        if let Some(result) = self.job.as_ref().and_then(Job::poll) {
-            self.job = None;
-            self.summary = Some(result.map(|r| r.summary()));
         }
         let mut open = self.open;
         egui::Window::new("Export dataset")
@@ -181,7 +222,9 @@ impl ExportDialog {
                     let label = ui.label("Folder");
                     ui.text_edit_singleline(&mut self.out).labelled_by(label.id);
                     if ui.button("Browse…").clicked() {
-                        self.picker.open_folder(ctx, "Export to", None);
+                        let start = super::file_picker::folder_of_typed(&self.out)
+                            .unwrap_or_else(|| project.dir());
+                        self.picker.open_folder(ctx, "Export to", Some(&start));
                     }
                 });
                 match &self.job {
@@ -195,7 +238,6 @@ impl ExportDialog {
                     }
                     None => {
                         if ui.button("Export").clicked() && !self.out.trim().is_empty() {
-                            self.summary = None;
                             let out = PathBuf::from(self.out.trim());
                             let options = crate::formats::ExportOptions {
                                 val_fraction: f64::from(self.val_percent) / 100.0,
@@ -210,15 +252,6 @@ impl ExportDialog {
                             ));
                         }
                     }
-                }
-                match &self.summary {
-                    Some(Ok(text)) => {
-                        ui.label(RichText::new(format!("Done: {text}")));
-                    }
-                    Some(Err(e)) => {
-                        ui.colored_label(theme.error, e);
-                    }
-                    None => {}
                 }
             });
         // Closing the window does not stop a running export; it reports when done.
@@ -242,7 +275,7 @@ impl ImportDialog {
         }
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
-            self.summary = Some(match result {
+            let summary: Result<String, String> = match result {
                 Ok((labels, report)) => {
                     let name = PathBuf::from(self.path.trim())
                         .file_name()
@@ -261,6 +294,13 @@ impl ImportDialog {
                     }
                 }
                 Err(e) => Err(e),
+            };
+            out.push(match summary {
+                Ok(text) => {
+                    self.open = false;
+                    DialogRequest::Status(format!("{}: {}", self.path.trim(), one_line(&text)))
+                }
+                Err(e) => DialogRequest::Error(format!("Import failed: {e}")),
             });
         }
         let mut open = self.open;
@@ -277,7 +317,7 @@ impl ImportDialog {
                             ctx,
                             "Import labels or predictions",
                             crate::formats::IMPORT_KINDS,
-                            None,
+                            Some(&project.dir()),
                         );
                     }
                 });
@@ -299,7 +339,6 @@ impl ImportDialog {
                         ui.label("reading…");
                     });
                 } else if ui.button("Import").clicked() && !self.path.trim().is_empty() {
-                    self.summary = None;
                     let path = PathBuf::from(self.path.trim());
                     let video = Some(self.video.trim().to_owned()).filter(|v| !v.is_empty());
                     let state = project.state().clone();
@@ -308,16 +347,7 @@ impl ImportDialog {
                             .map_err(|e| e.to_string())
                     }));
                 }
-                match &self.summary {
-                    Some(Ok(text)) => {
-                        ui.label(text);
-                    }
-                    Some(Err(e)) => {
-                        ui.colored_label(theme.error, e);
-                    }
-                    None => {}
-                }
             });
-        self.open = open;
+        self.open = self.open && open;
     }
 }

@@ -109,6 +109,13 @@ pub fn shortcut_sheet(ctx: &egui::Context, open: &mut bool, keymap: &Keymap, the
             egui::ScrollArea::vertical().show(ui, |ui| {
                 // One grid for every group, so the key column lines up down the sheet.
                 egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                    ui.label(RichText::new("Mouse, in the video").strong());
+                    ui.end_row();
+                    for (gesture, what) in crate::ui::video_view::MOUSE_GESTURES {
+                        ui.label(*what);
+                        ui.label(RichText::new(*gesture).monospace());
+                        ui.end_row();
+                    }
                     for group in MenuGroup::ALL {
                         ui.label(RichText::new(group.title()).strong());
                         ui.end_row();

@@ -905,6 +905,11 @@ impl Workspace {
             }
             None => ui.label(egui::RichText::new("x –  y –").monospace()),
         };
+        if let Some(target) = self.dialogs.export.saving_to() {
+            ui.separator();
+            ui.spinner();
+            ui.label(format!("saving to DeepLabCut in {}…", target.display()));
+        }
         if let Some(status) = &self.status {
             ui.separator();
             let color = if status.is_error {
@@ -928,6 +933,7 @@ impl Workspace {
                 self.apply_result(result);
                 self.after_history_step();
             }
+            DialogRequest::Status(text) => self.set_status(text),
             DialogRequest::Error(e) => self.set_error(e),
             DialogRequest::AddVideo(def) => {
                 let (edit, id) = edits::add_video(self.project.state(), def);

@@ -630,3 +630,179 @@ fn bench_read_labels_prints_its_figures() {
     assert_eq!(figures["rounds"], 2);
     assert!(figures["median_ms"].as_f64().is_some_and(|ms| ms > 0.0));
 }
+
+fn stderr_of_failure(out: &std::process::Output) -> String {
+    assert!(
+        !out.status.success(),
+        "kinelab succeeded where it should fail"
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn probe_and_frames_name_the_frames_that_do_not_decode() {
+    let dir = tempfile::tempdir().unwrap();
+    let cut = truncated_clip(dir.path());
+    let cut_arg = cut.to_str().unwrap();
+    let report = json_of(&["probe", "--json", cut_arg]);
+    let count = report["frame_count"].as_u64().unwrap();
+    let decodable = report["decodable_frames"].as_u64().unwrap();
+    let missing: Vec<u64> = report["missing_frames"]
+        .as_array()
+        .expect("missing frames listed")
+        .iter()
+        .map(|f| f.as_u64().unwrap())
+        .collect();
+    assert!(
+        !missing.is_empty() && decodable == count - missing.len() as u64,
+        "{report}"
+    );
+    let warnings = report["warnings"].to_string();
+    assert!(warnings.contains("do not decode"), "{warnings}");
+    assert!(
+        warnings.contains("the container lists 300 frames"),
+        "{warnings}"
+    );
+    let text = stdout_of(&kinelab(&["probe", cut_arg]));
+    assert!(
+        text.contains(&format!("decodable      {decodable} of {count}")),
+        "{text}"
+    );
+
+    // `frames` fails for such a frame, naming its index and the file.
+    let out_dir = dir.path().join("frames");
+    let bad = missing[0].to_string();
+    let err = stderr_of_failure(&kinelab(&[
+        "frames",
+        cut_arg,
+        "--indices",
+        &bad,
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]));
+    assert!(
+        err.contains(&format!("frame {bad} could not be decoded")) && err.contains(cut_arg),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_lists_every_kind_and_errors_exit_as_the_readme_says() {
+    let import_help = stdout_of(&kinelab(&["import", "--help"]));
+    for kind in kinelab::formats::IMPORT_KINDS {
+        assert!(import_help.contains(kind.name), "{import_help}");
+    }
+    let open_help = stdout_of(&kinelab(&["open", "--help"]));
+    for kind in kinelab::formats::PROJECT_KINDS {
+        assert!(open_help.contains(kind.name), "{open_help}");
+    }
+    // A usage error exits with 2 (clap's convention), any other error with 1.
+    let usage = kinelab(&["frames"]);
+    assert_eq!(usage.status.code(), Some(2));
+    let video = clip(&h264_gop30());
+    let opened = kinelab(&["open", video.to_str().unwrap()]);
+    assert_eq!(opened.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&opened.stderr);
+    assert!(
+        err.contains("is a video, not a project") && err.contains("kinelab new"),
+        "{err}"
+    );
+    // An OS error is said once, with the path.
+    let missing = kinelab(&[
+        "convert",
+        "/no/such.csv",
+        "--to",
+        "dlc-h5",
+        "--out",
+        "/tmp/x.h5",
+    ]);
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+    assert!(err.contains("/no/such.csv"), "{err}");
+}
+
+#[test]
+fn extract_says_when_count_is_more_than_the_frames() {
+    let video = clip(&h264_gop30());
+    let out = tempfile::tempdir().unwrap();
+    let result = kinelab(&[
+        "extract",
+        video.to_str().unwrap(),
+        "--count",
+        "400",
+        "--method",
+        "uniform",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert!(result.status.success(), "{err}");
+    assert!(
+        err.contains("--count 400 is more than the 300 frames in the range"),
+        "{err}"
+    );
+    assert!(err.contains("wrote 300 frames"), "{err}");
+}
+
+#[test]
+fn out_names_a_file_for_single_file_formats_and_counts_say_what_was_written() {
+    let Some(src) = shared_data("dlc-openfield") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dlc = tmp.path().join("of");
+    copy_tree(&src, &dlc);
+    let config = dlc.join("config.yaml");
+    // COCO given a .json: that file, with its images beside it, not a folder named so.
+    let json = tmp.path().join("coco/train.json");
+    let out = kinelab(&[
+        "convert",
+        config.to_str().unwrap(),
+        "--to",
+        "coco",
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    let stdout = stdout_of(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(json.is_file(), "{stdout}");
+    assert!(tmp.path().join("coco/images/m4s1").is_dir());
+    assert!(
+        stdout.contains("written: train.json, 116 images"),
+        "{stdout}"
+    );
+    // Converting reads the project; it imports nothing.
+    assert!(stderr.contains("464 labels on 116 frames read"), "{stderr}");
+    assert!(!stderr.contains("imported"), "{stderr}");
+    // The same export again: the images are there already, and it says so.
+    let again = stdout_of(&kinelab(&[
+        "export",
+        config.to_str().unwrap(),
+        "--format",
+        "coco",
+        "--out",
+        json.to_str().unwrap(),
+    ]));
+    assert!(again.contains("116 images already there"), "{again}");
+    assert!(!again.contains("0 images"), "{again}");
+    // A one-file label format given a folder: the file is named after the input.
+    let csv = dlc.join("labeled-data/m4s1/CollectedData_Pranav.csv");
+    let folder = tmp.path().join("h5s");
+    std::fs::create_dir(&folder).unwrap();
+    let written = stdout_of(&kinelab(&[
+        "convert",
+        csv.to_str().unwrap(),
+        "--to",
+        "dlc-h5",
+        "--out",
+        folder.to_str().unwrap(),
+    ]));
+    assert!(
+        folder.join("CollectedData_Pranav.h5").is_file(),
+        "{written}"
+    );
+    assert!(
+        written.contains("116 rows × 8 columns written"),
+        "{written}"
+    );
+}

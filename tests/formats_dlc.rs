@@ -600,3 +600,216 @@ fn missing_images_and_unknown_bodyparts_are_reported() {
         "{summary}"
     );
 }
+
+/// DeepLabCut's `create_training_dataset` finds labeled data only through the config's
+/// `video_sets`: `merge_annotateddatasets` splits each key with `_robust_path_split`,
+/// takes the file stem, and reads `labeled-data/<stem>/CollectedData_<scorer>.h5`;
+/// training then opens every image the rows index. Written out here as it does it.
+/// Prints the number of rows found, after checking the scorer level and every image.
+const DLC_TRAINING_LOOKUP: &str = r#"
+import os, sys
+import yaml, pandas as pd
+config = sys.argv[1]
+cfg = yaml.safe_load(open(config))
+# read_config sets project_path to the config's folder
+project = os.path.dirname(os.path.abspath(config))
+def robust_path_split(path):
+    sep = "\\" if "\\" in path else "/"
+    splits = path.rsplit(sep, 1)
+    file = splits[-1]
+    return os.path.splitext(file)[0]
+if cfg.get("multianimalproject"):
+    bodyparts = cfg["multianimalbodyparts"] + (cfg.get("uniquebodyparts") or [])
+else:
+    bodyparts = cfg["bodyparts"]
+rows = 0
+for video in cfg["video_sets"].keys():
+    stem = robust_path_split(str(video))
+    path = os.path.join(project, "labeled-data", stem, "CollectedData_" + cfg["scorer"] + ".h5")
+    if not os.path.exists(path):
+        continue
+    df = pd.read_hdf(path)
+    assert list(df.columns.get_level_values("scorer").unique()) == [cfg["scorer"]], df.columns
+    assert set(df.columns.get_level_values("bodyparts")) <= set(bodyparts), df.columns
+    crop = [int(v) for v in str(cfg["video_sets"][video]["crop"]).split(",")]
+    assert crop[0] == 0 and crop[2] == 0 and crop[1] > 0 and crop[3] > 0, crop
+    for index in df.index:
+        parts = index if isinstance(index, tuple) else tuple(str(index).split("/"))
+        image = os.path.join(project, *parts)
+        assert os.path.isfile(image), image
+    rows += len(df.index)
+print(rows)
+"#;
+
+fn rows_deeplabcut_finds(config: &Path) -> usize {
+    common::run_python(DLC_TRAINING_LOOKUP, &[config.to_str().unwrap()])
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn deeplabcut_finds_every_exported_frame_through_video_sets() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A project made in Kinelab on a real video, labeled on three frames.
+    let Some(video) = common::shared_data("dlc-openfield/videos/m3v1mp4.mp4") else {
+        return;
+    };
+    let dir = tmp.path().join("made");
+    std::fs::create_dir_all(&dir).unwrap();
+    let def = kinelab::video::describe::describe_for_project(&dir, &video, &mut |_| {}).unwrap();
+    let path = dir.join("made.kinelab");
+    let mut project = Project::create(
+        &path,
+        &kinelab::project::NewProject {
+            name: "made".into(),
+            keypoints: vec!["snout".into(), "tailbase".into()],
+            videos: vec![def],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for frame_idx in [3u64, 50, 120] {
+        let state = project.state();
+        let key = kinelab::project::LabelKey {
+            video: state.videos[0].id,
+            frame_idx,
+            individual: state.individuals[0].id,
+            keypoint: state.skeleton.keypoints[0].id,
+        };
+        let edit = edits::set_label_position(state, key, 100.0, 120.0).unwrap();
+        project.apply(edit).unwrap();
+    }
+    let out = tmp.path().join("made-dlc");
+    kinelab::formats::DatasetFormat::Dlc
+        .export(
+            project.state(),
+            &project.dir(),
+            &out,
+            &FfmpegVideos,
+            &Default::default(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+    assert_eq!(rows_deeplabcut_finds(&out.join("config.yaml")), 3);
+    let config = std::fs::read_to_string(out.join("config.yaml")).unwrap();
+    assert!(
+        config.contains("m3v1mp4.mp4:\n    crop: 0, 640, 0, 480"),
+        "{config}"
+    );
+    assert!(config.contains("TrainingFraction:\n- 0.95"), "{config}");
+    assert!(
+        config.contains(&format!("project_path: {}\n", out.display())),
+        "{config}"
+    );
+
+    // Multi-animal, with unique bodyparts: a new config from SLEAP's maudlc test data.
+    let Some(maudlc) = common::maudlc_project(&tmp.path().join("ma")) else {
+        return;
+    };
+    let imported = dlc_project::read_project(&maudlc, &FfmpegVideos).unwrap();
+    let out = tmp.path().join("ma-out");
+    dlc_project::write_project(
+        &imported.state,
+        &tmp.path().join("ma"),
+        &out,
+        &FfmpegVideos,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(rows_deeplabcut_finds(&out.join("config.yaml")), 4);
+
+    // Saved back into openfield, whose video_sets key is a placeholder: the entry is
+    // kept and one for labeled-data/m4s1 is added.
+    let Some(dlc) = common::openfield_copy(tmp.path()) else {
+        return;
+    };
+    let config = dlc.join("config.yaml");
+    assert_eq!(
+        rows_deeplabcut_finds(&config),
+        0,
+        "the original finds nothing"
+    );
+    let (sidecar, _) = dlc_project::open_or_import(&config, &FfmpegVideos).unwrap();
+    let project = Project::open(&sidecar).unwrap();
+    dlc_project::write_project(project.state(), &dlc, &dlc, &FfmpegVideos, &mut |_, _| {}).unwrap();
+    assert_eq!(rows_deeplabcut_finds(&config), 116);
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.contains("WILL BE AUTOMATICALLY UPDATED BY DEMO CODE:\n    crop: 0, 640, 0, 480"),
+        "{text}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn saving_keeps_file_modes_and_leaves_unchanged_files_alone() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dlc) = common::openfield_copy(tmp.path()) else {
+        return;
+    };
+    let config = dlc.join("config.yaml");
+    let folder = dlc.join("labeled-data/m4s1");
+    // Shared lab storage: group-writable files (the copy of read-only data is 0444).
+    for file in [
+        config.clone(),
+        folder.join("CollectedData_Pranav.csv"),
+        folder.join("CollectedData_Pranav.h5"),
+    ] {
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o664)).unwrap();
+    }
+    let (sidecar, _) = dlc_project::open_or_import(&config, &FfmpegVideos).unwrap();
+    let project = Project::open(&sidecar).unwrap();
+    let save = || {
+        dlc_project::write_project(project.state(), &dlc, &dlc, &FfmpegVideos, &mut |_, _| {})
+            .unwrap()
+    };
+    save();
+    for file in ["CollectedData_Pranav.csv", "CollectedData_Pranav.h5"] {
+        assert_eq!(mode(&folder.join(file)), 0o664, "{file}");
+    }
+    assert_eq!(mode(&config), 0o664);
+    // Saving again with nothing changed rewrites neither the config nor the CSV.
+    let before: Vec<(u64, std::time::SystemTime)> =
+        [config.clone(), folder.join("CollectedData_Pranav.csv")]
+            .iter()
+            .map(|f| {
+                let m = std::fs::metadata(f).unwrap();
+                (m.ino(), m.modified().unwrap())
+            })
+            .collect();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    save();
+    let after: Vec<(u64, std::time::SystemTime)> =
+        [config.clone(), folder.join("CollectedData_Pranav.csv")]
+            .iter()
+            .map(|f| {
+                let m = std::fs::metadata(f).unwrap();
+                (m.ino(), m.modified().unwrap())
+            })
+            .collect();
+    assert_eq!(before, after);
+
+    // A new export: ordinary modes (the umask's), never the temp file's 0600; copied
+    // PNGs do not take the read-only mode of their source.
+    let out = tmp.path().join("export");
+    dlc_project::write_project(project.state(), &dlc, &out, &FfmpegVideos, &mut |_, _| {}).unwrap();
+    let probe = tmp.path().join("probe");
+    std::fs::File::create(&probe).unwrap();
+    let default_mode = mode(&probe);
+    for file in [
+        out.join("config.yaml"),
+        out.join("labeled-data/m4s1/CollectedData_Pranav.csv"),
+        out.join("labeled-data/m4s1/CollectedData_Pranav.h5"),
+        out.join("labeled-data/m4s1/img0000.png"),
+    ] {
+        assert_eq!(mode(&file), default_mode, "{}", file.display());
+    }
+}

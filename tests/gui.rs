@@ -876,28 +876,10 @@ fn a_stray_click_does_not_move_a_placed_keypoint() {
     h.get_by_label("Move the selected keypoint here");
 }
 
-/// A copy of the test clip cut short, as a copy interrupted mid-file leaves it: the
-/// index (moov) first, the data cut at 80%.
-fn truncated_clip(dir: &Path) -> PathBuf {
-    let full = dir.join("full.mp4");
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i"])
-        .arg(common::clip(&common::h264_gop30()))
-        .args(["-c", "copy", "-movflags", "+faststart"])
-        .arg(&full)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let bytes = std::fs::read(&full).unwrap();
-    let cut = dir.join("cut.mp4");
-    std::fs::write(&cut, &bytes[..bytes.len() * 8 / 10]).unwrap();
-    cut
-}
-
 #[test]
 fn a_frame_that_does_not_decode_is_never_shown_as_another_nor_labeled() {
     let dir = tempfile::tempdir().unwrap();
-    let clip = truncated_clip(dir.path());
+    let clip = common::truncated_clip(dir.path());
     let mut reader = kinelab::video::VideoReader::open(&clip).unwrap();
     let tail = kinelab::video::decode_check::tail_range(&reader);
     let check = kinelab::video::decode_check::check_frames(&mut reader, tail, &mut |_| {}).unwrap();

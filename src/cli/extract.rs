@@ -6,7 +6,8 @@ use anyhow::{Context, bail};
 
 use crate::analysis::frame_selection;
 use crate::formats::dlc_project::image_name;
-use crate::video::{FrameConverter, VideoReader};
+use crate::formats::report::plural;
+use crate::video::FrameConverter;
 
 use super::{ExtractMethod, progress};
 use crate::util::png;
@@ -27,16 +28,23 @@ pub fn run(
             "--start and --stop are fractions of the video with 0 <= start < stop <= 1 (got {start} and {stop})"
         );
     }
-    let mut reader = VideoReader::open(video)?;
+    let mut reader = progress::open_reader(video)?;
     let frame_count = reader.frame_count();
     let range = frame_selection::frame_range(frame_count, start, stop)
         .with_context(|| video.display().to_string())?;
+    if count > range.len() {
+        eprintln!(
+            "--count {count} is more than the {} in the range: all of them are written",
+            plural(range.len(), "frame", "frames")
+        );
+    }
     let picked = match method {
         ExtractMethod::Uniform => frame_selection::uniform(range, count),
         ExtractMethod::Kmeans => {
-            let bar = progress::bar(range.end as u64, "clustering");
+            let bar = progress::bar(range.len() as u64, "reading frames");
+            let first = range.start;
             let picked = frame_selection::kmeans(&mut reader, range, count, &mut |idx| {
-                bar.set_position(idx as u64)
+                bar.set_position((idx - first) as u64)
             })
             .with_context(|| format!("frame selection failed: {}", video.display()))?;
             bar.finish_and_clear();
@@ -59,6 +67,10 @@ pub fn run(
     bar.finish_and_clear();
     let list: Vec<String> = picked.iter().map(ToString::to_string).collect();
     println!("{}", list.join(","));
-    eprintln!("wrote {} frames to {}", picked.len(), out.display());
+    eprintln!(
+        "wrote {} to {}",
+        plural(picked.len(), "frame", "frames"),
+        out.display()
+    );
     Ok(())
 }

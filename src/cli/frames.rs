@@ -4,13 +4,13 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::video::{FrameConverter, VideoError, VideoReader};
+use crate::video::{FrameConverter, VideoError};
 
 use super::progress;
 use crate::util::png;
 
 pub fn run(video: &Path, indices: &[usize], out: &Path) -> anyhow::Result<()> {
-    let mut reader = VideoReader::open(video)?;
+    let mut reader = progress::open_reader(video)?;
     let frame_count = reader.frame_count();
     if let Some(&bad) = indices.iter().find(|&&i| i >= frame_count) {
         return Err(VideoError::FrameOutOfRange {
@@ -35,6 +35,10 @@ pub fn run(video: &Path, indices: &[usize], out: &Path) -> anyhow::Result<()> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    eprintln!("wrote {} frames to {}", wanted.len(), out.display());
+    eprintln!(
+        "wrote {} to {}",
+        crate::formats::report::plural(wanted.len(), "frame", "frames"),
+        out.display()
+    );
     Ok(())
 }

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 /// A file that could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
-    #[error("{}: {source}", path.display())]
+    /// (The OS error is part of the message and not also a `source`, so that a
+    /// report of the error chain says it once.)
+    #[error("{}: {error}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// One row (1-based line number in text files) is at fault.
     #[error("{}, row {row}: {message}", path.display())]
@@ -25,10 +26,10 @@ pub enum FormatError {
 }
 
 impl FormatError {
-    pub fn io(path: &Path, source: std::io::Error) -> Self {
+    pub fn io(path: &Path, error: std::io::Error) -> Self {
         Self::Io {
             path: path.to_owned(),
-            source,
+            error,
         }
     }
 

@@ -532,3 +532,21 @@ pub fn sample_indices(len: usize, n: usize, seed: u64) -> Vec<usize> {
     }
     out
 }
+
+/// A copy of the test clip cut short, as a copy interrupted mid-file leaves it: the
+/// index (moov) first, the data cut at 80%.
+pub fn truncated_clip(dir: &Path) -> PathBuf {
+    let full = dir.join("full.mp4");
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i"])
+        .arg(clip(&h264_gop30()))
+        .args(["-c", "copy", "-movflags", "+faststart"])
+        .arg(&full)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let bytes = std::fs::read(&full).unwrap();
+    let cut = dir.join("cut.mp4");
+    std::fs::write(&cut, &bytes[..bytes.len() * 8 / 10]).unwrap();
+    cut
+}

@@ -359,8 +359,14 @@ impl KinelabApp {
             if ui.button("New project…").clicked() {
                 self.run(Command::NewProject);
             }
-            // The browser starts where the path field points, if it names a folder.
-            let start = file_picker::folder_of_typed(&self.open_path);
+            // The browser starts where the path field points, else beside the last
+            // project opened.
+            let start = file_picker::folder_of_typed(&self.open_path).or_else(|| {
+                self.prefs
+                    .recent_projects
+                    .iter()
+                    .find_map(|p| p.parent().filter(|d| d.is_dir()).map(Path::to_owned))
+            });
             if ui.button("Open project…").clicked() {
                 self.open_picker.open_file(
                     ui.ctx(),

@@ -88,6 +88,20 @@ fn a_new_project_reopens_as_it_was_created() {
     assert_eq!(names, ["mice.kinelab"]);
 }
 
+/// A project on shared lab storage is a file collaborators can open: it gets the
+/// umask's mode, as any new file, never the 0600 of the temporary file it was made in.
+#[cfg(unix)]
+#[test]
+fn a_new_project_file_has_an_ordinary_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path());
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let probe = dir.path().join("probe");
+    std::fs::File::create(&probe).unwrap();
+    assert_eq!(mode(project.path()), mode(&probe));
+}
+
 #[test]
 fn creating_over_an_existing_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();

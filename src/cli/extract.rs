@@ -6,7 +6,7 @@ use anyhow::{Context, bail};
 
 use crate::analysis::frame_selection;
 use crate::formats::dlc_project::image_name;
-use crate::formats::report::plural;
+use crate::util::text::plural;
 use crate::video::FrameConverter;
 
 use super::{ExtractMethod, progress};

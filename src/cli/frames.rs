@@ -37,7 +37,7 @@ pub fn run(video: &Path, indices: &[usize], out: &Path) -> anyhow::Result<()> {
     bar.finish_and_clear();
     eprintln!(
         "wrote {} to {}",
-        crate::formats::report::plural(wanted.len(), "frame", "frames"),
+        crate::util::text::plural(wanted.len(), "frame", "frames"),
         out.display()
     );
     Ok(())

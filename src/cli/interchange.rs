@@ -7,9 +7,9 @@ use anyhow::bail;
 use clap::ValueEnum;
 
 use crate::formats::dlc_project;
-use crate::formats::report::plural;
 use crate::formats::{DatasetFormat, ForeignProject, dlc_csv, pandas_h5};
 use crate::project::{Project, edits};
+use crate::util::text::plural;
 use crate::video::project_access::FfmpegVideos;
 
 /// What `kinelab export` writes.

@@ -72,7 +72,10 @@ pub fn run(project: &Path, json: bool) -> anyhow::Result<()> {
         other => other?,
     }
     if !json {
-        eprintln!("{} labels", rows.len());
+        eprintln!(
+            "{}",
+            crate::util::text::plural(rows.len(), "label", "labels")
+        );
     }
     Ok(())
 }

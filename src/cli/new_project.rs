@@ -10,6 +10,7 @@ use crate::project::{NewProject, Project};
 use crate::video::describe::describe_for_project;
 
 use super::progress;
+use crate::util::text::plural;
 
 /// What `kinelab new` was given.
 pub struct NewArgs<'a> {
@@ -109,11 +110,11 @@ pub fn run(args: NewArgs<'_>) -> anyhow::Result<()> {
     let project = Project::create(&path, &new)?;
     let state = project.state();
     println!(
-        "created {}: {} keypoints, {} individuals, {} videos",
+        "created {}: {}, {}, {}",
         path.display(),
-        state.skeleton.keypoints.len(),
-        state.individuals.len(),
-        state.videos.len()
+        plural(state.skeleton.keypoints.len(), "keypoint", "keypoints"),
+        plural(state.individuals.len(), "individual", "individuals"),
+        plural(state.videos.len(), "video", "videos")
     );
     Ok(())
 }

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::util::text::plural;
+
 /// What an import did and what it left out, with reasons a person can act on.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportReport {
@@ -57,11 +59,6 @@ impl ImportReport {
         }
         self.warnings.extend(other.warnings);
     }
-}
-
-/// "1 label", "2 labels".
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// What an export wrote and what it left out.

@@ -160,10 +160,8 @@ impl Store {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let temp = tempfile::Builder::new()
-            .prefix(".kinelab-new-")
-            .tempfile_in(dir)
-            .map_err(|e| ProjectError::io(path, e))?;
+        let temp =
+            crate::util::atomic_file::temp_beside(path).map_err(|e| ProjectError::io(path, e))?;
         {
             let conn = Connection::open(temp.path()).map_err(|e| ProjectError::sqlite(path, e))?;
             let mut store = Self {

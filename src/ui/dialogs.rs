@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use egui::{Id, RichText};
 
+use crate::util::text::plural;
+
 use super::file_picker::FilePicker;
 use super::jobs::{Job, VIDEO_KINDS};
 use super::theme::Theme;
@@ -386,7 +388,10 @@ impl Dialogs {
                 ctx,
                 "confirm delete keypoint",
                 &format!("Delete keypoint '{}'?", state.skeleton.name_of(id)),
-                &format!("Its {count} labels, edges and pairs go with it. Undo brings them back."),
+                &format!(
+                    "Its {}, edges and pairs go with it. Undo brings them back.",
+                    plural(count, "label", "labels")
+                ),
             );
             if answer == Some(true) {
                 out.push(edit_request(edits::delete_keypoint(state, id)));
@@ -456,7 +461,10 @@ impl Dialogs {
                 ctx,
                 "confirm delete individual",
                 &format!("Delete individual '{}'?", state.individual_name(id)),
-                &format!("Its {count} labels go with it. Undo brings them back."),
+                &format!(
+                    "Its {} go with it. Undo brings them back.",
+                    plural(count, "label", "labels")
+                ),
             );
             if answer == Some(true) {
                 out.push(edit_request(edits::delete_individual(state, id)));

@@ -25,8 +25,9 @@ fn folder_of(path: &Path) -> &Path {
 }
 
 /// A temporary file beside `path`, created with mode 0666 so that the kernel applies
-/// the umask, as for any new file.
-fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+/// the umask, as for any new file (tempfile's own default is 0600, which a rename would
+/// hand on to the file it becomes).
+pub fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".kinelab-tmp-");
     #[cfg(unix)]

@@ -4,3 +4,4 @@
 pub mod atomic_file;
 pub mod fingerprint;
 pub mod png;
+pub mod text;

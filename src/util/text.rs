@@ -1,0 +1,6 @@
+//! Words for people: counts with the right noun.
+
+/// "1 label", "2 labels".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

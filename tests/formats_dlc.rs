@@ -777,24 +777,19 @@ fn saving_keeps_file_modes_and_leaves_unchanged_files_alone() {
     }
     assert_eq!(mode(&config), 0o664);
     // Saving again with nothing changed rewrites neither the config nor the CSV.
-    let before: Vec<(u64, std::time::SystemTime)> =
+    let identities = || -> Vec<(u64, std::time::SystemTime)> {
         [config.clone(), folder.join("CollectedData_Pranav.csv")]
             .iter()
             .map(|f| {
                 let m = std::fs::metadata(f).unwrap();
                 (m.ino(), m.modified().unwrap())
             })
-            .collect();
+            .collect()
+    };
+    let before = identities();
     std::thread::sleep(std::time::Duration::from_millis(20));
     save();
-    let after: Vec<(u64, std::time::SystemTime)> =
-        [config.clone(), folder.join("CollectedData_Pranav.csv")]
-            .iter()
-            .map(|f| {
-                let m = std::fs::metadata(f).unwrap();
-                (m.ino(), m.modified().unwrap())
-            })
-            .collect();
+    let after = identities();
     assert_eq!(before, after);
 
     // A new export: ordinary modes (the umask's), never the temp file's 0600; copied

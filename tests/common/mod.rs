@@ -469,6 +469,19 @@ pub fn kinelab(args: &[&str]) -> std::process::Output {
         .expect("run kinelab")
 }
 
+/// Runs the `kinelab` binary, fails the test with its stderr if it fails, and returns
+/// its stdout.
+pub fn kinelab_ok(args: &[&str]) -> String {
+    let out = kinelab(args);
+    assert!(
+        out.status.success(),
+        "kinelab {} failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// H.264 with B-frames and the moov atom first (`+faststart`), as streaming tools write.
 pub fn h264_faststart() -> ClipSpec {
     ClipSpec {

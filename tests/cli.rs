@@ -308,7 +308,7 @@ fn new_then_labels_lists_the_project() {
         "m1,m2",
     ]));
     assert!(
-        stdout.contains("3 keypoints, 2 individuals, 1 videos"),
+        stdout.contains("3 keypoints, 2 individuals, 1 video\n"),
         "{stdout}"
     );
     let file = dir.path().join("mice.kinelab");

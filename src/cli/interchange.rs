@@ -2,79 +2,62 @@
 //! tools' files in and out, with a summary of what was skipped and why.
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use anyhow::bail;
 use clap::ValueEnum;
+use clap::builder::PossibleValue;
 
 use crate::formats::dlc_project;
-use crate::formats::{DatasetFormat, ForeignProject, dlc_csv, pandas_h5};
-use crate::project::{Project, edits};
+use crate::formats::{DatasetFormat, ForeignProject, LabelFileFormat};
+use crate::project::Project;
 use crate::util::text::plural;
 use crate::video::project_access::FfmpegVideos;
 
-/// What `kinelab export` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    /// A DeepLabCut project: labeled-data/<video>/CollectedData_<scorer>.csv and .h5,
-    /// the frames as PNG, and config.yaml.
-    Dlc,
-    /// DeepLabCut predictions: <video>DLC_<scorer>.h5 (table format) and .csv per video.
-    DlcPredictions,
-    /// COCO keypoints: annotations.json and images/<video>/.
-    Coco,
-    /// SLEAP analysis HDF5: <video>.analysis.h5 per video.
-    SleapAnalysis,
-    /// Lightning Pose: CollectedData.csv and labeled-data/.
-    LightningPose,
-    /// YOLO pose: images/, labels/ (train and val) and data.yaml.
-    Yolo,
-}
+/// What `kinelab export` writes: the export formats, by the names they give
+/// themselves (one list, `DatasetFormat::ALL`, for the GUI, the CLI and its help).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportFormat(pub DatasetFormat);
 
-impl ExportFormat {
-    fn dataset(self) -> DatasetFormat {
-        match self {
-            Self::Dlc => DatasetFormat::Dlc,
-            Self::DlcPredictions => DatasetFormat::DlcPredictions,
-            Self::Coco => DatasetFormat::Coco,
-            Self::SleapAnalysis => DatasetFormat::SleapAnalysis,
-            Self::LightningPose => DatasetFormat::LightningPose,
-            Self::Yolo => DatasetFormat::Yolo,
-        }
+static EXPORT_FORMATS: LazyLock<Vec<ExportFormat>> =
+    LazyLock::new(|| DatasetFormat::ALL.into_iter().map(ExportFormat).collect());
+
+impl ValueEnum for ExportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &EXPORT_FORMATS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.id()).help(self.0.title()))
     }
 }
 
-/// What `kinelab convert` writes: a label file, or any export format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// What `kinelab convert` writes: a one-file label format, or any export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConvertFormat {
-    /// DeepLabCut CSV (from a DeepLabCut .csv or .h5 label file).
-    DlcCsv,
-    /// DeepLabCut HDF5, pandas fixed format (from a DeepLabCut .csv or .h5 label file).
-    DlcH5,
-    /// A DeepLabCut project folder.
-    Dlc,
-    /// DeepLabCut predictions (.h5 in table format, and .csv).
-    DlcPredictions,
-    /// COCO keypoints.
-    Coco,
-    /// SLEAP analysis HDF5.
-    SleapAnalysis,
-    /// Lightning Pose.
-    LightningPose,
-    /// YOLO pose.
-    Yolo,
+    LabelFile(LabelFileFormat),
+    Dataset(DatasetFormat),
 }
 
-impl ConvertFormat {
-    fn dataset(self) -> Option<DatasetFormat> {
-        Some(match self {
-            Self::DlcCsv | Self::DlcH5 => return None,
-            Self::Dlc => DatasetFormat::Dlc,
-            Self::DlcPredictions => DatasetFormat::DlcPredictions,
-            Self::Coco => DatasetFormat::Coco,
-            Self::SleapAnalysis => DatasetFormat::SleapAnalysis,
-            Self::LightningPose => DatasetFormat::LightningPose,
-            Self::Yolo => DatasetFormat::Yolo,
-        })
+static CONVERT_FORMATS: LazyLock<Vec<ConvertFormat>> = LazyLock::new(|| {
+    LabelFileFormat::ALL
+        .into_iter()
+        .map(ConvertFormat::LabelFile)
+        .chain(DatasetFormat::ALL.into_iter().map(ConvertFormat::Dataset))
+        .collect()
+});
+
+impl ValueEnum for ConvertFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &CONVERT_FORMATS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let (id, title) = match self {
+            Self::LabelFile(f) => (f.id(), f.title()),
+            Self::Dataset(f) => (f.id(), f.title()),
+        };
+        Some(PossibleValue::new(id).help(title))
     }
 }
 
@@ -93,11 +76,7 @@ pub fn import(project: &Path, files: &[PathBuf], video: Option<&str>) -> anyhow:
     let mut project = Project::open(project)?;
     for file in files {
         let (labels, report) = crate::formats::labels_from_file(project.state(), file, video)?;
-        let name = file
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("labels");
-        match edits::set_labels(project.state(), labels, format!("import {name}")) {
+        match crate::formats::import_edit(project.state(), file, labels) {
             Some(edit) => project.apply(edit)?,
             None => eprintln!("{}: nothing new", file.display()),
         }
@@ -118,7 +97,7 @@ pub fn export(
 ) -> anyhow::Result<()> {
     let project = Project::open(&project_to_open(project)?)?;
     let bar = super::progress::bar(0, "frames");
-    let report = format.dataset().export(
+    let report = format.0.export(
         project.state(),
         &project.dir(),
         out,
@@ -143,30 +122,26 @@ pub fn convert(
     out: &Path,
     options: &crate::formats::ExportOptions,
 ) -> anyhow::Result<()> {
-    let Some(format) = to.dataset() else {
-        let table = dlc_project::read_label_file(input)?;
-        let ext = match to {
-            ConvertFormat::DlcH5 => "h5",
-            _ => "csv",
-        };
-        // A folder gets the input's name with the new extension.
-        let out = if out.is_dir() {
-            let stem = input.file_stem().unwrap_or_default();
-            out.join(stem).with_extension(ext)
-        } else {
-            out.to_owned()
-        };
-        match to {
-            ConvertFormat::DlcH5 => pandas_h5::write_fixed(&table, &out, pandas_h5::DLC_KEY)?,
-            _ => dlc_csv::write(&table, &out)?,
+    let format = match to {
+        ConvertFormat::LabelFile(format) => {
+            let table = dlc_project::read_label_file(input)?;
+            // A folder gets the input's name with the new extension.
+            let out = if out.is_dir() {
+                let stem = input.file_stem().unwrap_or_default();
+                out.join(stem).with_extension(format.extension())
+            } else {
+                out.to_owned()
+            };
+            format.write(&table, &out)?;
+            println!(
+                "{} × {} written to {}",
+                plural(table.n_rows(), "row", "rows"),
+                plural(table.n_cols(), "column", "columns"),
+                out.display()
+            );
+            return Ok(());
         }
-        println!(
-            "{} × {} written to {}",
-            plural(table.n_rows(), "row", "rows"),
-            plural(table.n_cols(), "column", "columns"),
-            out.display()
-        );
-        return Ok(());
+        ConvertFormat::Dataset(format) => format,
     };
     let is_project = input
         .extension()
@@ -186,8 +161,7 @@ pub fn convert(
             "{}: convert reads a DeepLabCut config.yaml, a SLEAP .slp or a .kinelab project \
              for --to {}; label files convert to dlc-csv or dlc-h5",
             input.display(),
-            to.to_possible_value()
-                .map_or(String::new(), |v| v.get_name().to_owned())
+            format.id()
         ),
     };
     let report = format.export(&state, &dir, out, &FfmpegVideos, options, &mut |_, _| {})?;

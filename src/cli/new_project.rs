@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use crate::project::document::project_dir;
+use crate::project::names::{project_file, split_names, split_pairs};
 use crate::project::preset::builtin_preset;
 use crate::project::{NewProject, Project};
 use crate::video::describe::describe_for_project;
@@ -21,39 +22,6 @@ pub struct NewArgs<'a> {
     pub edges: Option<&'a str>,
     pub symmetric: Option<&'a str>,
     pub individuals: Option<&'a str>,
-}
-
-/// Splits `a,b,c` into trimmed, non-empty names.
-fn split_list(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Splits `a-b,b-c` into pairs.
-fn split_pairs(text: &str, what: &str) -> anyhow::Result<Vec<(String, String)>> {
-    split_list(text)
-        .into_iter()
-        .map(|pair| match pair.split_once('-') {
-            Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() => {
-                Ok((a.trim().to_owned(), b.trim().to_owned()))
-            }
-            _ => bail!("{what} '{pair}' is not of the form a-b"),
-        })
-        .collect()
-}
-
-/// The project file for a given path: `NAME.kinelab` is added when missing.
-pub fn project_file(path: &Path) -> PathBuf {
-    if path.extension().is_some_and(|e| e == "kinelab") {
-        path.to_owned()
-    } else {
-        let mut name = path.as_os_str().to_owned();
-        name.push(".kinelab");
-        PathBuf::from(name)
-    }
 }
 
 pub fn run(args: NewArgs<'_>) -> anyhow::Result<()> {
@@ -83,7 +51,7 @@ pub fn run(args: NewArgs<'_>) -> anyhow::Result<()> {
         preset.fill(&mut new);
     }
     if let Some(list) = args.bodyparts {
-        new.keypoints = split_list(list);
+        new.keypoints = split_names(list);
         new.edges.clear();
         new.symmetric.clear();
     }
@@ -91,13 +59,13 @@ pub fn run(args: NewArgs<'_>) -> anyhow::Result<()> {
         bail!("give the keypoints with --bodyparts a,b,c or a skeleton with --preset");
     }
     if let Some(list) = args.edges {
-        new.edges = split_pairs(list, "edge")?;
+        new.edges = split_pairs(list, "edge").map_err(anyhow::Error::msg)?;
     }
     if let Some(list) = args.symmetric {
-        new.symmetric = split_pairs(list, "pair")?;
+        new.symmetric = split_pairs(list, "pair").map_err(anyhow::Error::msg)?;
     }
     if let Some(list) = args.individuals {
-        new.individuals = split_list(list);
+        new.individuals = split_names(list);
     }
     let dir = project_dir(&path);
     for video in args.videos {

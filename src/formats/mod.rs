@@ -45,6 +45,49 @@ pub enum DatasetFormat {
     Yolo,
 }
 
+/// The one-file label formats a DeepLabCut label file converts to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LabelFileFormat {
+    DlcCsv,
+    /// pandas fixed format, as DeepLabCut writes `CollectedData_<scorer>.h5`.
+    DlcH5,
+}
+
+impl LabelFileFormat {
+    pub const ALL: [LabelFileFormat; 2] = [Self::DlcCsv, Self::DlcH5];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::DlcCsv => "dlc-csv",
+            Self::DlcH5 => "dlc-h5",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::DlcCsv => "DeepLabCut CSV, from a DeepLabCut .csv or .h5 label file",
+            Self::DlcH5 => {
+                "DeepLabCut HDF5 (pandas fixed format), from a DeepLabCut .csv or .h5 label file"
+            }
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::DlcCsv => "csv",
+            Self::DlcH5 => "h5",
+        }
+    }
+
+    /// Writes `table` to `path` in this format.
+    pub fn write(self, table: &dlc_table::DlcTable, path: &Path) -> FormatResult<()> {
+        match self {
+            Self::DlcCsv => dlc_csv::write(table, path),
+            Self::DlcH5 => pandas_h5::write_fixed(table, path, pandas_h5::DLC_KEY),
+        }
+    }
+}
+
 /// Choices an export may take.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ExportOptions {
@@ -69,6 +112,18 @@ impl DatasetFormat {
         Self::LightningPose,
         Self::Yolo,
     ];
+
+    /// The name on the command line (`--format coco`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Dlc => "dlc",
+            Self::DlcPredictions => "dlc-predictions",
+            Self::Coco => "coco",
+            Self::SleapAnalysis => "sleap-analysis",
+            Self::LightningPose => "lightning-pose",
+            Self::Yolo => "yolo",
+        }
+    }
 
     /// What a person picks from.
     pub fn title(self) -> &'static str {
@@ -323,6 +378,21 @@ pub fn labels_from_file(
             ),
         )),
     }
+}
+
+/// The labels read from `file` as one undoable edit, named after the file ("import
+/// annotations.json"); `None` when the project holds them all already. The CLI and
+/// the GUI import through this (the GUI reads on a worker, then makes the edit against
+/// the project as it is by then).
+pub fn import_edit(
+    state: &ProjectState,
+    file: &Path,
+    labels: BTreeMap<LabelKey, Label>,
+) -> Option<crate::project::Edit> {
+    let name = file
+        .file_name()
+        .map_or_else(|| "labels".into(), |n| n.to_string_lossy());
+    crate::project::edits::set_labels(state, labels, format!("import {name}"))
 }
 
 /// True for an HDF5 file laid out as a SLEAP analysis file (a root `tracks` dataset),

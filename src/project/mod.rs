@@ -14,6 +14,7 @@ pub mod document;
 pub mod edits;
 pub mod error;
 pub mod model;
+pub mod names;
 pub mod preset;
 pub mod state;
 pub mod store;

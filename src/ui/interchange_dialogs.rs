@@ -12,7 +12,7 @@ use crate::formats::DatasetFormat;
 use crate::formats::ExportReport;
 use crate::formats::ImportReport;
 use crate::formats::dlc_project;
-use crate::project::{Label, LabelKey, Project, edits};
+use crate::project::{Label, LabelKey, Project};
 use crate::video::project_access::FfmpegVideos;
 
 use super::dialogs::DialogRequest;
@@ -277,11 +277,8 @@ impl ImportDialog {
             self.job = None;
             let summary: Result<String, String> = match result {
                 Ok((labels, report)) => {
-                    let name = PathBuf::from(self.path.trim())
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    match edits::set_labels(project.state(), labels, format!("import {name}")) {
+                    let file = PathBuf::from(self.path.trim());
+                    match crate::formats::import_edit(project.state(), &file, labels) {
                         Some(edit) => {
                             out.push(DialogRequest::Apply(edit));
                             Ok(report.summary())

@@ -9,6 +9,7 @@ use super::file_picker::FilePicker;
 use super::jobs::{Job, VIDEO_KINDS};
 use super::theme::Theme;
 use crate::project::NewProject;
+use crate::project::names::{join_pairs, project_file, split_names, split_pairs};
 use crate::project::preset::{SkeletonPreset, builtin_presets};
 
 pub struct Wizard {
@@ -57,34 +58,6 @@ impl Default for Wizard {
     }
 }
 
-fn join_pairs(pairs: &[[String; 2]]) -> String {
-    pairs
-        .iter()
-        .map(|[a, b]| format!("{a}-{b}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn split_pairs(text: &str) -> Result<Vec<(String, String)>, String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|pair| {
-            pair.split_once('-')
-                .map(|(a, b)| (a.trim().to_owned(), b.trim().to_owned()))
-                .ok_or_else(|| format!("'{pair}' is not of the form a-b"))
-        })
-        .collect()
-}
-
-fn split_names(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 impl Wizard {
     pub fn choose_preset(&mut self, preset: Option<usize>) {
         self.preset = preset;
@@ -106,7 +79,7 @@ impl Wizard {
 
     /// The project file the wizard would create.
     pub fn project_path(&self) -> PathBuf {
-        PathBuf::from(self.folder.trim()).join(format!("{}.kinelab", self.name.trim()))
+        project_file(&PathBuf::from(self.folder.trim()).join(self.name.trim()))
     }
 
     /// The project description, checked.
@@ -117,8 +90,8 @@ impl Wizard {
         let new = NewProject {
             name: self.name.trim().to_owned(),
             keypoints: split_names(&self.keypoints),
-            edges: split_pairs(&self.edges)?,
-            symmetric: split_pairs(&self.symmetric)?,
+            edges: split_pairs(&self.edges, "edge")?,
+            symmetric: split_pairs(&self.symmetric, "left/right pair")?,
             individuals: split_names(&self.individuals),
             videos: Vec::new(),
         };

@@ -46,7 +46,7 @@ impl VideoAccess for FfmpegVideos {
 pub fn project_to_open(
     path: &Path,
 ) -> Result<(PathBuf, Option<crate::formats::ImportReport>), crate::formats::FormatError> {
-    if super::is_video_file(path) {
+    if super::is_video_file(path) && path.is_file() {
         return Err(crate::formats::FormatError::invalid(
             path,
             format!(

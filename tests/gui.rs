@@ -134,7 +134,7 @@ fn clicking_places_the_selected_keypoint_and_moves_on() {
     assert_eq!(label.visibility, Visibility::Visible);
     // Selection moved on to the next unlabeled keypoint.
     let leftear = key_of(&h, 0, "m1", "leftear").keypoint;
-    assert_eq!(ws(&h).selected_keypoint, Some(leftear));
+    assert_eq!(ws(&h).selection.keypoint, Some(leftear));
     click_img(&mut h, 120.0, 70.0, PointerButton::Primary);
     assert!(
         ws(&h)
@@ -191,7 +191,7 @@ fn occluding_and_deleting_by_mouse_and_key() {
     );
     // Clicking the marker selects it; O toggles, Delete removes.
     click_img(&mut h, 60.0, 60.0, PointerButton::Primary);
-    assert_eq!(ws(&h).selected_keypoint, Some(snout.keypoint));
+    assert_eq!(ws(&h).selection.keypoint, Some(snout.keypoint));
     press(&mut h, Modifiers::NONE, Key::O);
     assert_eq!(
         stored_label(&project, &snout).unwrap().visibility,
@@ -221,35 +221,35 @@ fn frame_navigation_by_keys_and_go_to() {
     let project = make_project(dir.path());
     let mut h = harness(&project);
     press(&mut h, Modifiers::NONE, Key::ArrowRight);
-    assert_eq!(ws(&h).frame_idx, 1);
+    assert_eq!(ws(&h).selection.frame_idx, 1);
     press(&mut h, Modifiers::NONE, Key::D);
-    assert_eq!(ws(&h).frame_idx, 2);
+    assert_eq!(ws(&h).selection.frame_idx, 2);
     press(&mut h, Modifiers::SHIFT, Key::ArrowRight);
-    assert_eq!(ws(&h).frame_idx, 12);
+    assert_eq!(ws(&h).selection.frame_idx, 12);
     let second = ws(&h).fps().round() as u64;
     press(&mut h, Modifiers::COMMAND, Key::ArrowRight);
-    assert_eq!(ws(&h).frame_idx, 12 + second, "one second");
+    assert_eq!(ws(&h).selection.frame_idx, 12 + second, "one second");
     press(&mut h, Modifiers::NONE, Key::A);
-    assert_eq!(ws(&h).frame_idx, 11 + second);
+    assert_eq!(ws(&h).selection.frame_idx, 11 + second);
     press(&mut h, Modifiers::NONE, Key::End);
-    assert_eq!(ws(&h).frame_idx, ws(&h).frame_count() - 1);
+    assert_eq!(ws(&h).selection.frame_idx, ws(&h).frame_count() - 1);
     press(&mut h, Modifiers::NONE, Key::Home);
-    assert_eq!(ws(&h).frame_idx, 0);
+    assert_eq!(ws(&h).selection.frame_idx, 0);
 
     press(&mut h, Modifiers::COMMAND, Key::G);
     h.get_by_label("Frame (0 to 299)").type_text("42");
     h.run_steps(1);
     press(&mut h, Modifiers::NONE, Key::Enter);
-    assert_eq!(ws(&h).frame_idx, 42);
+    assert_eq!(ws(&h).selection.frame_idx, 42);
 
     // Label frame 42, go home, jump to the next labeled frame and back.
     click_img(&mut h, 50.0, 50.0, PointerButton::Primary);
     press(&mut h, Modifiers::NONE, Key::Home);
     press(&mut h, Modifiers::NONE, Key::PageDown);
-    assert_eq!(ws(&h).frame_idx, 42);
+    assert_eq!(ws(&h).selection.frame_idx, 42);
     press(&mut h, Modifiers::NONE, Key::End);
     press(&mut h, Modifiers::NONE, Key::PageUp);
-    assert_eq!(ws(&h).frame_idx, 42);
+    assert_eq!(ws(&h).selection.frame_idx, 42);
     // The frame is shown at last, exactly.
     for _ in 0..200 {
         if ws(&h).feed().is_some_and(|f| f.is_exact()) {
@@ -271,14 +271,14 @@ fn switching_individuals_labels_the_other_animal() {
     click_img(&mut h, 40.0, 40.0, PointerButton::Primary);
     press(&mut h, Modifiers::NONE, Key::Tab);
     let m2 = key_of(&h, 0, "m2", "snout");
-    assert_eq!(ws(&h).selected_individual, m2.individual);
-    assert_eq!(ws(&h).selected_keypoint, Some(m2.keypoint));
+    assert_eq!(ws(&h).selection.individual, m2.individual);
+    assert_eq!(ws(&h).selection.keypoint, Some(m2.keypoint));
     click_img(&mut h, 200.0, 150.0, PointerButton::Primary);
     assert!((stored_label(&project, &m2).unwrap().x - 200.0).abs() < 0.6);
     // Shift+Tab goes back; swapping exchanges the two animals on this frame.
     press(&mut h, Modifiers::SHIFT, Key::Tab);
     let m1 = key_of(&h, 0, "m1", "snout");
-    assert_eq!(ws(&h).selected_individual, m1.individual);
+    assert_eq!(ws(&h).selection.individual, m1.individual);
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::X);
     assert!((stored_label(&project, &m1).unwrap().x - 200.0).abs() < 0.6);
     assert!((stored_label(&project, &m2).unwrap().x - 40.0).abs() < 0.6);
@@ -430,7 +430,7 @@ fn the_palette_runs_a_command_by_name() {
     h.get_by_label("Command").type_text("last frame");
     h.run_steps(1);
     press(&mut h, Modifiers::NONE, Key::Enter);
-    assert_eq!(ws(&h).frame_idx, ws(&h).frame_count() - 1);
+    assert_eq!(ws(&h).selection.frame_idx, ws(&h).frame_count() - 1);
     // F1 opens the shortcut sheet, which lists the remappable ids.
     assert_eq!(h.query_all_by_label("Keyboard shortcuts").count(), 0);
     press(&mut h, Modifiers::NONE, Key::F1);
@@ -450,16 +450,16 @@ fn dragging_the_timeline_scrubs_then_shows_the_exact_frame() {
     });
     // The timeline strip lies just above the transport buttons.
     let buttons = h.get_by_label("|<").rect();
-    let y = buttons.top() - 4.0 - kinelab::ui::timeline::HEIGHT / 2.0;
+    let y = buttons.top() - 4.0 - kinelab::ui::panels::timeline::HEIGHT / 2.0;
     let (from, to) = (pos2(30.0, y), pos2(700.0, y));
     drag(&mut h, from, to);
-    let frame = ws(&h).frame_idx;
+    let frame = ws(&h).selection.frame_idx;
     assert!(frame > 100, "the drag reached frame {frame}");
     step_until(&mut h, "the exact frame after the drag", |app| {
         app.workspace.as_ref().is_some_and(|w| {
             w.feed()
                 .and_then(|f| f.shown())
-                .is_some_and(|(shown, _)| shown.frame_idx() as u64 == w.frame_idx)
+                .is_some_and(|(shown, _)| shown.frame_idx() as u64 == w.selection.frame_idx)
         })
     });
 }
@@ -654,8 +654,8 @@ fn a_unique_keypoint_is_labeled_once_for_all_individuals() {
         .id;
     {
         let ws = h.state_mut().workspace.as_mut().unwrap();
-        ws.selected_individual = animal2;
-        ws.selected_keypoint = Some(d);
+        ws.selection.individual = animal2;
+        ws.selection.keypoint = Some(d);
     }
     h.run_steps(2);
     click_img(&mut h, 10.0, 12.0, PointerButton::Primary);
@@ -669,14 +669,14 @@ fn a_unique_keypoint_is_labeled_once_for_all_individuals() {
     assert_eq!(owned, [kinelab::project::IndividualId::NONE]);
     // Animal1's view of the frame shows D as labeled too.
     press(&mut h, Modifiers::NONE, Key::Tab);
-    assert_ne!(ws(&h).selected_individual, animal2);
+    assert_ne!(ws(&h).selection.individual, animal2);
     assert_eq!(h.query_all_by_label("visible, unique").count(), 1);
     assert_eq!(h.query_all_by_label("unlabeled, unique").count(), 1);
     // Clicking D's marker keeps the selected individual.
-    let before = ws(&h).selected_individual;
+    let before = ws(&h).selection.individual;
     click_img(&mut h, 10.0, 12.0, PointerButton::Primary);
-    assert_eq!(ws(&h).selected_individual, before);
-    assert_eq!(ws(&h).selected_keypoint, Some(d));
+    assert_eq!(ws(&h).selection.individual, before);
+    assert_eq!(ws(&h).selection.keypoint, Some(d));
 }
 
 #[test]
@@ -812,7 +812,7 @@ fn keys_act_on_the_marker_under_the_pointer_and_say_so() {
     // Select snout in the list, then point at leftear's marker and press O: leftear
     // changes, not the selected snout.
     click_img(&mut h, 60.0, 60.0, PointerButton::Primary);
-    assert_eq!(ws(&h).selected_keypoint, Some(snout.keypoint));
+    assert_eq!(ws(&h).selection.keypoint, Some(snout.keypoint));
     h.hover_at(screen(&h, 160.0, 120.0));
     h.run_steps(2);
     press(&mut h, Modifiers::NONE, Key::O);
@@ -852,7 +852,7 @@ fn a_stray_click_does_not_move_a_placed_keypoint() {
     let snout = key_of(&h, 0, "m1", "snout");
     // Select the placed snout, then click on empty image: nothing moves.
     click_img(&mut h, 60.0, 60.0, PointerButton::Primary);
-    assert_eq!(ws(&h).selected_keypoint, Some(snout.keypoint));
+    assert_eq!(ws(&h).selection.keypoint, Some(snout.keypoint));
     let history = ws(&h).project.history().unwrap().len();
     click_img(&mut h, 250.0, 200.0, PointerButton::Primary);
     let label = stored_label(&project, &snout).unwrap();
@@ -915,7 +915,7 @@ fn a_frame_that_does_not_decode_is_never_shown_as_another_nor_labeled() {
         ws.feed().and_then(|f| f.missing(missing)).is_some()
     });
     h.run_steps(2);
-    assert_eq!(ws(&h).frame_idx, missing as u64);
+    assert_eq!(ws(&h).selection.frame_idx, missing as u64);
     // Nothing stands in for it: no frame is drawn, and the view says why.
     assert!(ws(&h).feed().unwrap().shown().is_none());
     h.get_by_label("missing: cannot be decoded");
@@ -972,4 +972,28 @@ fn open_buttons_fall_back_to_the_in_app_browser() {
         ws(&h).dialogs.export.out,
         dir.path().join("exports").display().to_string()
     );
+}
+
+/// The command table says where each command runs: every workspace command is one the
+/// workspace handles, and every other one the app handles without a project.
+#[test]
+fn every_command_runs_where_the_table_says() {
+    use kinelab::ui::commands::{Command, CommandScope};
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    for &command in Command::ALL {
+        if command.scope() != CommandScope::Workspace {
+            continue;
+        }
+        let mut h = harness(&project);
+        let handled = h.state_mut().workspace.as_mut().unwrap().run(command);
+        assert!(
+            handled,
+            "{command:?} is a workspace command it does not run"
+        );
+    }
+    let mut h = start_screen();
+    h.state_mut().run(Command::NewProject);
+    h.run_steps(2);
+    h.get_by_label("New project");
 }

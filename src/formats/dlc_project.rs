@@ -179,9 +179,10 @@ pub fn read_project(config_path: &Path, videos: &dyn VideoAccess) -> FormatResul
         .settings
         .insert(keys::MULTI_ANIMAL.into(), config.multi_animal.to_string());
     if let Some(size) = config.dotsize {
-        state
-            .settings
-            .insert("marker_size".into(), size.to_string());
+        state.settings.insert(
+            crate::project::settings_keys::MARKER_SIZE.into(),
+            size.to_string(),
+        );
     }
     if let Some(pcutoff) = config.pcutoff {
         // The likelihood below which DeepLabCut hides a prediction.

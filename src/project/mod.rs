@@ -16,6 +16,8 @@ pub mod error;
 pub mod model;
 pub mod names;
 pub mod preset;
+pub mod selection;
+pub mod settings_keys;
 pub mod state;
 pub mod store;
 

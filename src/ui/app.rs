@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use egui::RichText;
 
-use super::commands::{Command, MenuGroup};
+use super::commands::{Command, CommandScope, MenuGroup};
 use super::file_picker::{self, FilePicker};
 use super::jobs::Job;
 use super::keymap::Keymap;
@@ -147,15 +147,21 @@ impl KinelabApp {
         }
     }
 
-    /// Runs a command from a key, a menu or the palette.
+    /// Runs a command from a key, a menu or the palette, where the command table says
+    /// it runs.
     pub fn run(&mut self, command: Command) {
+        if command.scope() == CommandScope::Workspace {
+            if let Some(ws) = &mut self.workspace {
+                ws.run(command);
+            }
+            return;
+        }
         match command {
             Command::NewProject => {
                 self.wizard.get_or_insert_with(Wizard::default);
                 self.wizard_open = true;
             }
-            Command::OpenProject => self.workspace = None,
-            Command::CloseProject => self.workspace = None,
+            Command::OpenProject | Command::CloseProject => self.workspace = None,
             Command::ToggleTheme => {
                 self.theme = match self.theme.kind {
                     ThemeKind::Dark => Theme::light(),
@@ -166,11 +172,7 @@ impl KinelabApp {
             }
             Command::CommandPalette => self.palette.open(),
             Command::ShortcutSheet => self.shortcut_sheet_open = !self.shortcut_sheet_open,
-            other => {
-                if let Some(ws) = &mut self.workspace {
-                    ws.run(other);
-                }
-            }
+            other => tracing::warn!("{other:?} is not an app command"),
         }
     }
 

@@ -34,8 +34,19 @@ impl MenuGroup {
     }
 }
 
+/// Where a command runs, and whether it needs an open project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommandScope {
+    /// The app runs it, with or without a project.
+    App,
+    /// The app runs it, on the open project (closing it).
+    AppWithProject,
+    /// The open project's workspace runs it.
+    Workspace,
+}
+
 macro_rules! commands {
-    ($( $variant:ident, $id:literal, $title:literal, $group:ident, [$($key:literal),*]; )*) => {
+    ($( $variant:ident, $id:literal, $title:literal, $group:ident, $scope:ident, [$($key:literal),*]; )*) => {
         /// An action of the app.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Command { $($variant),* }
@@ -58,6 +69,11 @@ macro_rules! commands {
                 match self { $(Command::$variant => MenuGroup::$group),* }
             }
 
+            /// Where it runs, as the table says.
+            pub fn scope(self) -> CommandScope {
+                match self { $(Command::$variant => CommandScope::$scope),* }
+            }
+
             /// Default shortcuts, as `Ctrl+Shift+Z` text (see `keymap`).
             pub fn default_keys(self) -> &'static [&'static str] {
                 match self { $(Command::$variant => &[$($key),*]),* }
@@ -67,47 +83,47 @@ macro_rules! commands {
 }
 
 commands! {
-    NewProject, "new_project", "New project…", File, ["Ctrl+N"];
-    OpenProject, "open_project", "Open project…", File, ["Ctrl+O"];
-    AddVideo, "add_video", "Add video…", File, [];
-    ImportLabels, "import_labels", "Import labels or predictions…", File, [];
-    ExportDataset, "export_dataset", "Export dataset…", File, ["Ctrl+E"];
-    SaveToDlc, "save_to_dlc", "Save to DeepLabCut", File, ["Ctrl+Shift+S"];
-    CloseProject, "close_project", "Close project", File, ["Ctrl+W"];
-    Undo, "undo", "Undo", Edit, ["Ctrl+Z"];
-    Redo, "redo", "Redo", Edit, ["Ctrl+Shift+Z", "Ctrl+Y"];
-    EditSkeleton, "edit_skeleton", "Skeleton…", Edit, ["Ctrl+K"];
-    EditIndividuals, "edit_individuals", "Individuals…", Edit, ["Ctrl+I"];
-    Settings, "settings", "Settings…", Edit, ["Ctrl+Comma"];
-    ToggleOccluded, "toggle_occluded", "Toggle occluded", Label, ["O"];
-    DeleteLabel, "delete_label", "Delete keypoint label", Label, ["Delete", "Backspace"];
-    NextKeypoint, "next_keypoint", "Next keypoint", Label, ["S"];
-    PreviousKeypoint, "previous_keypoint", "Previous keypoint", Label, ["W"];
-    NextIndividual, "next_individual", "Next individual", Label, ["Tab"];
-    PreviousIndividual, "previous_individual", "Previous individual", Label, ["Shift+Tab"];
-    CopyPreviousLabels, "copy_previous_labels", "Copy labels from previous labeled frame", Label, ["Ctrl+Shift+V"];
-    SwapIndividuals, "swap_individuals", "Swap selected individual with the next", Label, ["Ctrl+Shift+X"];
-    NextFrame, "next_frame", "Next frame", Navigate, ["Right", "D"];
-    PreviousFrame, "previous_frame", "Previous frame", Navigate, ["Left", "A"];
-    Forward10, "forward_10", "Forward 10 frames", Navigate, ["Shift+Right", "Shift+D"];
-    Back10, "back_10", "Back 10 frames", Navigate, ["Shift+Left", "Shift+A"];
-    ForwardSecond, "forward_second", "Forward 1 second", Navigate, ["Ctrl+Right", "Ctrl+D"];
-    BackSecond, "back_second", "Back 1 second", Navigate, ["Ctrl+Left", "Ctrl+A"];
-    FirstFrame, "first_frame", "First frame", Navigate, ["Home"];
-    LastFrame, "last_frame", "Last frame", Navigate, ["End"];
-    GoToFrame, "go_to_frame", "Go to frame…", Navigate, ["Ctrl+G"];
-    NextLabeledFrame, "next_labeled_frame", "Next labeled frame", Navigate, ["PageDown", "Period"];
-    PreviousLabeledFrame, "previous_labeled_frame", "Previous labeled frame", Navigate, ["PageUp", "Comma"];
-    NextUnlabeled, "next_unlabeled", "Next frame with unlabeled keypoints", Navigate, ["U"];
-    NextVideo, "next_video", "Next video", Navigate, ["Ctrl+PageDown"];
-    PreviousVideo, "previous_video", "Previous video", Navigate, ["Ctrl+PageUp"];
-    Fit, "fit", "Fit frame to view", View, ["F"];
-    ZoomIn, "zoom_in", "Zoom in", View, ["Plus", "Equals"];
-    ZoomOut, "zoom_out", "Zoom out", View, ["Minus"];
-    ActualSize, "actual_size", "Actual size (100%)", View, ["1"];
-    ToggleTheme, "toggle_theme", "Light/dark theme", View, [];
-    CommandPalette, "command_palette", "Command palette…", Help, ["Ctrl+P"];
-    ShortcutSheet, "shortcut_sheet", "Keyboard shortcuts", Help, ["F1", "Questionmark"];
+    NewProject, "new_project", "New project…", File, App, ["Ctrl+N"];
+    OpenProject, "open_project", "Open project…", File, App, ["Ctrl+O"];
+    AddVideo, "add_video", "Add video…", File, Workspace, [];
+    ImportLabels, "import_labels", "Import labels or predictions…", File, Workspace, [];
+    ExportDataset, "export_dataset", "Export dataset…", File, Workspace, ["Ctrl+E"];
+    SaveToDlc, "save_to_dlc", "Save to DeepLabCut", File, Workspace, ["Ctrl+Shift+S"];
+    CloseProject, "close_project", "Close project", File, AppWithProject, ["Ctrl+W"];
+    Undo, "undo", "Undo", Edit, Workspace, ["Ctrl+Z"];
+    Redo, "redo", "Redo", Edit, Workspace, ["Ctrl+Shift+Z", "Ctrl+Y"];
+    EditSkeleton, "edit_skeleton", "Skeleton…", Edit, Workspace, ["Ctrl+K"];
+    EditIndividuals, "edit_individuals", "Individuals…", Edit, Workspace, ["Ctrl+I"];
+    Settings, "settings", "Settings…", Edit, Workspace, ["Ctrl+Comma"];
+    ToggleOccluded, "toggle_occluded", "Toggle occluded", Label, Workspace, ["O"];
+    DeleteLabel, "delete_label", "Delete keypoint label", Label, Workspace, ["Delete", "Backspace"];
+    NextKeypoint, "next_keypoint", "Next keypoint", Label, Workspace, ["S"];
+    PreviousKeypoint, "previous_keypoint", "Previous keypoint", Label, Workspace, ["W"];
+    NextIndividual, "next_individual", "Next individual", Label, Workspace, ["Tab"];
+    PreviousIndividual, "previous_individual", "Previous individual", Label, Workspace, ["Shift+Tab"];
+    CopyPreviousLabels, "copy_previous_labels", "Copy labels from previous labeled frame", Label, Workspace, ["Ctrl+Shift+V"];
+    SwapIndividuals, "swap_individuals", "Swap selected individual with the next", Label, Workspace, ["Ctrl+Shift+X"];
+    NextFrame, "next_frame", "Next frame", Navigate, Workspace, ["Right", "D"];
+    PreviousFrame, "previous_frame", "Previous frame", Navigate, Workspace, ["Left", "A"];
+    Forward10, "forward_10", "Forward 10 frames", Navigate, Workspace, ["Shift+Right", "Shift+D"];
+    Back10, "back_10", "Back 10 frames", Navigate, Workspace, ["Shift+Left", "Shift+A"];
+    ForwardSecond, "forward_second", "Forward 1 second", Navigate, Workspace, ["Ctrl+Right", "Ctrl+D"];
+    BackSecond, "back_second", "Back 1 second", Navigate, Workspace, ["Ctrl+Left", "Ctrl+A"];
+    FirstFrame, "first_frame", "First frame", Navigate, Workspace, ["Home"];
+    LastFrame, "last_frame", "Last frame", Navigate, Workspace, ["End"];
+    GoToFrame, "go_to_frame", "Go to frame…", Navigate, Workspace, ["Ctrl+G"];
+    NextLabeledFrame, "next_labeled_frame", "Next labeled frame", Navigate, Workspace, ["PageDown", "Period"];
+    PreviousLabeledFrame, "previous_labeled_frame", "Previous labeled frame", Navigate, Workspace, ["PageUp", "Comma"];
+    NextUnlabeled, "next_unlabeled", "Next frame with unlabeled keypoints", Navigate, Workspace, ["U"];
+    NextVideo, "next_video", "Next video", Navigate, Workspace, ["Ctrl+PageDown"];
+    PreviousVideo, "previous_video", "Previous video", Navigate, Workspace, ["Ctrl+PageUp"];
+    Fit, "fit", "Fit frame to view", View, Workspace, ["F"];
+    ZoomIn, "zoom_in", "Zoom in", View, Workspace, ["Plus", "Equals"];
+    ZoomOut, "zoom_out", "Zoom out", View, Workspace, ["Minus"];
+    ActualSize, "actual_size", "Actual size (100%)", View, Workspace, ["1"];
+    ToggleTheme, "toggle_theme", "Light/dark theme", View, App, [];
+    CommandPalette, "command_palette", "Command palette…", Help, App, ["Ctrl+P"];
+    ShortcutSheet, "shortcut_sheet", "Keyboard shortcuts", Help, App, ["F1", "Questionmark"];
 }
 
 impl Command {
@@ -116,16 +132,9 @@ impl Command {
         Self::ALL.iter().copied().find(|c| c.id() == id)
     }
 
-    /// Commands that act on a video frame and need an open project.
+    /// Whether it needs an open project (its menu item is greyed out without one).
     pub fn needs_project(self) -> bool {
-        !matches!(
-            self,
-            Self::NewProject
-                | Self::OpenProject
-                | Self::ToggleTheme
-                | Self::CommandPalette
-                | Self::ShortcutSheet
-        )
+        self.scope() != CommandScope::App
     }
 }
 

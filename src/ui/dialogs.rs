@@ -12,7 +12,7 @@ use crate::util::text::plural;
 use super::file_picker::FilePicker;
 use super::jobs::{Job, VIDEO_KINDS};
 use super::theme::Theme;
-use super::workspace::{MARKER_OPACITY, MARKER_SIZE};
+use crate::project::settings_keys::{MARKER_OPACITY, MARKER_SIZE};
 use crate::project::{
     Edit, IndividualId, KeypointId, Project, ProjectError, Rgb, VideoDef, VideoId, edits,
     ordered_pair,

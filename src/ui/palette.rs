@@ -111,7 +111,7 @@ pub fn shortcut_sheet(ctx: &egui::Context, open: &mut bool, keymap: &Keymap, the
                 egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
                     ui.label(RichText::new("Mouse, in the video").strong());
                     ui.end_row();
-                    for (gesture, what) in crate::ui::video_view::MOUSE_GESTURES {
+                    for (gesture, what) in crate::ui::panels::video_view::MOUSE_GESTURES {
                         ui.label(*what);
                         ui.label(RichText::new(*gesture).monospace());
                         ui.end_row();

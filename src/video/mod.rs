@@ -6,6 +6,7 @@
 //! - `reader`: exact access on the calling thread (`VideoReader`).
 //! - `decode_check`: which indexed frames actually decode (damaged files).
 //! - `cache` and `worker`: the decode worker thread with its byte-bounded LRU cache.
+//! - `frame_feed`: what a viewer shows while it waits: the newest wanted frame wins.
 //! - `frame` and `convert`: decoded frames as YUV planes, and swscale conversions.
 
 pub mod cache;
@@ -15,6 +16,7 @@ pub mod describe;
 pub mod error;
 
 pub mod frame;
+pub mod frame_feed;
 pub mod index;
 pub mod index_cache;
 pub mod project_access;

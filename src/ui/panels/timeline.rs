@@ -3,7 +3,7 @@
 
 use egui::{PointerButton, Rect, Sense, Stroke, pos2, vec2};
 
-use super::theme::Theme;
+use crate::ui::theme::Theme;
 
 /// What the timeline shows.
 pub struct TimelineContext<'a> {
@@ -16,27 +16,26 @@ pub struct TimelineContext<'a> {
     pub theme: &'a Theme,
 }
 
-/// What the person did.
-#[derive(Default)]
-pub struct TimelineOutput {
-    /// Scrub to this frame.
-    pub seek_to: Option<u64>,
-    /// Whether the pointer is dragging (scrubbing) right now.
-    pub scrubbing: bool,
-    /// The drag ended this frame: show the exact frame.
-    pub released: bool,
+/// What the person did on the timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimelineAction {
+    /// A click: go to this frame.
+    GoTo(u64),
+    /// The pointer drags over this frame (keyframes are shown until it rests).
+    ScrubTo(u64),
+    /// The drag ended: show the exact frame.
+    ScrubEnded,
 }
 
 /// Height of the timeline strip in points.
 pub const HEIGHT: f32 = 34.0;
 
-pub fn show(ui: &mut egui::Ui, ctx: TimelineContext<'_>) -> TimelineOutput {
+pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<TimelineAction> {
     let width = ui.available_width();
     let (rect, response) = ui.allocate_exact_size(vec2(width, HEIGHT), Sense::click_and_drag());
     let response = response.on_hover_cursor(egui::CursorIcon::PointingHand);
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 3.0, ctx.theme.timeline_bg);
-    let mut out = TimelineOutput::default();
     let n = ctx.frame_count.max(1);
     let x_of = |f: u64| rect.left() + (f as f32 + 0.5) / n as f32 * rect.width();
     let frame_at = |x: f32| -> u64 {
@@ -108,9 +107,14 @@ pub fn show(ui: &mut egui::Ui, ctx: TimelineContext<'_>) -> TimelineOutput {
     if (response.clicked_by(PointerButton::Primary) || response.dragged_by(PointerButton::Primary))
         && let Some(pos) = response.interact_pointer_pos()
     {
-        out.seek_to = Some(frame_at(pos.x));
-        out.scrubbing = response.dragged();
+        let frame = frame_at(pos.x);
+        return Some(if response.dragged() {
+            TimelineAction::ScrubTo(frame)
+        } else {
+            TimelineAction::GoTo(frame)
+        });
     }
-    out.released = response.drag_stopped();
-    out
+    response
+        .drag_stopped()
+        .then_some(TimelineAction::ScrubEnded)
 }

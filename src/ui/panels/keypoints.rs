@@ -1,13 +1,14 @@
 //! The right panel: the individuals and each keypoint's state on this frame. Clicking
-//! a row selects that keypoint.
+//! a row selects that individual or keypoint.
 
 use egui::{Sense, vec2};
 
-use super::theme::Theme;
 use super::video_view::{individual_color, marker_swatch};
 use crate::project::{IndividualId, KeypointId, LabelKey, ProjectState, VideoId, Visibility};
+use crate::ui::theme::Theme;
 
-pub struct KeypointPanelContext<'a> {
+/// What the keypoint list reads.
+pub struct KeypointsContext<'a> {
     pub state: &'a ProjectState,
     pub video: VideoId,
     pub frame_idx: u64,
@@ -16,14 +17,15 @@ pub struct KeypointPanelContext<'a> {
     pub theme: &'a Theme,
 }
 
-/// A selection the person made in the panel.
-pub enum PanelAction {
+/// A selection the person made in the list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeypointsAction {
     SelectIndividual(IndividualId),
     SelectKeypoint(KeypointId),
 }
 
-pub fn show(ui: &mut egui::Ui, ctx: KeypointPanelContext<'_>) -> Vec<PanelAction> {
-    let mut actions = Vec::new();
+pub fn keypoints_ui(ui: &mut egui::Ui, ctx: &KeypointsContext<'_>) -> Option<KeypointsAction> {
+    let mut action = None;
     let state = ctx.state;
     if state.individuals.len() > 1 {
         ui.strong("Individual");
@@ -46,7 +48,7 @@ pub fn show(ui: &mut egui::Ui, ctx: KeypointPanelContext<'_>) -> Vec<PanelAction
                     .selectable_label(individual.id == ctx.selected_individual, text)
                     .clicked()
                 {
-                    actions.push(PanelAction::SelectIndividual(individual.id));
+                    action = Some(KeypointsAction::SelectIndividual(individual.id));
                 }
             });
         }
@@ -81,7 +83,7 @@ pub fn show(ui: &mut egui::Ui, ctx: KeypointPanelContext<'_>) -> Vec<PanelAction
                 let selected = ctx.selected_keypoint == Some(kp.id);
                 let row = ui.selectable_label(selected, &kp.def.name);
                 if row.clicked() {
-                    actions.push(PanelAction::SelectKeypoint(kp.id));
+                    action = Some(KeypointsAction::SelectKeypoint(kp.id));
                 }
                 // A unique keypoint is labeled once, for every individual.
                 let status = if kp.def.unique {
@@ -97,5 +99,5 @@ pub fn show(ui: &mut egui::Ui, ctx: KeypointPanelContext<'_>) -> Vec<PanelAction
             });
         }
     });
-    actions
+    action
 }

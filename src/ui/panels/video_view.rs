@@ -4,11 +4,11 @@
 
 use egui::{Color32, CursorIcon, PointerButton, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2};
 
-use super::theme::Theme;
-use super::view_transform::{ViewTransform, visible_part};
 use crate::project::{
     IndividualId, KeypointId, Label, LabelKey, ProjectState, Rgb, VideoId, Visibility,
 };
+use crate::ui::theme::Theme;
+use crate::ui::view_transform::{ViewTransform, visible_part};
 
 /// A keypoint being dragged: the edit is made once, on release.
 #[derive(Clone, Debug)]
@@ -42,7 +42,31 @@ pub enum ViewAction {
     ToggleOccluded(LabelKey),
 }
 
-/// What the view needs to know, and may change (zoom, pan, the drag in progress).
+/// The view's own state, which lives across frames: zoom and pan, the drag in
+/// progress, and where the view was last drawn.
+#[derive(Clone, Debug)]
+pub struct ViewState {
+    pub transform: ViewTransform,
+    /// Keep the frame fitted to the view (as the view resizes) until the person zooms
+    /// or pans.
+    pub auto_fit: bool,
+    pub drag: Option<LabelDrag>,
+    /// The view's rectangle when last drawn, for zoom commands and tests.
+    pub rect: Rect,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        Self {
+            transform: ViewTransform::default(),
+            auto_fit: true,
+            drag: None,
+            rect: Rect::NOTHING,
+        }
+    }
+}
+
+/// What the view reads (and its own state, which it changes: zoom, pan, the drag).
 pub struct VideoViewContext<'a> {
     pub state: &'a ProjectState,
     pub video: VideoId,
@@ -50,11 +74,7 @@ pub struct VideoViewContext<'a> {
     pub image_size: Vec2,
     pub selected_individual: IndividualId,
     pub selected_keypoint: Option<KeypointId>,
-    pub transform: &'a mut ViewTransform,
-    pub drag: &'a mut Option<LabelDrag>,
-    /// Keep the frame fitted to the view (as the view resizes) until the person zooms
-    /// or pans.
-    pub auto_fit: &'a mut bool,
+    pub view: &'a mut ViewState,
     pub marker_radius: f32,
     pub opacity: f32,
     pub theme: &'a Theme,
@@ -67,8 +87,6 @@ pub struct ViewOutput {
     pub hovered: Option<LabelKey>,
     /// The pointer's position in image pixels, when it is over the view.
     pub cursor_in_image: Option<Pos2>,
-    /// The view's rectangle, for zoom commands.
-    pub view_rect: Rect,
 }
 
 /// Colour of an individual's skeleton edges, so animals are told apart.
@@ -93,7 +111,7 @@ fn color32(rgb: Rgb, alpha: f32) -> Color32 {
 
 /// Shows the view. `paint_frame(painter, shown_rect, uv_rect, nearest)` draws the frame's
 /// visible part; it is not called when no frame is there yet.
-pub fn show(
+pub fn video_view_ui(
     ui: &mut egui::Ui,
     ctx: VideoViewContext<'_>,
     paint_frame: &mut dyn FnMut(&egui::Painter, Rect, Rect, bool),
@@ -106,10 +124,10 @@ pub fn show(
         actions: Vec::new(),
         hovered: None,
         cursor_in_image: None,
-        view_rect,
     };
-    if *ctx.auto_fit && ctx.image_size.x > 0.0 && view_rect.width() > 0.0 {
-        *ctx.transform = ViewTransform::fit(view_rect, ctx.image_size);
+    ctx.view.rect = view_rect;
+    if ctx.view.auto_fit && ctx.image_size.x > 0.0 && view_rect.width() > 0.0 {
+        ctx.view.transform = ViewTransform::fit(view_rect, ctx.image_size);
     }
 
     // Zoom about the cursor with the wheel, pan with the middle button or Space.
@@ -123,30 +141,31 @@ pub fn show(
     });
     let hovered = response.hovered() || response.dragged();
     if let Some(pos) = pointer_pos.filter(|p| view_rect.contains(*p)) {
-        out.cursor_in_image = Some(ctx.transform.image_from_ui(view_rect, pos));
+        out.cursor_in_image = Some(ctx.view.transform.image_from_ui(view_rect, pos));
         if hovered && scroll != 0.0 {
-            ctx.transform
+            ctx.view
+                .transform
                 .zoom_about(view_rect, pos, (scroll / 200.0).exp());
-            *ctx.auto_fit = false;
+            ctx.view.auto_fit = false;
         }
     }
     let panning = response.dragged_by(PointerButton::Middle)
         || (space_held && response.dragged_by(PointerButton::Primary));
     if panning {
-        ctx.transform.pan(pointer_delta);
-        *ctx.auto_fit = false;
+        ctx.view.transform.pan(pointer_delta);
+        ctx.view.auto_fit = false;
         ui.ctx().set_cursor_icon(CursorIcon::Grabbing);
     } else if space_held && hovered {
         ui.ctx().set_cursor_icon(CursorIcon::Grab);
     }
 
     let pixels_per_point = ui.ctx().pixels_per_point();
-    if let Some((shown, uv)) = visible_part(view_rect, ctx.transform, ctx.image_size) {
+    if let Some((shown, uv)) = visible_part(view_rect, &ctx.view.transform, ctx.image_size) {
         paint_frame(
             &painter,
             shown,
             uv,
-            ctx.transform.wants_nearest_filtering(pixels_per_point),
+            ctx.view.transform.wants_nearest_filtering(pixels_per_point),
         );
     }
 
@@ -156,7 +175,7 @@ pub fn show(
         .labels_on_frame(ctx.video, ctx.frame_idx)
         .map(|(k, l)| {
             let mut l = l.clone();
-            if let Some(drag) = ctx.drag.as_ref().filter(|d| d.key == *k) {
+            if let Some(drag) = ctx.view.drag.as_ref().filter(|d| d.key == *k) {
                 l.x = f64::from(drag.pos_in_image.x);
                 l.y = f64::from(drag.pos_in_image.y);
             }
@@ -164,7 +183,8 @@ pub fn show(
         })
         .collect();
     let at = |l: &Label| {
-        ctx.transform
+        ctx.view
+            .transform
             .ui_from_image(view_rect, pos2(l.x as f32, l.y as f32))
     };
     let radius = ctx.marker_radius;
@@ -237,7 +257,7 @@ pub fn show(
     }
 
     // Hover: the keypoint's name.
-    if ctx.drag.is_none()
+    if ctx.view.drag.is_none()
         && let Some(pos) = pointer_pos.filter(|p| view_rect.contains(*p))
         && let Some((key, label)) = hit(pos)
     {
@@ -270,8 +290,8 @@ pub fn show(
         && let Some(origin) = ui.input(|i| i.pointer.press_origin())
         && let Some((key, label)) = hit(origin)
     {
-        let grabbed = ctx.transform.image_from_ui(view_rect, origin);
-        *ctx.drag = Some(LabelDrag {
+        let grabbed = ctx.view.transform.image_from_ui(view_rect, origin);
+        ctx.view.drag = Some(LabelDrag {
             key,
             grab_offset_in_image: pos2(label.x as f32, label.y as f32) - grabbed,
             pos_in_image: pos2(label.x as f32, label.y as f32),
@@ -281,13 +301,13 @@ pub fn show(
             keypoint: key.keypoint,
         });
     }
-    if let Some(drag) = ctx.drag.as_mut() {
+    if let Some(drag) = ctx.view.drag.as_mut() {
         if let Some(pos) = response.interact_pointer_pos() {
             drag.pos_in_image =
-                ctx.transform.image_from_ui(view_rect, pos) + drag.grab_offset_in_image;
+                ctx.view.transform.image_from_ui(view_rect, pos) + drag.grab_offset_in_image;
         }
         if response.drag_stopped() || !response.dragged() {
-            let drag = ctx.drag.take().expect("checked above");
+            let drag = ctx.view.drag.take().expect("checked above");
             out.actions.push(ViewAction::Move {
                 key: drag.key,
                 pos_in_image: drag.pos_in_image,
@@ -312,7 +332,7 @@ pub fn show(
                             individual: ctx.state.owner(keypoint, ctx.selected_individual),
                             keypoint,
                         },
-                        pos_in_image: ctx.transform.image_from_ui(view_rect, pos),
+                        pos_in_image: ctx.view.transform.image_from_ui(view_rect, pos),
                         move_placed: ui.input(|i| i.modifiers.shift),
                     });
                 }

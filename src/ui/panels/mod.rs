@@ -1,0 +1,9 @@
+//! The panels of an open project. Each is a file with a `…Context` it reads and, where
+//! a person can act in it, an `…Action` it returns; the workspace applies the actions
+//! at the end of the frame.
+
+pub mod keypoints;
+pub mod status_bar;
+pub mod timeline;
+pub mod transport;
+pub mod video_view;

@@ -1,0 +1,675 @@
+//! An open project on screen, as a host of panels: each frame it builds every panel's
+//! context from its state, draws the panels, collects what they ask for, and applies
+//! it all in one place (`apply`) at the end of the frame. Every change to the project
+//! goes through `Project::apply`, which commits it before it is drawn. Commands (keys,
+//! menus, the palette) are run in `run.rs`.
+
+mod run;
+
+use std::path::PathBuf;
+
+use egui::{Pos2, Vec2};
+
+use super::commands::Command;
+use super::dialogs::{DialogRequest, Dialogs};
+use super::panels::keypoints::{KeypointsAction, KeypointsContext, keypoints_ui};
+use super::panels::status_bar::{
+    FrameState, StatusBarContext, StatusMessage, clock_text, status_bar_ui,
+};
+use super::panels::timeline::{TimelineAction, TimelineContext, timeline_ui};
+use super::panels::transport::{TransportAction, TransportContext, transport_ui};
+use super::panels::video_view::{VideoViewContext, ViewAction, ViewState, video_view_ui};
+use super::theme::Theme;
+use super::video_texture::RgbaVideoTexture;
+use super::view_transform::size_vec;
+use crate::gpu::yuv_video::GpuVideo;
+use crate::project::selection::Selection;
+use crate::project::settings_keys::{MARKER_OPACITY, MARKER_SIZE};
+use crate::project::{
+    Edit, IndividualId, KeypointId, LabelKey, Project, ProjectError, VideoId, Visibility, edits,
+};
+use crate::video::cache::DEFAULT_CACHE_BYTES;
+use crate::video::frame_feed::FrameFeed;
+
+/// How frames reach the screen.
+enum FramePainter {
+    Gpu(GpuVideo),
+    Rgba(RgbaVideoTexture),
+}
+
+/// What a panel or dialog asked for this frame; applied in one place, `apply`.
+pub enum Action {
+    Run(Command),
+    GoTo(u64),
+    ScrubTo(u64),
+    ScrubEnded,
+    SelectVideo(VideoId),
+    SelectIndividual(IndividualId),
+    SelectKeypoint(KeypointId),
+    View(ViewAction),
+    Dialog(DialogRequest),
+}
+
+impl From<TimelineAction> for Action {
+    fn from(action: TimelineAction) -> Self {
+        match action {
+            TimelineAction::GoTo(f) => Self::GoTo(f),
+            TimelineAction::ScrubTo(f) => Self::ScrubTo(f),
+            TimelineAction::ScrubEnded => Self::ScrubEnded,
+        }
+    }
+}
+
+impl From<TransportAction> for Action {
+    fn from(action: TransportAction) -> Self {
+        match action {
+            TransportAction::Run(command) => Self::Run(command),
+            TransportAction::SelectVideo(v) => Self::SelectVideo(v),
+        }
+    }
+}
+
+impl From<KeypointsAction> for Action {
+    fn from(action: KeypointsAction) -> Self {
+        match action {
+            KeypointsAction::SelectIndividual(i) => Self::SelectIndividual(i),
+            KeypointsAction::SelectKeypoint(k) => Self::SelectKeypoint(k),
+        }
+    }
+}
+
+/// An open project.
+pub struct Workspace {
+    pub project: Project,
+    /// The video, frame, individual and keypoint being worked on.
+    pub selection: Selection,
+    feed: Option<FrameFeed>,
+    painter: Option<FramePainter>,
+    /// Zoom, pan and the drag in progress in the video view.
+    pub view: ViewState,
+    pub status: Option<StatusMessage>,
+    pub cursor_in_image: Option<Pos2>,
+    /// The marker under the pointer in the last frame drawn: label keys act on it.
+    hovered_label: Option<LabelKey>,
+    pub dialogs: Dialogs,
+    /// Whether frames may go through the GPU (YUV textures and a shader).
+    gpu: Option<eframe::egui_wgpu::RenderState>,
+    cache_bytes: usize,
+    /// Labeled frames of the current video, rebuilt only when labels change.
+    labeled_cache: Option<(u64, Vec<(u64, bool)>)>,
+    label_generation: u64,
+}
+
+impl Workspace {
+    pub fn new(project: Project, gpu: Option<eframe::egui_wgpu::RenderState>) -> Self {
+        let selection = Selection::new(project.state());
+        Self {
+            project,
+            selection,
+            feed: None,
+            painter: None,
+            view: ViewState::default(),
+            status: None,
+            cursor_in_image: None,
+            hovered_label: None,
+            dialogs: Dialogs::default(),
+            gpu,
+            cache_bytes: DEFAULT_CACHE_BYTES,
+            labeled_cache: None,
+            label_generation: 0,
+        }
+    }
+
+    /// Sets the frame cache budget for videos opened from now on.
+    pub fn set_cache_bytes(&mut self, bytes: usize) {
+        self.cache_bytes = bytes;
+    }
+
+    /// The current video's frame count (0 without a video).
+    pub fn frame_count(&self) -> u64 {
+        self.selection
+            .video
+            .and_then(|v| self.project.state().video(v))
+            .map_or(0, |v| v.def.frame_count)
+    }
+
+    pub fn fps(&self) -> f64 {
+        self.selection
+            .video
+            .and_then(|v| self.project.state().video(v))
+            .map_or(0.0, |v| v.def.fps)
+    }
+
+    /// The decode feed of the current video, if it is open.
+    pub fn feed(&self) -> Option<&FrameFeed> {
+        self.feed.as_ref()
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            is_error: false,
+        });
+    }
+
+    pub fn set_error(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            is_error: true,
+        });
+    }
+
+    /// Commits an edit; on failure nothing changed and the status bar says why.
+    pub fn apply_edit(&mut self, edit: Edit) -> bool {
+        let description = edit.description.clone();
+        match self.project.apply(edit) {
+            Ok(()) => {
+                self.label_generation += 1;
+                self.status = None;
+                true
+            }
+            Err(e) => {
+                self.set_error(format!("could not {description}: {e}"));
+                false
+            }
+        }
+    }
+
+    /// Opens the decode feed of the current video if it is not open yet.
+    fn ensure_feed(&mut self, ctx: &egui::Context) {
+        let Some(video) = self.selection.video else {
+            return;
+        };
+        let Some(path) = self.project.video_path(video) else {
+            return;
+        };
+        if self.feed.as_ref().is_some_and(|f| f.path() == path) {
+            return;
+        }
+        if !path.exists() {
+            self.close_feed();
+            self.dialogs.open_relink(video);
+            return;
+        }
+        let repaint = ctx.clone();
+        let images = self
+            .project
+            .state()
+            .video(video)
+            .and_then(|v| v.def.frame_files.clone());
+        let mut feed = FrameFeed::open(&path, images.as_deref(), self.cache_bytes, move || {
+            repaint.request_repaint()
+        });
+        feed.want(self.selection.frame_idx as usize);
+        self.feed = Some(feed);
+        self.painter = Some(match &self.gpu {
+            Some(render_state) => FramePainter::Gpu(GpuVideo::new(render_state, &path)),
+            None => FramePainter::Rgba(RgbaVideoTexture::new(&path)),
+        });
+        self.view.auto_fit = true;
+    }
+
+    /// Drops the decode feed: the next frame opens the current video again.
+    fn close_feed(&mut self) {
+        self.feed = None;
+        self.painter = None;
+    }
+
+    /// Switches to another video of the project.
+    pub fn set_video(&mut self, video: VideoId) {
+        if self.selection.set_video(self.project.state(), video) {
+            self.close_feed();
+            self.labeled_cache = None;
+        }
+    }
+
+    /// Goes to a frame (clamped to the video).
+    pub fn go_to(&mut self, frame_idx: u64) {
+        self.move_to(frame_idx, false);
+    }
+
+    /// Goes to a frame while the pointer drags along the timeline: keyframes are shown
+    /// until it rests or lets go (`go_to`).
+    pub fn scrub_to(&mut self, frame_idx: u64) {
+        self.move_to(frame_idx, true);
+    }
+
+    fn move_to(&mut self, frame_idx: u64, scrubbing: bool) {
+        let before = self.selection.frame_idx;
+        let frame_count = self.frame_count();
+        let frame_idx = self
+            .selection
+            .go_to(self.project.state(), frame_idx, frame_count);
+        if frame_idx != before {
+            self.view.drag = None;
+        }
+        if let Some(feed) = &mut self.feed {
+            if scrubbing {
+                feed.want_while_scrubbing(frame_idx as usize);
+            } else {
+                feed.want(frame_idx as usize);
+            }
+        }
+    }
+
+    /// The label a key command (O, Delete) acts on: the marker under the pointer when
+    /// there is one, else the selected keypoint of the selected individual.
+    fn label_for_key_command(&self) -> Option<LabelKey> {
+        self.hovered_label
+            .filter(|k| {
+                Some(k.video) == self.selection.video && k.frame_idx == self.selection.frame_idx
+            })
+            .or_else(|| self.selection.selected_key(self.project.state()))
+    }
+
+    /// A label's keypoint for messages, with its individual where there are several:
+    /// "'snout' of m2".
+    fn label_name(&self, key: LabelKey) -> String {
+        let state = self.project.state();
+        let name = state.skeleton.name_of(key.keypoint);
+        if state.individuals.len() > 1 && key.individual != IndividualId::NONE {
+            format!("'{name}' of {}", state.individual_name(key.individual))
+        } else {
+            format!("'{name}'")
+        }
+    }
+
+    /// Commits an edit to one label and says in the status bar what changed, so that
+    /// a key pressed over another marker than the selected one is never a surprise.
+    fn apply_and_say(&mut self, edit: Edit, key: LabelKey) {
+        if self.apply_edit(edit) {
+            let name = self.label_name(key);
+            let now = match self.project.state().label(&key).map(|l| l.visibility) {
+                Some(Visibility::Occluded) => "marked occluded",
+                Some(Visibility::Visible) => "marked visible",
+                Some(Visibility::Absent) => "marked absent",
+                None => "deleted",
+            };
+            self.set_status(format!(
+                "{name} {now} on frame {}",
+                self.selection.frame_idx
+            ));
+        }
+    }
+
+    /// Why this frame takes no labels, if it does not: a frame that cannot be decoded
+    /// is never shown as another frame, nor labeled blind.
+    pub fn labeling_refused(&self) -> Option<String> {
+        let frame_idx = self.selection.frame_idx;
+        let reason = self.feed.as_ref()?.missing(frame_idx as usize)?;
+        Some(format!(
+            "frame {frame_idx} could not be decoded ({reason}): labeling is off on it"
+        ))
+    }
+
+    /// Keeps the selection valid after undo or redo changed the project.
+    fn after_history_step(&mut self) {
+        if self.selection.keep_valid(self.project.state()) {
+            self.close_feed();
+        }
+    }
+
+    fn handle_view_action(&mut self, action: ViewAction) {
+        let edits_label = matches!(
+            action,
+            ViewAction::Place { .. } | ViewAction::Move { .. } | ViewAction::ToggleOccluded(_)
+        );
+        if edits_label && let Some(reason) = self.labeling_refused() {
+            self.set_error(reason);
+            return;
+        }
+        match action {
+            ViewAction::Place {
+                key,
+                pos_in_image,
+                move_placed,
+            } => {
+                let placed = self
+                    .project
+                    .state()
+                    .label(&key)
+                    .is_some_and(|l| l.visibility != Visibility::Absent);
+                if placed && !move_placed {
+                    // A stray click must not carry a placed label across the arena.
+                    let name = self.label_name(key);
+                    self.set_status(format!(
+                        "{name} is placed already: drag it to move it, or Shift+click to move it here"
+                    ));
+                    return;
+                }
+                self.place_label(key, pos_in_image);
+            }
+            ViewAction::Move { key, pos_in_image } => self.place_label(key, pos_in_image),
+            ViewAction::Select {
+                individual,
+                keypoint,
+            } => self.selection.select_label(individual, keypoint),
+            ViewAction::ToggleOccluded(key) => {
+                if let Some(edit) = edits::toggle_occluded(self.project.state(), key) {
+                    self.apply_and_say(edit, key);
+                }
+            }
+        }
+    }
+
+    /// Places or moves a label; after placing a new one, selects the next unlabeled
+    /// keypoint.
+    fn place_label(&mut self, key: LabelKey, pos_in_image: Pos2) {
+        let is_new = self.project.state().label(&key).is_none();
+        if let Some(edit) = edits::set_label_position(
+            self.project.state(),
+            key,
+            f64::from(pos_in_image.x),
+            f64::from(pos_in_image.y),
+        ) && self.apply_edit(edit)
+            && is_new
+        {
+            self.selection
+                .select_next_unlabeled_after(self.project.state(), key.keypoint);
+        }
+    }
+
+    /// Recounts the labeled frames of the current video (with completeness, for the
+    /// timeline) when labels changed since the last count.
+    fn refresh_labeled_frames(&mut self) {
+        if self
+            .labeled_cache
+            .as_ref()
+            .is_some_and(|(generation, _)| *generation == self.label_generation)
+        {
+            return;
+        }
+        let state = self.project.state();
+        let full = state.labels_per_frame();
+        let frames = self.selection.video.map_or_else(Vec::new, |video| {
+            state
+                .labeled_frames(video)
+                .map(|f| (f, state.label_count_on_frame(video, f) >= full))
+                .collect()
+        });
+        self.labeled_cache = Some((self.label_generation, frames));
+    }
+
+    /// The time of the current frame in seconds: from the frame's timestamp once the
+    /// index is built (right for variable frame rates), from the fps until then.
+    pub fn time_secs(&self) -> f64 {
+        let frame_idx = self.selection.frame_idx;
+        if let Some(feed) = &self.feed
+            && let (Some(index), Some(info)) = (feed.index(), feed.info())
+            && let (Some(pts), Some(first)) = (index.pts_of(frame_idx as usize), index.pts_of(0))
+        {
+            return (pts - first) as f64 * info.secs_per_tick();
+        }
+        let fps = self.fps();
+        if fps > 0.0 {
+            frame_idx as f64 / fps
+        } else {
+            0.0
+        }
+    }
+
+    /// Draws the workspace, then applies what its panels and dialogs asked for.
+    pub fn ui(&mut self, ui: &mut egui::Ui, theme: &Theme) {
+        let ctx = ui.ctx().clone();
+        self.ensure_feed(&ctx);
+        if let Some(feed) = &mut self.feed {
+            feed.poll();
+            if let Some(after) = feed.repaint_after() {
+                ctx.request_repaint_after(after);
+            }
+        }
+        let mut actions: Vec<Action> = Vec::new();
+        let status_bar = self.status_bar_context(theme);
+        egui::Panel::bottom("status bar").show(ui, |ui| status_bar_ui(ui, &status_bar));
+        self.refresh_labeled_frames();
+        egui::Panel::bottom("timeline").show(ui, |ui| {
+            ui.add_space(4.0);
+            let timeline = TimelineContext {
+                frame_count: self.frame_count(),
+                current_frame: self.selection.frame_idx,
+                labeled: self.labeled_cache.as_ref().map_or(&[], |(_, f)| f),
+                keyframes: self
+                    .feed
+                    .as_ref()
+                    .and_then(|f| f.index())
+                    .map_or(&[], |i| i.keyframe_frames()),
+                theme,
+            };
+            actions.extend(timeline_ui(ui, &timeline).map(Action::from));
+            let transport = TransportContext {
+                videos: &self.project.state().videos,
+                video: self.selection.video,
+            };
+            actions.extend(transport_ui(ui, &transport).map(Action::from));
+        });
+        egui::Panel::right("keypoints")
+            .resizable(true)
+            .default_size(240.0)
+            .min_size(240.0)
+            .show(ui, |ui| match self.selection.video {
+                Some(video) => {
+                    let keypoints = KeypointsContext {
+                        state: self.project.state(),
+                        video,
+                        frame_idx: self.selection.frame_idx,
+                        selected_individual: self.selection.individual,
+                        selected_keypoint: self.selection.keypoint,
+                        theme,
+                    };
+                    actions.extend(keypoints_ui(ui, &keypoints).map(Action::from));
+                }
+                None => {
+                    ui.label("No video yet.");
+                }
+            });
+        egui::CentralPanel::no_frame().show(ui, |ui| self.video_area_ui(ui, theme, &mut actions));
+        // Dialogs, last, on top.
+        let requests = self
+            .dialogs
+            .show(&ctx, &self.project, self.frame_count(), theme);
+        actions.extend(requests.into_iter().map(Action::Dialog));
+        for action in actions {
+            self.apply(action);
+        }
+    }
+
+    /// Applies one thing a panel or dialog asked for.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Run(command) => {
+                self.run(command);
+            }
+            Action::GoTo(f) => self.go_to(f),
+            Action::ScrubTo(f) => self.scrub_to(f),
+            Action::ScrubEnded => self.go_to(self.selection.frame_idx),
+            Action::SelectVideo(v) => self.set_video(v),
+            Action::SelectIndividual(i) => {
+                self.selection.select_individual(self.project.state(), i);
+            }
+            Action::SelectKeypoint(k) => self.selection.keypoint = Some(k),
+            Action::View(action) => self.handle_view_action(action),
+            Action::Dialog(request) => self.handle_dialog_request(request),
+        }
+    }
+
+    fn status_bar_context<'a>(&'a self, theme: &'a Theme) -> StatusBarContext<'a> {
+        let frame_state = if self.labeling_refused().is_some() {
+            FrameState::Missing
+        } else if self.feed.as_ref().is_none_or(|f| f.is_exact()) {
+            FrameState::Exact
+        } else {
+            FrameState::Decoding
+        };
+        // An image folder's frames have names, not times.
+        let image_name = self
+            .selection
+            .video
+            .and_then(|v| self.project.state().video(v))
+            .and_then(|v| v.def.frame_files.as_ref())
+            .and_then(|files| files.get(self.selection.frame_idx as usize).cloned());
+        StatusBarContext {
+            frame_idx: self.selection.frame_idx,
+            frame_count: self.frame_count(),
+            frame_state,
+            when: image_name.unwrap_or_else(|| clock_text(self.time_secs())),
+            zoom: self.view.transform.zoom,
+            cursor_in_image: self.cursor_in_image,
+            saving_to: self.dialogs.export.saving_to(),
+            message: self.status.as_ref(),
+            theme,
+        }
+    }
+
+    /// The video view: uploads the frame to show when it changed, draws the view and
+    /// collects what the person did in it.
+    fn video_area_ui(&mut self, ui: &mut egui::Ui, theme: &Theme, actions: &mut Vec<Action>) {
+        let Some(video) = self.selection.video else {
+            ui.centered_and_justified(|ui| {
+                ui.label("This project has no video yet: File > Add video…");
+            });
+            return;
+        };
+        let Some(def) = self.project.state().video(video).map(|v| v.def.clone()) else {
+            return;
+        };
+        let image_size = size_vec(def.width, def.height);
+        // Upload the shown frame if it changed.
+        let mut frame_error = None;
+        if let (Some(feed), Some(painter)) = (&self.feed, &mut self.painter)
+            && let Some((frame, version)) = feed.shown()
+        {
+            let nearest = self
+                .view
+                .transform
+                .wants_nearest_filtering(ui.ctx().pixels_per_point());
+            match painter {
+                FramePainter::Rgba(texture) => {
+                    if let Err(e) = texture.update(ui.ctx(), frame, version, nearest) {
+                        frame_error = Some(e);
+                    }
+                }
+                FramePainter::Gpu(gpu) => gpu.set_frame(frame, version),
+            }
+        }
+        if let Some(e) = frame_error {
+            self.set_error(e);
+        }
+        let state = self.project.state();
+        let painter = &self.painter;
+        let has_frame = self.feed.as_ref().is_some_and(|f| f.shown().is_some());
+        let out = video_view_ui(
+            ui,
+            VideoViewContext {
+                state,
+                video,
+                frame_idx: self.selection.frame_idx,
+                image_size,
+                selected_individual: self.selection.individual,
+                selected_keypoint: self.selection.keypoint,
+                view: &mut self.view,
+                marker_radius: state.setting_f32(MARKER_SIZE, 6.0),
+                opacity: state.setting_f32(MARKER_OPACITY, 0.9),
+                theme,
+            },
+            &mut |p, rect, uv, nearest| {
+                if !has_frame {
+                    return;
+                }
+                match painter {
+                    Some(FramePainter::Rgba(texture)) => texture.paint(p, rect, uv),
+                    Some(FramePainter::Gpu(gpu)) => gpu.paint(p, rect, uv, nearest),
+                    None => {}
+                }
+            },
+        );
+        self.cursor_in_image = out.cursor_in_image;
+        self.hovered_label = out.hovered;
+        let notice = match (&self.feed, self.labeling_refused()) {
+            (Some(_), Some(refused)) => Some((
+                format!("{refused}.\nThe file may be truncated or damaged here."),
+                theme.error,
+            )),
+            (Some(feed), None) => match feed.error() {
+                Some(e) => Some((e.to_owned(), theme.error)),
+                None if !has_frame => Some(("opening video…".to_owned(), theme.text_dim)),
+                None => None,
+            },
+            (None, _) => None,
+        };
+        if let Some((text, color)) = notice {
+            ui.painter().text(
+                self.view.rect.center(),
+                egui::Align2::CENTER_CENTER,
+                text,
+                egui::FontId::proportional(16.0),
+                color,
+            );
+        }
+        actions.extend(out.actions.into_iter().map(Action::View));
+    }
+
+    fn handle_dialog_request(&mut self, request: DialogRequest) {
+        match request {
+            DialogRequest::GoTo(f) => self.go_to(f),
+            DialogRequest::Apply(edit) => {
+                self.apply_edit(edit);
+                self.after_history_step();
+            }
+            DialogRequest::ApplyResult(result) => {
+                self.apply_result(result);
+                self.after_history_step();
+            }
+            DialogRequest::Status(text) => self.set_status(text),
+            DialogRequest::Error(e) => self.set_error(e),
+            DialogRequest::AddVideo(def) => {
+                let (edit, id) = edits::add_video(self.project.state(), def);
+                if self.apply_edit(edit) {
+                    self.set_video(id);
+                }
+            }
+            DialogRequest::Relink { video, path } => {
+                let stored =
+                    crate::project::document::stored_video_path(&self.project.dir(), &path);
+                if let Some(edit) = edits::relink_video(self.project.state(), video, stored) {
+                    self.apply_edit(edit);
+                }
+                self.close_feed();
+            }
+        }
+    }
+
+    fn apply_result(&mut self, edit: Result<Option<Edit>, ProjectError>) {
+        match edit {
+            Ok(Some(edit)) => {
+                self.apply_edit(edit);
+            }
+            Ok(None) => {}
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
+    /// The open project.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// Where the project file is.
+    pub fn project_path(&self) -> PathBuf {
+        self.project.path().to_owned()
+    }
+
+    /// Where an image position is on screen, for tests that click at image positions.
+    pub fn ui_from_image(&self, pos_in_image: Pos2) -> Pos2 {
+        self.view
+            .transform
+            .ui_from_image(self.view.rect, pos_in_image)
+    }
+
+    /// Size of the current video's frame in pixels.
+    pub fn image_size(&self) -> Vec2 {
+        self.selection
+            .video
+            .and_then(|v| self.project.state().video(v))
+            .map_or(Vec2::ZERO, |v| size_vec(v.def.width, v.def.height))
+    }
+}

@@ -60,13 +60,7 @@ pub fn frame_index_of_image(name: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-/// DeepLabCut's image name for frame `frame_idx` of a video of `frame_count` frames:
-/// `img` + the index zero-padded to `ceil(log10(frame_count))` digits, as its
-/// `extract_frames` writes them.
-pub fn image_name(frame_idx: u64, frame_count: u64) -> String {
-    let width = (frame_count.max(2) as f64).log10().ceil() as usize;
-    format!("img{frame_idx:0width$}.png")
-}
+pub use super::frame_images::image_name;
 
 /// The label file of a labeled-data folder: the `.h5` where there is one (DeepLabCut
 /// reads that first), else the `.csv`.

@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use super::dlc_project::image_name;
 use super::error::{FormatError, FormatResult};
 use super::report::ExportReport;
 use crate::project::{Video, VideoDef};
@@ -20,6 +19,14 @@ pub trait VideoAccess {
         frames: &[(u64, PathBuf)],
         on_written: &mut dyn FnMut(),
     ) -> Result<(), String>;
+}
+
+/// DeepLabCut's image name for frame `frame_idx` of a video of `frame_count` frames:
+/// `img` + the index zero-padded to `ceil(log10(frame_count))` digits, as its
+/// `extract_frames` writes them.
+pub fn image_name(frame_idx: u64, frame_count: u64) -> String {
+    let width = (frame_count.max(2) as f64).log10().ceil() as usize;
+    format!("img{frame_idx:0width$}.png")
 }
 
 /// The image file name of frame `frame_idx` of `v`: the folder's own file for an image

@@ -184,7 +184,7 @@ impl KinelabApp {
             || self
                 .workspace
                 .as_ref()
-                .is_some_and(|w| w.dialogs.go_to.is_some())
+                .is_some_and(|w| w.dialogs.go_to.is_open())
     }
 
     /// Draws one frame of the app.

@@ -6,7 +6,6 @@ pub mod app;
 pub mod commands;
 pub mod dialogs;
 pub mod file_picker;
-pub mod interchange_dialogs;
 pub mod jobs;
 pub mod keymap;
 pub mod palette;
@@ -15,6 +14,7 @@ pub mod prefs;
 pub mod theme;
 pub mod video_texture;
 pub mod view_transform;
+pub mod widgets;
 pub mod wizard;
 pub mod workspace;
 

@@ -46,7 +46,7 @@ impl Workspace {
             Command::GoToFrame => self.dialogs.open_go_to(self.selection.frame_idx),
             Command::EditSkeleton => self.dialogs.skeleton.open = true,
             Command::EditIndividuals => self.dialogs.individuals.open = true,
-            Command::Settings => self.dialogs.settings_open = true,
+            Command::Settings => self.dialogs.settings.open = true,
             Command::AddVideo => self.dialogs.open_add_video(),
             Command::ImportLabels => self.dialogs.import.open = true,
             Command::ExportDataset => self.dialogs.export.open_for(&self.project),

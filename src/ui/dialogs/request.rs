@@ -1,0 +1,30 @@
+//! What a dialog asks of the workspace: an edit, a frame to go to, a message. The
+//! workspace applies it, so every change is one undoable edit.
+
+use std::path::PathBuf;
+
+use crate::project::{Edit, ProjectError, VideoDef, VideoId};
+
+/// What a dialog asks the workspace to do.
+pub enum DialogRequest {
+    GoTo(u64),
+    Apply(Edit),
+    ApplyResult(Result<Option<Edit>, ProjectError>),
+    /// A message for the status bar: what a background job did.
+    Status(String),
+    /// An error for the status bar, where every job's errors go.
+    Error(String),
+    AddVideo(VideoDef),
+    Relink {
+        video: VideoId,
+        path: PathBuf,
+    },
+}
+
+/// The request for an edit that may have been refused.
+pub fn edit_request(edit: Result<Edit, ProjectError>) -> DialogRequest {
+    match edit {
+        Ok(edit) => DialogRequest::Apply(edit),
+        Err(e) => DialogRequest::Error(e.to_string()),
+    }
+}

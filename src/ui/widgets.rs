@@ -1,0 +1,51 @@
+//! Small widgets the dialogs share.
+
+use std::collections::HashMap;
+
+use egui::Id;
+
+/// A name field that commits when the person leaves it: returns the name to apply.
+/// What is typed lives in `drafts` until then; an untouched field follows the project
+/// (undo may rename behind it).
+pub fn rename_field<K: std::hash::Hash + Eq + Copy>(
+    ui: &mut egui::Ui,
+    drafts: &mut HashMap<K, String>,
+    key: K,
+    current: &str,
+    id: Id,
+) -> Option<String> {
+    let buffer = drafts.entry(key).or_insert_with(|| current.to_owned());
+    // A fixed size: in a grid the column would shrink the field to a few letters.
+    let response = ui.add_sized([150.0, 20.0], egui::TextEdit::singleline(buffer).id(id));
+    if response.lost_focus() && buffer.trim() != current {
+        return drafts.remove(&key);
+    }
+    if !response.has_focus() && buffer != current {
+        *buffer = current.to_owned();
+    }
+    None
+}
+
+/// A modal asking before a delete: `Some(true)` to delete, `Some(false)` when the
+/// person keeps it or dismisses the modal, `None` while it waits.
+pub fn confirm_delete(
+    ctx: &egui::Context,
+    id_salt: &str,
+    heading: &str,
+    body: &str,
+) -> Option<bool> {
+    let mut answer = None;
+    let modal = egui::Modal::new(Id::unique(id_salt)).show(ctx, |ui| {
+        ui.heading(heading);
+        ui.label(body);
+        ui.horizontal(|ui| {
+            if ui.button("Delete").clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Keep it").clicked() {
+                answer = Some(false);
+            }
+        });
+    });
+    answer.or_else(|| modal.should_close().then_some(false))
+}

@@ -504,8 +504,10 @@ fn dropping_a_video_starts_a_project_and_dropping_a_project_opens_it() {
     let other = common::clip(&common::h264_faststart());
     drop_file(&mut h, &other);
     assert!(h.query_by_label(&other.display().to_string()).is_some());
+    // The project opens on a worker; the start screen says so meanwhile.
     drop_file(&mut h, &project);
-    assert!(h.state().workspace.is_some(), "{:?}", h.state().message);
+    step_until(&mut h, "the dropped project", |app| app.workspace.is_some());
+    assert!(!h.state().is_opening());
 }
 
 #[test]
@@ -953,6 +955,7 @@ fn open_buttons_fall_back_to_the_in_app_browser() {
     let open = h.get_all_by_label("Open").last().unwrap();
     open.click();
     h.run_steps(3);
+    step_until(&mut h, "the chosen project", |app| app.workspace.is_some());
     assert_eq!(
         h.state().workspace.as_ref().map(|w| w.project_path()),
         Some(project.clone())

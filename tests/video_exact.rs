@@ -480,3 +480,64 @@ fn idle_worker_decodes_keyframe_thumbnails() {
         assert_eq!(read_pattern(planes.y, planes.y_stride), Some(k as u32));
     }
 }
+
+/// Frames reach a viewer in the layout it draws from, converted on the decode worker:
+/// packed RGBA for the CPU texture (equal to swscale's RGBA of the same frame), and
+/// 4:2:0 planes for the GPU shader even from a 4:2:2 stream. The UI thread only uploads.
+#[test]
+fn the_worker_delivers_frames_in_the_screen_layout() {
+    let receive = |path: &std::path::Path, screen_format, frame_idx| -> VideoFrame {
+        let worker = DecodeWorker::spawn(
+            path,
+            WorkerConfig {
+                screen_format,
+                ..WorkerConfig::default()
+            },
+            || {},
+        );
+        let generation = worker.request(frame_idx);
+        loop {
+            match worker
+                .wait_event(Duration::from_secs(30))
+                .expect("an event")
+            {
+                WorkerEvent::Frame {
+                    generation: g,
+                    frame,
+                } if g == generation => break frame,
+                WorkerEvent::Failed { error, .. } => panic!("{error}"),
+                _ => {}
+            }
+        }
+    };
+    let path = clip(&h264_gop30());
+    let frame = receive(&path, kinelab::video::ScreenFormat::Rgba, 42);
+    assert_eq!(frame.frame_idx(), 42);
+    let (pixels, stride) = frame.rgba().expect("an RGBA frame");
+    let decoded = VideoReader::open(&path).unwrap().frame(42).unwrap();
+    let expected = FrameConverter::new(&path).to_rgba(&decoded).unwrap();
+    let row = expected.width() as usize * 4;
+    for y in 0..expected.height() as usize {
+        assert_eq!(
+            &pixels[y * stride..y * stride + row],
+            &expected.as_raw()[y * row..(y + 1) * row],
+            "row {y}"
+        );
+    }
+    // MJPEG at 4:2:2 decodes to yuvj422p: the shader gets 4:2:0 planes all the same.
+    let mjpeg_422 = common::ffmpeg_file(
+        "mjpeg422.avi",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=25:duration=0.4",
+            "-c:v",
+            "mjpeg",
+            "-pix_fmt",
+            "yuvj422p",
+        ],
+    );
+    let frame = receive(&mjpeg_422, kinelab::video::ScreenFormat::Yuv420, 3);
+    assert!(frame.yuv420_planes().is_some(), "{frame:?}");
+}

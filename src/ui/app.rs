@@ -15,10 +15,20 @@ use super::theme::{Theme, ThemeKind};
 use super::wizard::Wizard;
 use super::workspace::Workspace;
 
-/// Where opening a path led: the project file, and the import's report when one was
-/// made just now.
-type ImportResult = Result<(PathBuf, Option<crate::formats::ImportReport>), String>;
 use crate::project::Project;
+
+/// What opening a path led to: the project, and the import's report when it was
+/// imported from another tool just now.
+type Opened = Result<(Project, Option<crate::formats::ImportReport>), String>;
+
+/// Opens `path` (on a worker thread, in the app): a project file, or another tool's
+/// project through its sidecar project, imported the first time.
+fn open_path(path: &Path) -> Opened {
+    let (file, report) =
+        crate::video::project_access::project_to_open(path).map_err(|e| e.to_string())?;
+    let project = Project::open(&file).map_err(|e| e.to_string())?;
+    Ok((project, report))
+}
 
 /// The whole app's state.
 pub struct KinelabApp {
@@ -34,8 +44,8 @@ pub struct KinelabApp {
     shortcut_sheet_open: bool,
     open_path: String,
     open_picker: FilePicker,
-    /// A DeepLabCut or SLEAP project being imported into its sidecar project.
-    import_job: Option<Job<ImportResult>>,
+    /// A project being opened (or imported into its sidecar project) on a worker.
+    open_job: Option<Job<Opened>>,
     /// A message on the start screen (a project that failed to open).
     pub message: Option<String>,
     theme_applied: Option<ThemeKind>,
@@ -78,52 +88,48 @@ impl KinelabApp {
             shortcut_sheet_open: false,
             open_path: String::new(),
             open_picker: FilePicker::default(),
-            import_job: None,
+            open_job: None,
             message,
             theme_applied: None,
         }
     }
 
-    /// Opens what a person picked, dropped or typed: a project at once; a DeepLabCut or
-    /// SLEAP project not yet imported on a worker thread (indexing its videos takes a
-    /// while), then its sidecar project.
+    /// Opens what a person picked, dropped, typed or chose from the recent projects, on
+    /// a worker thread: a project file (a large one takes a moment to load), or a
+    /// DeepLabCut or SLEAP project, imported into its sidecar project the first time
+    /// (indexing its videos takes a while). The start screen shows a spinner meanwhile.
     pub fn open_in_background(&mut self, ctx: &egui::Context, path: &Path) {
-        if !crate::video::project_access::needs_import(path) {
-            self.open_project(path);
-            return;
-        }
+        let verb = if crate::video::project_access::needs_import(path) {
+            "importing"
+        } else {
+            "opening"
+        };
         let path = path.to_owned();
         self.message = None;
-        self.import_job = Some(Job::spawn(
-            format!("import {}", path.display()),
+        self.open_job = Some(Job::spawn(
+            format!("{verb} {}", path.display()),
             ctx,
-            move |_| {
-                crate::video::project_access::project_to_open(&path).map_err(|e| e.to_string())
-            },
+            move |_| open_path(&path),
         ));
     }
 
-    /// Opens a project file, replacing the open one; a DeepLabCut or SLEAP project
-    /// opens as its sidecar Kinelab project, imported first if need be (on this
-    /// thread). Errors go to the start screen.
+    /// Opens a project on this thread, replacing the open one (for tests and benches;
+    /// the app opens with `open_in_background`). Errors go to the start screen.
     pub fn open_project(&mut self, path: &Path) -> bool {
-        let found = crate::video::project_access::project_to_open(path).map_err(|e| e.to_string());
-        self.open_found(found)
+        let opened = open_path(path);
+        self.show_opened(opened)
     }
 
-    /// Opens the project an import (or a plain path) led to.
-    fn open_found(&mut self, found: ImportResult) -> bool {
-        let (path, report) = match found {
-            Ok(found) => found,
-            Err(e) => {
-                self.workspace = None;
-                self.message = Some(e);
-                return false;
-            }
-        };
-        let path = path.as_path();
-        match Project::open(path) {
-            Ok(project) => {
+    /// Whether a project is being opened or imported.
+    pub fn is_opening(&self) -> bool {
+        self.open_job.is_some()
+    }
+
+    /// Shows the project that opening a path led to, or why it failed.
+    fn show_opened(&mut self, opened: Opened) -> bool {
+        match opened {
+            Ok((project, report)) => {
+                let path = project.path().to_owned();
                 let mut workspace = Workspace::new(project, self.gpu.clone());
                 if let Some(report) = &report {
                     workspace.set_status(format!(
@@ -132,7 +138,7 @@ impl KinelabApp {
                     ));
                 }
                 self.workspace = Some(workspace);
-                self.prefs.remember(path);
+                self.prefs.remember(&path);
                 if let Err(e) = self.prefs.save(self.prefs_path.as_deref()) {
                     tracing::warn!("could not save preferences: {e:#}");
                 }
@@ -141,7 +147,7 @@ impl KinelabApp {
             }
             Err(e) => {
                 self.workspace = None;
-                self.message = Some(e.to_string());
+                self.message = Some(e);
                 false
             }
         }
@@ -194,6 +200,10 @@ impl KinelabApp {
             self.theme.apply(&ctx);
             self.theme_applied = Some(self.theme.kind);
         }
+        if let Some(opened) = self.open_job.as_ref().and_then(Job::poll) {
+            self.open_job = None;
+            self.show_opened(opened);
+        }
         if !self.keys_belong_to_widgets(&ctx) {
             let commands = self.keymap.take_commands(&ctx);
             if !commands.is_empty() {
@@ -228,7 +238,7 @@ impl KinelabApp {
             if let Some(path) = wizard.show(&ctx, &mut open, &self.theme) {
                 open = false;
                 self.wizard = None;
-                self.open_project(&path);
+                self.open_in_background(&ctx, &path);
             }
             self.wizard_open = open;
             if !open {
@@ -312,7 +322,7 @@ impl KinelabApp {
                         }
                     });
                     if let Some(p) = open {
-                        self.open_project(&p);
+                        self.open_in_background(ui.ctx(), &p);
                     }
                 }
             });
@@ -326,10 +336,6 @@ impl KinelabApp {
     fn start_screen(&mut self, ui: &mut egui::Ui) {
         if let Some(path) = self.open_picker.show(ui.ctx()) {
             self.open_in_background(ui.ctx(), &path);
-        }
-        if let Some(found) = self.import_job.as_ref().and_then(Job::poll) {
-            self.import_job = None;
-            self.open_found(found);
         }
         // One centred column, so the heading and the buttons line up.
         let width = 560.0f32.min(ui.available_width());
@@ -393,7 +399,7 @@ impl KinelabApp {
                 self.open_in_background(ui.ctx(), &path);
             }
         });
-        if let Some(job) = &self.import_job {
+        if let Some(job) = &self.open_job {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label(format!("{}…", job.label));
@@ -420,7 +426,7 @@ impl KinelabApp {
             }
         }
         if let Some(p) = open {
-            self.open_project(&p);
+            self.open_in_background(ui.ctx(), &p);
         }
         ui.add_space(16.0);
         ui.label(
@@ -461,7 +467,7 @@ pub fn run_gui(project: Option<PathBuf>) -> anyhow::Result<()> {
             let mut app =
                 KinelabApp::new(cc.wgpu_render_state.clone(), Prefs::default_file(), keymap);
             if let Some(path) = &project {
-                app.open_project(path);
+                app.open_in_background(&cc.egui_ctx, path);
             }
             Ok(Box::new(app))
         }),

@@ -1,5 +1,5 @@
-//! The CPU fallback for showing a frame: RGBA through swscale into one egui texture,
-//! updated in place when a new frame of the same size arrives.
+//! The CPU fallback for showing a frame: RGBA (converted by the decode worker) into one
+//! egui texture, updated in place when a new frame of the same size arrives.
 
 use egui::{Color32, ColorImage, Rect, TextureHandle, TextureOptions};
 
@@ -46,9 +46,22 @@ impl RgbaVideoTexture {
             return Ok(());
         }
         if version != self.version || self.texture.is_none() {
-            self.converter
-                .rgba_into(frame, &mut self.buf)
-                .map_err(|e| e.to_string())?;
+            match frame.rgba() {
+                // The worker converted it: copy the rows, without their padding.
+                Some((pixels, stride)) => {
+                    let row = frame.width() as usize * 4;
+                    self.buf.clear();
+                    for y in 0..frame.height() as usize {
+                        self.buf
+                            .extend_from_slice(&pixels[y * stride..y * stride + row]);
+                    }
+                }
+                // A frame the worker could not convert: convert it here.
+                None => self
+                    .converter
+                    .rgba_into(frame, &mut self.buf)
+                    .map_err(|e| e.to_string())?,
+            }
         }
         let size = [frame.width() as usize, frame.height() as usize];
         if self.buf.len() != size[0] * size[1] * 4 {

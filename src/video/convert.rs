@@ -29,6 +29,16 @@ struct ScalerKey {
     range: ColorRange,
 }
 
+/// The pixel layout a viewer draws from: 8-bit 4:2:0 planes for the GPU shader, or
+/// packed RGBA for the CPU texture. The decode worker converts to it, so that the UI
+/// thread only uploads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ScreenFormat {
+    #[default]
+    Yuv420,
+    Rgba,
+}
+
 /// Converts frames with cached swscale contexts. swscale contexts are not thread-safe,
 /// so each thread keeps its own converter.
 pub struct FrameConverter {
@@ -82,6 +92,29 @@ impl FrameConverter {
         self.scale_into(frame, Pixel::GRAY8, width, height, &mut buf, width as usize)?;
         image::GrayImage::from_raw(width, height, buf)
             .ok_or_else(|| self.convert_error(frame, Pixel::GRAY8))
+    }
+
+    /// The frame in the layout a viewer draws from, converting only when it is not in
+    /// it already.
+    pub fn for_screen(
+        &mut self,
+        frame: &VideoFrame,
+        format: ScreenFormat,
+    ) -> VideoResult<VideoFrame> {
+        match format {
+            ScreenFormat::Yuv420 => self.to_yuv420(frame),
+            ScreenFormat::Rgba if frame.rgba().is_some() => Ok(frame.clone()),
+            ScreenFormat::Rgba => {
+                let (w, h) = (frame.width(), frame.height());
+                let key = self.key_for(frame, Pixel::RGBA, w, h);
+                let scaler = self.scaler(key)?;
+                let mut out = ffmpeg::frame::Video::new(Pixel::RGBA, w, h);
+                scaler
+                    .run(frame.raw(), &mut out)
+                    .map_err(|_| self.convert_error(frame, Pixel::RGBA))?;
+                Ok(VideoFrame::new(out, frame.frame_idx(), frame.pts()))
+            }
+        }
     }
 
     /// The frame as 8-bit 4:2:0 planes, converting only when the decoder produced

@@ -115,6 +115,13 @@ impl VideoFrame {
         })
     }
 
+    /// The packed RGBA pixels and their row stride in bytes, when the frame is RGBA
+    /// (a frame the worker prepared for the CPU texture).
+    pub fn rgba(&self) -> Option<(&[u8], usize)> {
+        let f = &*self.inner;
+        (f.format() == Pixel::RGBA).then(|| (f.data(0), f.stride(0)))
+    }
+
     pub(crate) fn raw(&self) -> &ffmpeg::frame::Video {
         &self.inner
     }

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::video::{DecodeWorker, FrameIndex, VideoFrame, VideoInfo, WorkerConfig, WorkerEvent};
+use crate::video::{
+    DecodeWorker, FrameIndex, ScreenFormat, VideoFrame, VideoInfo, WorkerConfig, WorkerEvent,
+};
 
 /// While a request has shown nothing yet, newer wants wait for it (up to this long)
 /// instead of replacing it. Replacing it at once on every pointer move would cancel each
@@ -56,10 +58,12 @@ impl FrameFeed {
         path: &Path,
         images: Option<&[String]>,
         cache_bytes: usize,
+        screen_format: ScreenFormat,
         repaint: impl Fn() + Send + 'static,
     ) -> Self {
         let config = WorkerConfig {
             cache_bytes,
+            screen_format,
             threads: std::env::var("KINELAB_DECODE_THREADS")
                 .ok()
                 .and_then(|t| t.parse().ok())

@@ -38,7 +38,7 @@ pub fn is_video_file(path: &std::path::Path) -> bool {
 
 pub use crate::util::fingerprint::FileFingerprint;
 pub use cache::{FrameCache, SharedFrameCache};
-pub use convert::FrameConverter;
+pub use convert::{FrameConverter, ScreenFormat};
 pub use error::{VideoError, VideoResult};
 pub use frame::{VideoFrame, Yuv420Planes};
 pub use index::FrameIndex;

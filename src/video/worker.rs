@@ -5,7 +5,9 @@
 //! frame goes into a shared LRU cache bounded in bytes, so stepping back inside a GOP
 //! decodes the GOP once. When idle, the worker prefetches in the direction of travel.
 //! The first frame is shown before the frame index is built, which happens on a
-//! second thread (or is loaded at once from the sidecar cache).
+//! second thread (or is loaded at once from the sidecar cache). Frames are cached and
+//! sent in the layout the viewer draws from (`ScreenFormat`), converted here, so the
+//! UI thread does no pixel conversion.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -15,7 +17,7 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, select};
 
 use super::cache::{DEFAULT_CACHE_BYTES, SharedFrameCache};
-use super::convert::FrameConverter;
+use super::convert::{FrameConverter, ScreenFormat};
 use super::error::VideoError;
 use super::frame::VideoFrame;
 use super::index::FrameIndex;
@@ -49,6 +51,8 @@ pub struct WorkerConfig {
     pub prefetch_frames: usize,
     /// Read and write the sidecar index cache.
     pub use_index_cache: bool,
+    /// The layout frames are delivered in.
+    pub screen_format: ScreenFormat,
 }
 
 impl Default for WorkerConfig {
@@ -58,6 +62,7 @@ impl Default for WorkerConfig {
             threads: 0,
             prefetch_frames: 30,
             use_index_cache: true,
+            screen_format: ScreenFormat::default(),
         }
     }
 }
@@ -151,24 +156,35 @@ impl DecodeWorker {
         let cache = SharedFrameCache::new(config.cache_bytes);
         let thumbnails = SharedThumbnails::default();
         let thread = {
-            let ctx = WorkerThread {
-                path: path.to_owned(),
-                images,
-                config,
-                shared: Arc::clone(&shared),
-                wake_rx,
-                events_tx,
-                cache: cache.clone(),
-                thumbnails: Arc::clone(&thumbnails),
-                wake: Box::new(wake),
-            };
+            let path = path.to_owned();
+            let shared = Arc::clone(&shared);
+            let cache = cache.clone();
+            let thumbnails = Arc::clone(&thumbnails);
+            let name = format!(
+                "decode {}",
+                path.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            );
             std::thread::Builder::new()
-                .name(format!(
-                    "decode {}",
-                    path.file_name()
-                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-                ))
-                .spawn(move || ctx.run())
+                .name(name)
+                .spawn(move || {
+                    // Made on this thread: swscale contexts stay on the thread that
+                    // made them.
+                    let screen = std::cell::RefCell::new(FrameConverter::new(&path));
+                    WorkerThread {
+                        path,
+                        images,
+                        config,
+                        shared,
+                        wake_rx,
+                        events_tx,
+                        cache,
+                        thumbnails,
+                        wake: Box::new(wake),
+                        screen,
+                    }
+                    .run()
+                })
                 .ok()
         };
         Self {
@@ -247,9 +263,34 @@ struct WorkerThread {
     cache: SharedFrameCache,
     thumbnails: SharedThumbnails,
     wake: Box<dyn Fn() + Send>,
+    /// Converts decoded frames to the screen's layout (this thread's own).
+    screen: std::cell::RefCell<FrameConverter>,
 }
 
 impl WorkerThread {
+    /// `frame` in the layout the viewer draws from. Should conversion fail, the frame
+    /// is passed on as it is (the viewer converts what it must).
+    fn prepared(&self, frame: VideoFrame) -> VideoFrame {
+        match self
+            .screen
+            .borrow_mut()
+            .for_screen(&frame, self.config.screen_format)
+        {
+            Ok(prepared) => prepared,
+            Err(e) => {
+                tracing::warn!("{e}");
+                frame
+            }
+        }
+    }
+
+    /// Prepares `frame` for the screen and caches it.
+    fn keep(&self, frame: VideoFrame) -> VideoFrame {
+        let prepared = self.prepared(frame);
+        self.cache.lock().insert(prepared.clone());
+        prepared
+    }
+
     fn run(self) {
         if let Some(images) = &self.images {
             return self.run_images(images);
@@ -276,7 +317,7 @@ impl WorkerThread {
         let source = match SequentialDecoder::from_source(source, 1) {
             Ok(mut decoder) => {
                 if let Ok(Some(first)) = decoder.next_frame() {
-                    self.cache.lock().insert(first);
+                    self.keep(first);
                 }
                 decoder.into_source()
             }
@@ -313,7 +354,7 @@ impl WorkerThread {
         };
         let mut info = match decode_image(first, 0) {
             Ok((info, frame)) => {
-                self.cache.lock().insert(frame);
+                self.keep(frame);
                 info
             }
             Err(e) => return self.fail_to_open(e),
@@ -346,8 +387,7 @@ impl WorkerThread {
                 frame_count: images.len(),
             })?;
             let (_, frame) = decode_image(path, frame_idx)?;
-            self.cache.lock().insert(frame.clone());
-            Ok(frame)
+            Ok(self.keep(frame))
         };
         let mut last_served = 0usize;
         let mut travel = Travel::Forward;
@@ -491,25 +531,29 @@ impl WorkerThread {
         let result = match cached {
             Some(frame) => Ok(frame),
             None => {
-                let cache = &self.cache;
                 let shared = &self.shared;
                 let mut previewed = scope == DecodeScope::Everything;
-                reader.frame_with(
-                    req.frame_idx,
-                    SeekMode::Auto,
-                    scope,
-                    &mut |frame| {
-                        cache.lock().insert(frame.clone());
-                        if !previewed && frame.frame_idx() != req.frame_idx {
-                            previewed = true;
-                            self.send(WorkerEvent::Preview {
-                                generation: req.generation,
-                                frame: frame.clone(),
-                            });
-                        }
-                    },
-                    &|| shared.has_pending(),
-                )
+                let mut target = None;
+                reader
+                    .frame_with(
+                        req.frame_idx,
+                        SeekMode::Auto,
+                        scope,
+                        &mut |frame| {
+                            let kept = self.keep(frame.clone());
+                            if kept.frame_idx() == req.frame_idx {
+                                target = Some(kept);
+                            } else if !previewed {
+                                previewed = true;
+                                self.send(WorkerEvent::Preview {
+                                    generation: req.generation,
+                                    frame: kept,
+                                });
+                            }
+                        },
+                        &|| shared.has_pending(),
+                    )
+                    .map(|raw| target.unwrap_or_else(|| self.prepared(raw)))
             }
         };
         match result {
@@ -569,6 +613,7 @@ impl WorkerThread {
         );
         match decoded.and_then(|frame| converter.to_yuv420_scaled(&frame, THUMBNAIL_WIDTH)) {
             Ok(thumb) => {
+                let thumb = self.prepared(thumb);
                 if let Ok(mut thumbs) = self.thumbnails.lock() {
                     thumbs.insert(keyframe, thumb);
                 }
@@ -599,13 +644,14 @@ impl WorkerThread {
         let Some(frame_idx) = missing else {
             return false;
         };
-        let cache = &self.cache;
         let shared = &self.shared;
         let result = reader.frame_with(
             frame_idx,
             SeekMode::Auto,
             DecodeScope::Everything,
-            &mut |frame| cache.lock().insert(frame.clone()),
+            &mut |frame| {
+                self.keep(frame.clone());
+            },
             &|| shared.has_pending(),
         );
         // A frame that cannot be decoded ends this round of prefetch, or it would spin.

@@ -28,6 +28,7 @@ use crate::project::settings_keys::{MARKER_OPACITY, MARKER_SIZE};
 use crate::project::{
     Edit, IndividualId, KeypointId, LabelKey, Project, ProjectError, VideoId, Visibility, edits,
 };
+use crate::video::ScreenFormat;
 use crate::video::cache::DEFAULT_CACHE_BYTES;
 use crate::video::frame_feed::FrameFeed;
 
@@ -197,9 +198,19 @@ impl Workspace {
             .state()
             .video(video)
             .and_then(|v| v.def.frame_files.clone());
-        let mut feed = FrameFeed::open(&path, images.as_deref(), self.cache_bytes, move || {
-            repaint.request_repaint()
-        });
+        // The worker delivers frames as the painter draws them: 4:2:0 planes for the
+        // shader, RGBA for the CPU texture.
+        let screen_format = match self.gpu {
+            Some(_) => ScreenFormat::Yuv420,
+            None => ScreenFormat::Rgba,
+        };
+        let mut feed = FrameFeed::open(
+            &path,
+            images.as_deref(),
+            self.cache_bytes,
+            screen_format,
+            move || repaint.request_repaint(),
+        );
         feed.want(self.selection.frame_idx as usize);
         self.feed = Some(feed);
         self.painter = Some(match &self.gpu {

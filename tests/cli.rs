@@ -690,7 +690,7 @@ fn probe_and_frames_name_the_frames_that_do_not_decode() {
 fn help_lists_every_kind_and_errors_exit_as_the_readme_says() {
     let import_help = stdout_of(&kinelab(&["import", "--help"]));
     for kind in kinelab::formats::IMPORT_KINDS {
-        assert!(import_help.contains(kind.name), "{import_help}");
+        assert!(import_help.contains(kind.kind.name), "{import_help}");
     }
     let open_help = stdout_of(&kinelab(&["open", "--help"]));
     for kind in kinelab::formats::PROJECT_KINDS {

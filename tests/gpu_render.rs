@@ -75,7 +75,7 @@ fn gpu_view_against(video: &Path, expected: &image::RgbImage) -> (i32, f64) {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1000.0, 700.0))
         .renderer(WgpuTestRenderer::from_render_state(render_state))
-        .build_ui_state(|ui, app: &mut KinelabApp| app.show(ui), app);
+        .build_ui_state(|ui, app: &mut KinelabApp| app.window_ui(ui), app);
     for _ in 0..500 {
         harness.step();
         let ws = harness.state().workspace.as_ref().unwrap();

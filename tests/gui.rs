@@ -37,7 +37,7 @@ fn start_screen() -> Harness<'static, KinelabApp> {
     let app = KinelabApp::new(None, None, Keymap::default());
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))
-        .build_ui_state(|ui, app: &mut KinelabApp| app.show(ui), app);
+        .build_ui_state(|ui, app: &mut KinelabApp| app.window_ui(ui), app);
     harness.run_steps(2);
     harness
 }

@@ -95,7 +95,7 @@ impl Driver {
         let t = Instant::now();
         let cpu = thread_cpu_time();
         let app = &mut self.app;
-        let mut output = self.ctx.run_ui(input, |ui| app.show(ui));
+        let mut output = self.ctx.run_ui(input, |ui| app.window_ui(ui));
         let ppp = output.pixels_per_point;
         let jobs = self.ctx.tessellate(output.shapes, ppp);
         if let Some(rs) = &self.gpu {

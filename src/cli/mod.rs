@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::formats::{IMPORT_KINDS, PROJECT_KINDS, kinds_help};
+use crate::formats::{PROJECT_KINDS, import_file_kinds, kinds_help};
 
 /// Kinelab: frame-exact video, keypoint labeling and pose review.
 #[derive(Debug, Parser)]
@@ -247,7 +247,10 @@ pub enum BenchCommand {
 pub fn command() -> clap::Command {
     Cli::command()
         .mut_subcommand("import", |c| {
-            c.after_help(format!("Files it takes:\n{}", kinds_help(IMPORT_KINDS)))
+            c.after_help(format!(
+                "Files it takes:\n{}",
+                kinds_help(&import_file_kinds())
+            ))
         })
         .mut_subcommand("open", |c| {
             c.after_help(format!("Projects it opens:\n{}", kinds_help(PROJECT_KINDS)))

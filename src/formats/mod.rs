@@ -228,35 +228,89 @@ pub struct FileKind {
     pub examples: &'static str,
 }
 
-/// What `kinelab import` and File → Import take: labels or predictions for an open
-/// project. `labels_from_file` picks the reader by extension (and, for `.h5`, layout).
-pub const IMPORT_KINDS: &[FileKind] = &[
-    FileKind {
-        name: "DeepLabCut labels or predictions",
-        extensions: &["csv", "h5"],
-        examples: "CollectedData_<scorer>.csv/.h5, <video>DLC_<scorer>.h5/.csv, machinelabels-iter<N>.h5",
+/// Labels or predictions read from a file, with what was skipped and why.
+pub type ReadLabels = FormatResult<(BTreeMap<LabelKey, Label>, ImportReport)>;
+
+/// A kind of file labels or predictions are imported from: how it is named, recognised
+/// and read. `IMPORT_KINDS` is the one list the dispatch, the file pickers and the help
+/// texts all read.
+#[derive(Clone, Copy)]
+pub struct ImportKind {
+    pub kind: FileKind,
+    /// Whether a file with one of the kind's extensions is of this kind (its content
+    /// tells a SLEAP analysis `.h5` from a pandas one).
+    pub recognises: fn(&Path) -> bool,
+    /// Reads the file for a project; `video` names the project video that
+    /// frame-numbered rows belong to.
+    pub read: fn(&ProjectState, &Path, Option<&str>) -> ReadLabels,
+}
+
+/// What `kinelab import` and File → Import take, in the order a file is matched
+/// against them (the first kind that recognises it reads it).
+pub const IMPORT_KINDS: &[ImportKind] = &[
+    ImportKind {
+        kind: FileKind {
+            name: "SLEAP analysis HDF5",
+            extensions: &["h5", "hdf5"],
+            examples: "<video>.analysis.h5",
+        },
+        recognises: is_sleap_analysis,
+        read: sleap_analysis::labels_from_analysis,
     },
-    FileKind {
-        name: "Lightning Pose labels",
-        extensions: &["csv"],
-        examples: "CollectedData.csv (with or without its visible columns)",
+    ImportKind {
+        kind: FileKind {
+            name: "DeepLabCut labels or predictions",
+            extensions: &["csv", "h5", "hdf5"],
+            examples: "CollectedData_<scorer>.csv/.h5, <video>DLC_<scorer>.h5/.csv, machinelabels-iter<N>.h5",
+        },
+        recognises: any_file,
+        read: dlc_project::labels_from_file,
     },
-    FileKind {
-        name: "SLEAP labels",
-        extensions: &["slp"],
-        examples: "<name>.slp (user and predicted instances)",
+    ImportKind {
+        kind: FileKind {
+            name: "Lightning Pose labels",
+            extensions: &["csv"],
+            examples: "CollectedData.csv (with or without its visible columns)",
+        },
+        recognises: any_file,
+        read: dlc_project::labels_from_file,
     },
-    FileKind {
-        name: "SLEAP analysis HDF5",
-        extensions: &["h5"],
-        examples: "<video>.analysis.h5",
+    ImportKind {
+        kind: FileKind {
+            name: "SLEAP labels",
+            extensions: &["slp"],
+            examples: "<name>.slp (user and predicted instances)",
+        },
+        recognises: any_file,
+        read: read_slp,
     },
-    FileKind {
-        name: "COCO keypoints",
-        extensions: &["json"],
-        examples: "annotations.json, person_keypoints_*.json",
+    ImportKind {
+        kind: FileKind {
+            name: "COCO keypoints",
+            extensions: &["json"],
+            examples: "annotations.json, person_keypoints_*.json",
+        },
+        recognises: any_file,
+        read: read_coco,
     },
 ];
+
+fn any_file(_: &Path) -> bool {
+    true
+}
+
+fn read_slp(state: &ProjectState, path: &Path, _video: Option<&str>) -> ReadLabels {
+    slp::labels_from_slp(state, path)
+}
+
+fn read_coco(state: &ProjectState, path: &Path, _video: Option<&str>) -> ReadLabels {
+    coco::labels_from_coco(state, path)
+}
+
+/// The file kinds of `IMPORT_KINDS`, for pickers and help texts.
+pub fn import_file_kinds() -> Vec<FileKind> {
+    IMPORT_KINDS.iter().map(|k| k.kind).collect()
+}
 
 /// What opens as a project: Kinelab's own file, or another tool's project, opened
 /// through a sidecar Kinelab project made the first time.
@@ -347,34 +401,20 @@ pub fn videos_to_write<'a>(
     }
 }
 
-/// Labels (or predictions) from another tool's file, for an existing project, chosen
-/// by the file's kind: COCO `.json`; SLEAP `.slp`, or a SLEAP analysis `.h5`; DeepLabCut
-/// `.csv` or `.h5`. `video` names the project video that frame-numbered rows (or an
-/// analysis file) belong to.
-pub fn labels_from_file(
-    state: &ProjectState,
-    path: &Path,
-    video: Option<&str>,
-) -> FormatResult<(BTreeMap<LabelKey, Label>, ImportReport)> {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("json") => coco::labels_from_coco(state, path),
-        Some("slp") => slp::labels_from_slp(state, path),
-        Some("h5") | Some("hdf5") if is_sleap_analysis(path) => {
-            sleap_analysis::labels_from_analysis(state, path, video)
-        }
-        Some("csv") | Some("h5") | Some("hdf5") => {
-            dlc_project::labels_from_file(state, path, video)
-        }
-        _ => Err(FormatError::invalid(
+/// Labels (or predictions) from another tool's file, for an existing project, read by
+/// the first of `IMPORT_KINDS` whose extension it has and that recognises it. `video`
+/// names the project video that frame-numbered rows (or an analysis file) belong to.
+pub fn labels_from_file(state: &ProjectState, path: &Path, video: Option<&str>) -> ReadLabels {
+    let kind = IMPORT_KINDS
+        .iter()
+        .find(|k| is_of_kind(path, &[k.kind]) && (k.recognises)(path));
+    match kind {
+        Some(kind) => (kind.read)(state, path, video),
+        None => Err(FormatError::invalid(
             path,
             format!(
                 "unknown kind of file; Kinelab imports:\n{}",
-                kinds_help(IMPORT_KINDS)
+                kinds_help(&import_file_kinds())
             ),
         )),
     }

@@ -194,7 +194,7 @@ impl KinelabApp {
     }
 
     /// Draws one frame of the app.
-    pub fn show(&mut self, ui: &mut egui::Ui) {
+    pub fn window_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         if self.theme_applied != Some(self.theme.kind) {
             self.theme.apply(&ctx);
@@ -222,7 +222,7 @@ impl KinelabApp {
         self.handle_dropped_files(&ctx);
 
         egui::Panel::top("menu bar").show(ui, |ui| {
-            egui::MenuBar::new().ui(ui, |ui| self.menu_bar(ui));
+            egui::MenuBar::new().ui(ui, |ui| self.menu_bar_ui(ui));
         });
         if self.workspace.is_some() {
             let theme = self.theme;
@@ -230,7 +230,7 @@ impl KinelabApp {
                 ws.ui(ui, &theme);
             }
         } else {
-            egui::CentralPanel::default().show(ui, |ui| self.start_screen(ui));
+            egui::CentralPanel::default().show(ui, |ui| self.start_screen_ui(ui));
         }
 
         if let Some(wizard) = &mut self.wizard {
@@ -284,7 +284,7 @@ impl KinelabApp {
         }
     }
 
-    fn menu_bar(&mut self, ui: &mut egui::Ui) {
+    fn menu_bar_ui(&mut self, ui: &mut egui::Ui) {
         let has_project = self.workspace.is_some();
         for group in MenuGroup::ALL {
             ui.menu_button(group.title(), |ui| {
@@ -333,7 +333,7 @@ impl KinelabApp {
         }
     }
 
-    fn start_screen(&mut self, ui: &mut egui::Ui) {
+    fn start_screen_ui(&mut self, ui: &mut egui::Ui) {
         if let Some(path) = self.open_picker.show(ui.ctx()) {
             self.open_in_background(ui.ctx(), &path);
         }
@@ -344,12 +344,12 @@ impl KinelabApp {
             ui.add_space(margin);
             ui.vertical(|ui| {
                 ui.set_width(width);
-                self.start_column(ui);
+                self.start_column_ui(ui);
             });
         });
     }
 
-    fn start_column(&mut self, ui: &mut egui::Ui) {
+    fn start_column_ui(&mut self, ui: &mut egui::Ui) {
         ui.add_space(48.0);
         ui.vertical_centered(|ui| {
             ui.heading("Kinelab");
@@ -446,7 +446,7 @@ fn text_field_has_focus(ctx: &egui::Context) -> bool {
 
 impl eframe::App for KinelabApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.show(ui);
+        self.window_ui(ui);
     }
 }
 

@@ -7,7 +7,7 @@ use egui::Id;
 /// A name field that commits when the person leaves it: returns the name to apply.
 /// What is typed lives in `drafts` until then; an untouched field follows the project
 /// (undo may rename behind it).
-pub fn rename_field<K: std::hash::Hash + Eq + Copy>(
+pub fn rename_field_ui<K: std::hash::Hash + Eq + Copy>(
     ui: &mut egui::Ui,
     drafts: &mut HashMap<K, String>,
     key: K,

@@ -82,7 +82,7 @@ impl ImportDialog {
                         self.picker.open_file(
                             ctx,
                             "Import labels or predictions",
-                            crate::formats::IMPORT_KINDS,
+                            &crate::formats::import_file_kinds(),
                             Some(&project.dir()),
                         );
                     }

@@ -6,7 +6,7 @@ use egui::Id;
 
 use super::request::{DialogRequest, edit_request};
 use crate::project::{IndividualId, Project, edits};
-use crate::ui::widgets::{confirm_delete, rename_field};
+use crate::ui::widgets::{confirm_delete, rename_field_ui};
 use crate::util::text::plural;
 
 /// The individuals editor's state.
@@ -33,7 +33,9 @@ impl IndividualsEditor {
                     ui.horizontal(|ui| {
                         let (id, name) = (individual.id, &individual.def.name);
                         let field = Id::unique(("individual name", id));
-                        if let Some(name) = rename_field(ui, &mut editor.renames, id, name, field) {
+                        if let Some(name) =
+                            rename_field_ui(ui, &mut editor.renames, id, name, field)
+                        {
                             out.push(DialogRequest::ApplyResult(edits::rename_individual(
                                 state, id, &name,
                             )));

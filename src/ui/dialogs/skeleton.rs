@@ -8,7 +8,7 @@ use egui::{Id, RichText};
 use super::request::{DialogRequest, edit_request};
 use crate::project::{KeypointId, Project, Rgb, edits, ordered_pair};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{confirm_delete, rename_field};
+use crate::ui::widgets::{confirm_delete, rename_field_ui};
 use crate::util::text::plural;
 
 /// Which kind of pair the skeleton editor's "click two keypoints" mode makes.
@@ -67,7 +67,7 @@ impl SkeletonEditor {
                             }
                             let id = Id::unique(("keypoint name", kp.id));
                             if let Some(name) =
-                                rename_field(ui, &mut editor.renames, kp.id, &kp.def.name, id)
+                                rename_field_ui(ui, &mut editor.renames, kp.id, &kp.def.name, id)
                             {
                                 out.push(DialogRequest::ApplyResult(edits::rename_keypoint(
                                     state, kp.id, &name,

@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use kinelab::project::edits;
 use kinelab::project::store::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use kinelab::project::*;
+use kinelab::project::{prediction_store, predictions};
 
 fn two_mice() -> NewProject {
     NewProject {
@@ -333,7 +334,7 @@ fn a_newer_schema_is_refused_and_an_older_one_migrates() {
         let conn = rusqlite::Connection::open(&old).unwrap();
         conn.pragma_update(None, "application_id", APPLICATION_ID)
             .unwrap();
-        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[0].sql).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.execute_batch(
             "INSERT INTO meta VALUES ('name', 'old');
@@ -452,4 +453,184 @@ fn sigkill_loses_no_edit_that_was_reported() {
     }
     assert!(p.state().labeled_frames(video).count() as u64 > last);
     assert!(p.undo_description().is_some());
+}
+
+fn prediction_def(name: &str) -> PredictionSetDef {
+    PredictionSetDef {
+        name: name.into(),
+        source: format!("/data/{name}.h5"),
+        scorer: "DLC_resnet50".into(),
+        created_unix_secs: 1.7e9,
+    }
+}
+
+/// Predictions for frames 0..frame_count of the first video: both mice's snouts at
+/// (frame, 2·frame) with score 0.5.
+fn snout_predictions(p: &Project, frame_count: u64) -> (VideoId, predictions::PredictionArrays) {
+    let s = p.state();
+    let shape = predictions::PredictionShape {
+        individuals: s.individuals.iter().map(|i| i.id).collect(),
+        keypoints: vec![s.skeleton.by_name("snout").unwrap().id],
+        frame_count,
+    };
+    let mut arrays = predictions::PredictionArrays::empty(shape.clone());
+    for f in 0..frame_count {
+        for i in &s.individuals {
+            let slot = shape.slot(i.id, shape.keypoints[0]).unwrap();
+            arrays.set(f, slot, [f as f32, 2.0 * f as f32, 0.5]);
+        }
+    }
+    (s.videos[0].id, arrays)
+}
+
+#[test]
+fn a_prediction_set_is_stored_in_chunks_and_undone_as_one_small_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = new_project(dir.path());
+    let frames = predictions::CHUNK_FRAMES * 2 + 5;
+    let (video, arrays) = snout_predictions(&p, frames);
+    let mut writer = prediction_store::PredictionWriter::open(p.path()).unwrap();
+    let mut progress = Vec::new();
+    let id = writer
+        .write_set(
+            &prediction_def("m1DLC"),
+            &[(video, arrays.clone())],
+            &mut |done, total| progress.push((done, total)),
+        )
+        .unwrap();
+    assert_eq!(progress.last(), Some(&(3, 3)));
+    // Written but not in the project until its edit.
+    assert!(p.state().prediction_set(id).is_none());
+    p.add_prediction_set(id, "import m1DLC.h5").unwrap();
+    let set = p.state().prediction_set(id).unwrap();
+    assert_eq!(set.def.name, "m1DLC");
+    let summary = set.video(video).unwrap().summary_at(frames - 1).unwrap();
+    assert_eq!(summary, (1.0, 128.0 / 255.0));
+    // A frame in the third chunk, read from its chunk.
+    let (shape, floats) = p.prediction_frame(id, video, frames - 1).unwrap().unwrap();
+    let slot = shape
+        .slot(shape.individuals[1], shape.keypoints[0])
+        .unwrap();
+    let f = (frames - 1) as f32;
+    assert_eq!(floats[slot..slot + 3], [f, 2.0 * f, 0.5]);
+    // The history holds one small change, not the arrays.
+    let history_json: String = rusqlite::Connection::open(p.path())
+        .unwrap()
+        .query_row("SELECT changes FROM history", [], |r| r.get(0))
+        .unwrap();
+    assert!(history_json.len() < 500, "{history_json}");
+    // Undo hides it; redo brings it back with its arrays; reopening keeps it.
+    p.undo().unwrap();
+    assert!(p.state().prediction_set(id).is_none());
+    assert!(p.prediction_frame(id, video, 0).unwrap().is_none());
+    p.redo().unwrap();
+    assert!(p.prediction_frame(id, video, 7).unwrap().is_some());
+    let path = p.path().to_owned();
+    drop(p);
+    let p = Project::open(&path).unwrap();
+    let reader = prediction_store::PredictionReader::open(&path).unwrap();
+    use prediction_store::PredictionSource;
+    let back = reader
+        .arrays(p.state().prediction_set(id).unwrap(), video)
+        .unwrap();
+    assert_eq!(back.point_count(), arrays.point_count());
+    assert!(
+        back.values
+            .iter()
+            .zip(&arrays.values)
+            .all(|(a, b)| a == b || (a.is_nan() && b.is_nan()))
+    );
+    // The file grew by little more than the raw floats.
+    let raw = arrays.values.len() * 4;
+    let size = std::fs::metadata(&path).unwrap().len() as usize;
+    assert!(size < raw * 12 / 10 + 200_000, "{size} bytes for {raw}");
+}
+
+#[test]
+fn a_set_nothing_can_bring_back_is_deleted_when_the_project_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = new_project(dir.path());
+    let (video, arrays) = snout_predictions(&p, 10);
+    let mut writer = prediction_store::PredictionWriter::open(p.path()).unwrap();
+    // An import abandoned before its edit.
+    let abandoned = writer
+        .write_set(
+            &prediction_def("a"),
+            &[(video, arrays.clone())],
+            &mut |_, _| {},
+        )
+        .unwrap();
+    // An import undone, then replaced by another edit (its redo is gone).
+    let undone = writer
+        .write_set(
+            &prediction_def("b"),
+            &[(video, arrays.clone())],
+            &mut |_, _| {},
+        )
+        .unwrap();
+    p.add_prediction_set(undone, "import b").unwrap();
+    p.undo().unwrap();
+    let k = key(&p, 1, "m1", "snout");
+    place(&mut p, k, 1.0, 1.0);
+    // An undone import that redo can still bring back stays.
+    let kept = writer
+        .write_set(&prediction_def("c"), &[(video, arrays)], &mut |_, _| {})
+        .unwrap();
+    p.add_prediction_set(kept, "import c").unwrap();
+    p.undo().unwrap();
+    let path = p.path().to_owned();
+    drop(p);
+    let mut p = Project::open(&path).unwrap();
+    let stored = &p.state().prediction_sets;
+    assert!(!stored.contains_key(&abandoned));
+    assert!(!stored.contains_key(&undone));
+    assert!(stored.contains_key(&kept));
+    let chunks: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM prediction_chunks", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(chunks, 1, "only the kept set's chunk is left");
+    p.redo().unwrap();
+    assert!(p.state().prediction_set(kept).is_some());
+}
+
+#[test]
+fn a_models_scored_labels_become_a_prediction_set_when_the_project_migrates() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("v4.kinelab");
+    {
+        let conn = rusqlite::Connection::open(&old).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        for m in &MIGRATIONS[..4] {
+            conn.execute_batch(m.sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO meta VALUES ('name', 'v4');
+             INSERT INTO keypoints VALUES (1, 'snout', '#ff0000', 0, 0);
+             INSERT INTO keypoints VALUES (2, 'tail', '#00ff00', 1, 0);
+             INSERT INTO individuals VALUES (1, 'animal', 0);
+             INSERT INTO videos VALUES (1, 'v.mp4', 10, 20, 64, 48, 25.0, 100, NULL);
+             INSERT INTO labels VALUES (1, 7, 1, 1, 3.5, 4.5, 'visible', 'model', 'DLC_x', 0.9);
+             INSERT INTO labels VALUES (1, 8, 1, 2, 5.5, 6.5, 'visible', 'model', 'DLC_x', 0.25);
+             INSERT INTO labels VALUES (1, 9, 1, 1, 1.0, 2.0, 'visible', 'human', NULL, NULL);",
+        )
+        .unwrap();
+    }
+    let p = Project::open(&old).unwrap();
+    // The human label stays a label; the model's two points are a set now.
+    assert_eq!(p.state().labels.len(), 1);
+    let set = p.state().present_prediction_sets().next().expect("a set");
+    assert_eq!(set.def.name, "DLC_x");
+    let video = p.state().videos[0].id;
+    let (shape, floats) = p.prediction_frame(set.id, video, 8).unwrap().unwrap();
+    assert_eq!(shape.frame_count, 100);
+    let slot = shape
+        .slot(
+            p.state().individuals[0].id,
+            p.state().skeleton.by_name("tail").unwrap().id,
+        )
+        .unwrap();
+    assert_eq!(floats[slot..slot + 3], [5.5, 6.5, 0.25]);
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{
     IndividualDef, IndividualId, KeypointDef, KeypointId, Label, LabelKey, VideoDef, VideoId,
 };
+use super::predictions::{PredictionSetDef, PredictionSetId};
 
 /// One row of the project changed from `before` to `after` (`None` = no such row).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -50,6 +51,13 @@ pub enum Change {
         key: String,
         before: Option<String>,
         after: Option<String>,
+    },
+    /// A prediction set in the project (`Some`) or not (`None`). Its arrays are stored
+    /// apart and stay, so undoing an import is this one small change.
+    PredictionSet {
+        id: PredictionSetId,
+        before: Option<PredictionSetDef>,
+        after: Option<PredictionSetDef>,
     },
 }
 
@@ -104,6 +112,11 @@ impl Change {
                 before: after,
                 after: before,
             },
+            Self::PredictionSet { id, before, after } => Self::PredictionSet {
+                id,
+                before: after,
+                after: before,
+            },
         }
     }
 
@@ -118,6 +131,7 @@ impl Change {
             Self::Individual { before, after, .. } => before == after,
             Self::Video { before, after, .. } => before == after,
             Self::Setting { before, after, .. } => before == after,
+            Self::PredictionSet { before, after, .. } => before == after,
         }
     }
 }

@@ -3,12 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::change::Edit;
+use super::change::{Change, Edit};
 use super::error::{ProjectError, ProjectResult};
 use super::model::{
     Individual, IndividualDef, IndividualId, Keypoint, KeypointDef, KeypointId, Rgb, Video,
     VideoDef, VideoId, ordered_pair,
 };
+use super::predictions::{CHUNK_FRAMES, PredictionSetId, PredictionShape};
 use super::state::ProjectState;
 use super::store::{HistoryEntry, Store};
 
@@ -133,7 +134,16 @@ pub struct Project {
     done: Vec<(i64, String)>,
     /// Edits that redo would reapply, next one last.
     undone: Vec<(i64, String)>,
+    /// Prediction chunks read last.
+    chunk_cache: std::sync::Mutex<ChunkCache>,
 }
+
+/// Prediction chunks by (set, video, chunk).
+type ChunkCache = lru::LruCache<(PredictionSetId, VideoId, u64), std::sync::Arc<Vec<f32>>>;
+
+/// Prediction chunks kept in memory for drawing: scrubbing within a few thousand frames
+/// reads none twice.
+const CHUNK_CACHE_LEN: usize = 16;
 
 impl Project {
     /// Creates the project file and opens it.
@@ -176,6 +186,9 @@ impl Project {
             name,
             done,
             undone,
+            chunk_cache: std::sync::Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(CHUNK_CACHE_LEN).expect("not zero"),
+            )),
         })
     }
 
@@ -202,6 +215,88 @@ impl Project {
         self.state
             .video(id)
             .map(|v| resolve_video_path(&self.dir(), &v.def.path))
+    }
+
+    /// Adds a prediction set that a `PredictionWriter` wrote (hidden) to the project,
+    /// as one undoable edit named `description`: undo hides it again, without copying
+    /// its arrays into the history.
+    pub fn add_prediction_set(
+        &mut self,
+        id: PredictionSetId,
+        description: impl Into<String>,
+    ) -> ProjectResult<()> {
+        let mut stored = self.store.prediction_sets()?;
+        let set = stored.remove(&id).ok_or_else(|| {
+            ProjectError::Invalid(format!("no prediction set {} in the project file", id.0))
+        })?;
+        let def = set.def.clone();
+        self.state.prediction_sets.insert(id, set);
+        let edit = Edit::new(
+            description,
+            vec![Change::PredictionSet {
+                id,
+                before: None,
+                after: Some(def),
+            }],
+        )
+        .ok_or_else(|| ProjectError::Invalid("the set is in the project already".into()))?;
+        self.apply(edit)
+    }
+
+    /// The predicted points of `set` on one frame of `video`: the frame's floats
+    /// (`individuals × keypoints × (x, y, score)`, NaN where none) with the set's shape
+    /// for that video. Reads the frame's chunk (cached), not per-frame rows.
+    pub fn prediction_frame(
+        &self,
+        set: PredictionSetId,
+        video: VideoId,
+        frame_idx: u64,
+    ) -> ProjectResult<Option<(PredictionShape, Vec<f32>)>> {
+        let Some(shape) = self
+            .state
+            .prediction_set(set)
+            .and_then(|s| s.video(video))
+            .map(|v| v.shape.clone())
+        else {
+            return Ok(None);
+        };
+        if frame_idx >= shape.frame_count {
+            return Ok(None);
+        }
+        let chunk = frame_idx / CHUNK_FRAMES;
+        let floats = self.chunk(set, video, chunk)?;
+        let per_frame = shape.frame_floats();
+        let at = (frame_idx - chunk * CHUNK_FRAMES) as usize * per_frame;
+        Ok(floats
+            .get(at..at + per_frame)
+            .map(|f| (shape.clone(), f.to_vec())))
+    }
+
+    /// A chunk of predictions, from the small cache of the chunks read last.
+    fn chunk(
+        &self,
+        set: PredictionSetId,
+        video: VideoId,
+        chunk: u64,
+    ) -> ProjectResult<std::sync::Arc<Vec<f32>>> {
+        let key = (set, video, chunk);
+        if let Some(hit) = self
+            .chunk_cache
+            .lock()
+            .ok()
+            .and_then(|mut c| c.get(&key).cloned())
+        {
+            return Ok(hit);
+        }
+        let floats = std::sync::Arc::new(
+            self.store
+                .prediction_chunk(set, video, chunk)?
+                .unwrap_or_default(),
+        );
+        if let Ok(mut cache) = self.chunk_cache.lock() {
+            cache.put(key, std::sync::Arc::clone(&floats));
+        }
+        Ok(floats)
     }
 
     /// Commits `edit` and applies it. On error nothing changed, on disk or in memory.

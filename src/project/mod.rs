@@ -15,6 +15,8 @@ pub mod edits;
 pub mod error;
 pub mod model;
 pub mod names;
+pub mod prediction_store;
+pub mod predictions;
 pub mod preset;
 pub mod selection;
 pub mod settings_keys;
@@ -25,6 +27,7 @@ pub use change::{Change, Edit};
 pub use document::{NewProject, Project};
 pub use error::{ProjectError, ProjectResult};
 pub use model::*;
+pub use predictions::{PredictionSetDef, PredictionSetId};
 pub use state::ProjectState;
 
 /// The extension of Kinelab's project files (`mice.kinelab`), without the dot.

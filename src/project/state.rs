@@ -8,6 +8,7 @@ use super::model::{
     Individual, IndividualId, Keypoint, KeypointId, Label, LabelKey, Skeleton, Video, VideoId,
     ordered_pair,
 };
+use super::predictions::{PredictionSet, PredictionSetId};
 
 /// Everything a project holds, in memory.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19,6 +20,9 @@ pub struct ProjectState {
     pub videos: Vec<Video>,
     pub labels: BTreeMap<LabelKey, Label>,
     pub settings: BTreeMap<String, String>,
+    /// Every stored prediction set, with its shape and per-frame summary (never its
+    /// arrays); those not `present` were undone and wait for a redo.
+    pub prediction_sets: BTreeMap<PredictionSetId, PredictionSet>,
     /// Number of labels on each (video, frame): the labeled frames, for the timeline and
     /// for jumping between labeled frames without scanning every label.
     frame_label_counts: BTreeMap<(VideoId, u64), usize>,
@@ -102,7 +106,28 @@ impl ProjectState {
                     self.settings.remove(key);
                 }
             },
+            Change::PredictionSet { id, after, .. } => {
+                if let Some(set) = self.prediction_sets.get_mut(id) {
+                    match after {
+                        Some(def) => {
+                            set.def = def.clone();
+                            set.present = true;
+                        }
+                        None => set.present = false,
+                    }
+                }
+            }
         }
+    }
+
+    /// The prediction sets in the project, oldest first.
+    pub fn present_prediction_sets(&self) -> impl Iterator<Item = &PredictionSet> {
+        self.prediction_sets.values().filter(|s| s.present)
+    }
+
+    /// A prediction set in the project, by id.
+    pub fn prediction_set(&self, id: PredictionSetId) -> Option<&PredictionSet> {
+        self.prediction_sets.get(&id).filter(|s| s.present)
     }
 
     /// Recounts the labeled frames; called once after loading.

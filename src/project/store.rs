@@ -17,11 +17,23 @@ use super::state::ProjectState;
 /// SQLite file is told apart from a project.
 pub const APPLICATION_ID: i32 = 0x4B4C_4142;
 
+/// One schema migration: SQL, then (where the data must be rewritten) a function, both
+/// in the migration's transaction.
+pub struct Migration {
+    pub sql: &'static str,
+    pub data: Option<fn(&Transaction<'_>) -> rusqlite::Result<()>>,
+}
+
+const fn sql(sql: &'static str) -> Migration {
+    Migration { sql, data: None }
+}
+
 /// Schema migrations, oldest first: `MIGRATIONS[i]` takes a file from version `i` to
 /// `i + 1`. The schema version is `PRAGMA user_version`.
-pub const MIGRATIONS: &[&str] = &[
+pub const MIGRATIONS: &[Migration] = &[
     // 1: the first schema.
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    sql(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
      CREATE TABLE keypoints (
          id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, color TEXT NOT NULL,
          ord INTEGER NOT NULL);
@@ -49,11 +61,13 @@ pub const MIGRATIONS: &[&str] = &[
      CREATE TABLE history (
          seq INTEGER PRIMARY KEY AUTOINCREMENT, description TEXT NOT NULL,
          changes TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);",
+    ),
     // 2: when each edit was made, for the history list.
-    "ALTER TABLE history ADD COLUMN made_at_unix_secs REAL;",
+    sql("ALTER TABLE history ADD COLUMN made_at_unix_secs REAL;"),
     // 3: unique keypoints (DeepLabCut's "single"), whose labels belong to individual 0
     // (so labels.individual no longer refers to a row), and image folders as videos.
-    "ALTER TABLE keypoints ADD COLUMN is_unique INTEGER NOT NULL DEFAULT 0;
+    sql(
+        "ALTER TABLE keypoints ADD COLUMN is_unique INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE videos ADD COLUMN frame_files TEXT;
      CREATE TABLE labels_v3 (
          video INTEGER NOT NULL REFERENCES videos(id),
@@ -68,8 +82,30 @@ pub const MIGRATIONS: &[&str] = &[
          FROM labels;
      DROP TABLE labels;
      ALTER TABLE labels_v3 RENAME TO labels;",
+    ),
     // 4: a model's confidence in each predicted point.
-    "ALTER TABLE labels ADD COLUMN score REAL;",
+    sql("ALTER TABLE labels ADD COLUMN score REAL;"),
+    // 5: predictions as prediction sets with chunked arrays; a model's scored label
+    // rows from before become sets.
+    Migration {
+        sql: "CREATE TABLE prediction_sets (
+                  id INTEGER PRIMARY KEY, name TEXT NOT NULL, source TEXT NOT NULL,
+                  scorer TEXT NOT NULL, created_unix_secs REAL NOT NULL,
+                  present INTEGER NOT NULL DEFAULT 0);
+              CREATE TABLE prediction_videos (
+                  set_id INTEGER NOT NULL REFERENCES prediction_sets(id) ON DELETE CASCADE,
+                  video INTEGER NOT NULL, frame_count INTEGER NOT NULL,
+                  individuals TEXT NOT NULL, keypoints TEXT NOT NULL,
+                  chunk_frames INTEGER NOT NULL, summary BLOB NOT NULL,
+                  PRIMARY KEY (set_id, video));
+              CREATE TABLE prediction_chunks (
+                  set_id INTEGER NOT NULL, video INTEGER NOT NULL, chunk INTEGER NOT NULL,
+                  data BLOB NOT NULL,
+                  PRIMARY KEY (set_id, video, chunk),
+                  FOREIGN KEY (set_id, video) REFERENCES prediction_videos(set_id, video)
+                      ON DELETE CASCADE);",
+        data: Some(super::prediction_store::model_labels_to_sets),
+    },
 ];
 
 /// The schema version this build writes.
@@ -144,7 +180,31 @@ impl Store {
         }
         store.configure()?;
         store.migrate_from(version)?;
+        // Prediction sets nothing can bring back (an import abandoned half way) go.
+        if let Err(e) = super::prediction_store::delete_unreachable(&store.conn) {
+            tracing::warn!(
+                "{}: could not clear unused predictions: {e}",
+                path.display()
+            );
+        }
         Ok(store)
+    }
+
+    /// Reads one chunk of a prediction set's arrays for a video.
+    pub fn prediction_chunk(
+        &self,
+        set: super::predictions::PredictionSetId,
+        video: super::model::VideoId,
+        chunk: u64,
+    ) -> ProjectResult<Option<Vec<f32>>> {
+        super::prediction_store::read_chunk(&self.conn, set, video, chunk)
+            .map_err(|e| ProjectError::sqlite(&self.path, e))
+    }
+
+    /// Reads the stored sets again (after another connection wrote one).
+    pub fn prediction_sets(&self) -> ProjectResult<super::predictions::PredictionSets> {
+        super::prediction_store::load_sets(&self.conn)
+            .map_err(|e| ProjectError::sqlite(&self.path, e))
     }
 
     /// Creates a project file holding `initial` (with no history). The file appears
@@ -241,9 +301,10 @@ impl Store {
 
     fn migrate_from(&mut self, version: i64) -> ProjectResult<()> {
         let path = self.path.clone();
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        for (i, migration) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
             let tx = self.transaction()?;
-            tx.execute_batch(sql)
+            tx.execute_batch(migration.sql)
+                .and_then(|()| migration.data.map_or(Ok(()), |data| data(&tx)))
                 .and_then(|()| tx.pragma_update(None, "user_version", (i + 1) as i64))
                 .and_then(|()| tx.commit())
                 .map_err(|e| ProjectError::Migration {
@@ -397,6 +458,7 @@ impl Store {
             let (key, value) = row?;
             state.settings.insert(key, value);
         }
+        state.prediction_sets = super::prediction_store::load_sets(&self.conn)?;
         state.rebuild_frame_counts();
         Ok(state)
     }
@@ -654,6 +716,23 @@ fn write_change(tx: &Transaction<'_>, change: &Change) -> rusqlite::Result<()> {
                 params![key, value],
             ),
             None => tx.execute("DELETE FROM settings WHERE key = ?1", [key]),
+        },
+        Change::PredictionSet { id, after, .. } => match after {
+            Some(def) => tx.execute(
+                "UPDATE prediction_sets SET name = ?2, source = ?3, scorer = ?4,
+                 created_unix_secs = ?5, present = 1 WHERE id = ?1",
+                params![
+                    id.0,
+                    def.name,
+                    def.source,
+                    def.scorer,
+                    def.created_unix_secs
+                ],
+            ),
+            None => tx.execute(
+                "UPDATE prediction_sets SET present = 0 WHERE id = ?1",
+                [id.0],
+            ),
         },
     }
     .map(|_| ())

@@ -580,7 +580,7 @@ fn convert_turns_a_sleap_file_into_predictions_without_a_project() {
         "convert made a project"
     );
     // One row per frame of clip.mp4 beside the .slp, both flies, likelihoods kept.
-    let h5 = out.join("clipDLC_kinelab.h5");
+    let h5 = out.join("clipDLC_clip.predictions.h5");
     let table = kinelab::formats::pandas_h5::read(&h5, None).unwrap();
     assert_eq!(
         table.level_names,
@@ -609,7 +609,10 @@ fn convert_turns_a_sleap_file_into_predictions_without_a_project() {
         "--out",
         "x",
     ]);
-    assert!(err.contains("clipDLC_kinelab.h5: convert reads"), "{err}");
+    assert!(
+        err.contains("clipDLC_clip.predictions.h5: convert reads"),
+        "{err}"
+    );
 }
 
 #[test]

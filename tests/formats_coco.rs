@@ -47,7 +47,7 @@ fn pycocotools_loads_the_export_and_evaluates_it_as_ground_truth() {
             &state,
             &dlc,
             &out,
-            &FfmpegVideos,
+            &kinelab::formats::ProjectAccess::without_predictions(&FfmpegVideos),
             &Default::default(),
             &mut |_, _| {},
         )
@@ -113,7 +113,7 @@ fn a_coco_export_reads_back_to_the_same_labels() {
             &state,
             &dlc,
             &out,
-            &FfmpegVideos,
+            &kinelab::formats::ProjectAccess::without_predictions(&FfmpegVideos),
             &Default::default(),
             &mut |_, _| {},
         )
@@ -142,7 +142,7 @@ fn unique_keypoints_get_their_own_category() {
             &state,
             &dir,
             &out,
-            &FfmpegVideos,
+            &kinelab::formats::ProjectAccess::without_predictions(&FfmpegVideos),
             &Default::default(),
             &mut |_, _| {},
         )

@@ -414,7 +414,7 @@ fn predictions_are_written_in_table_format_for_deeplabcut_and_movement() {
             &state,
             &dlc,
             &out,
-            &FfmpegVideos,
+            &kinelab::formats::ProjectAccess::without_predictions(&FfmpegVideos),
             &Default::default(),
             &mut |_, _| {},
         )
@@ -445,14 +445,26 @@ print(df.shape[0], df.shape[1], int((~np.isnan(ds.position.values[:, 0])).sum())
     // Our reader reads the table format back, and an import keeps the likelihoods.
     let back = pandas_h5::read(&h5, None).unwrap();
     assert!(back.same_as(&dlc_csv::read(&csv).unwrap()));
-    let (labels, report) = kinelab::formats::labels_from_file(&state, &h5, None).unwrap();
+    // A prediction file imports as a prediction set, every likelihood kept.
+    let imported = kinelab::formats::labels_from_file(&state, &h5, None).unwrap();
+    let report = &imported.report;
     assert!(report.skipped.is_empty(), "{}", report.summary());
-    assert_eq!(labels.len(), 464);
-    for (k, l) in &labels {
-        let want = &state.labels[k];
+    assert!(imported.labels.is_empty());
+    assert_eq!(report.predicted_points, 464, "{}", report.summary());
+    let predictions = imported.predictions.expect("a prediction set");
+    assert_eq!(predictions.def.scorer, model);
+    let (video, arrays) = &predictions.videos[0];
+    for (k, want) in &state.labels {
+        assert_eq!(k.video, *video);
+        let slot = arrays.shape.slot(k.individual, k.keypoint).unwrap();
+        let p = &arrays.frame(k.frame_idx)[slot..slot + 3];
         assert_eq!(
-            (l.x, l.y, l.score),
-            (want.x, want.y, Some(want.score.unwrap_or(1.0)))
+            (p[0], p[1], p[2]),
+            (
+                want.x as f32,
+                want.y as f32,
+                want.score.unwrap_or(1.0) as f32
+            )
         );
     }
 }
@@ -692,7 +704,7 @@ fn deeplabcut_finds_every_exported_frame_through_video_sets() {
             project.state(),
             &project.dir(),
             &out,
-            &FfmpegVideos,
+            &kinelab::formats::ProjectAccess::without_predictions(&FfmpegVideos),
             &Default::default(),
             &mut |_, _| {},
         )

@@ -48,7 +48,7 @@ fn lightning_pose_csv_round_trips_with_its_visible_column() {
             &state,
             &dir,
             &out,
-            &FfmpegVideos,
+            &kinelab::formats::ProjectAccess::without_predictions(&FfmpegVideos),
             &ExportOptions::default(),
             &mut |_, _| {},
         )
@@ -72,7 +72,7 @@ print(df.shape[0], df.shape[1], sorted(set(df.columns.get_level_values(2))), int
         shape.trim(),
         format!("116 12 ['visible', 'x', 'y'] {occluded}")
     );
-    let (labels, report) =
+    let kinelab::formats::ImportedFile { labels, report, .. } =
         kinelab::formats::labels_from_file(&state, &out.join("CollectedData.csv"), None).unwrap();
     assert!(report.skipped.is_empty(), "{}", report.summary());
     assert_eq!(labels.len(), state.labels.len());
@@ -92,7 +92,7 @@ fn lightning_pose_csv_without_occlusion_is_plain_deeplabcut() {
             &state,
             &dir,
             &out,
-            &FfmpegVideos,
+            &kinelab::formats::ProjectAccess::without_predictions(&FfmpegVideos),
             &ExportOptions::default(),
             &mut |_, _| {},
         )
@@ -118,7 +118,7 @@ fn yolo_pose_datasets_load_in_sleap_io_with_the_same_points() {
             &state,
             &dir,
             &out,
-            &FfmpegVideos,
+            &kinelab::formats::ProjectAccess::without_predictions(&FfmpegVideos),
             &ExportOptions { val_fraction: 0.25 },
             &mut |_, _| {},
         )

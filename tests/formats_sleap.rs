@@ -44,7 +44,7 @@ fn sleap_io_and_movement_read_the_analysis_we_write() {
             &state,
             &dlc,
             &out,
-            &FfmpegVideos,
+            &kinelab::formats::ProjectAccess::without_predictions(&FfmpegVideos),
             &Default::default(),
             &mut |_, _| {},
         )
@@ -92,7 +92,8 @@ print("movement", count, [str(k) for k in ds.keypoints.values])
 
     // And it reads back into the project as the same labels.
     // (through the same dispatch File → Import and `kinelab import` use).
-    let (labels, report) = kinelab::formats::labels_from_file(&state, &file, None).unwrap();
+    let kinelab::formats::ImportedFile { labels, report, .. } =
+        kinelab::formats::labels_from_file(&state, &file, None).unwrap();
     assert!(report.skipped.is_empty(), "{}", report.summary());
     assert_eq!(labels.len(), state.labels.len());
     assert!(labels.iter().all(|(k, l)| state.labels.get(k) == Some(l)));

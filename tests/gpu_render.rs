@@ -315,7 +315,9 @@ fn frames_extraction_exports_and_the_view_are_what_opencv_reads() {
                 project.state(),
                 &project.dir(),
                 &out,
-                &kinelab::video::project_access::FfmpegVideos,
+                &kinelab::formats::ProjectAccess::without_predictions(
+                    &kinelab::video::project_access::FfmpegVideos,
+                ),
                 &Default::default(),
                 &mut |_, _| {},
             )

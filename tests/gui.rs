@@ -244,6 +244,12 @@ fn frame_navigation_by_keys_and_go_to() {
 
     // Label frame 42, go home, jump to the next labeled frame and back.
     click_img(&mut h, 50.0, 50.0, PointerButton::Primary);
+    assert_eq!(
+        ws(&h).project.state().labels.len(),
+        1,
+        "the click placed nothing: {:?}",
+        ws(&h).status
+    );
     press(&mut h, Modifiers::NONE, Key::Home);
     press(&mut h, Modifiers::NONE, Key::PageDown);
     assert_eq!(ws(&h).selection.frame_idx, 42);
@@ -700,7 +706,9 @@ fn importing_through_the_dialog_adds_one_undoable_edit_or_says_nothing_is_new() 
             &state,
             &dlc,
             &out,
-            &kinelab::video::project_access::FfmpegVideos,
+            &kinelab::formats::ProjectAccess::without_predictions(
+                &kinelab::video::project_access::FfmpegVideos,
+            ),
             &Default::default(),
             &mut |_, _| {},
         )

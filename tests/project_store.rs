@@ -495,6 +495,7 @@ fn a_prediction_set_is_stored_in_chunks_and_undone_as_one_small_edit() {
         .write_set(
             &prediction_def("m1DLC"),
             &[(video, arrays.clone())],
+            false,
             &mut |done, total| progress.push((done, total)),
         )
         .unwrap();
@@ -557,6 +558,7 @@ fn a_set_nothing_can_bring_back_is_deleted_when_the_project_opens() {
         .write_set(
             &prediction_def("a"),
             &[(video, arrays.clone())],
+            false,
             &mut |_, _| {},
         )
         .unwrap();
@@ -565,6 +567,7 @@ fn a_set_nothing_can_bring_back_is_deleted_when_the_project_opens() {
         .write_set(
             &prediction_def("b"),
             &[(video, arrays.clone())],
+            false,
             &mut |_, _| {},
         )
         .unwrap();
@@ -574,7 +577,12 @@ fn a_set_nothing_can_bring_back_is_deleted_when_the_project_opens() {
     place(&mut p, k, 1.0, 1.0);
     // An undone import that redo can still bring back stays.
     let kept = writer
-        .write_set(&prediction_def("c"), &[(video, arrays)], &mut |_, _| {})
+        .write_set(
+            &prediction_def("c"),
+            &[(video, arrays)],
+            false,
+            &mut |_, _| {},
+        )
         .unwrap();
     p.add_prediction_set(kept, "import c").unwrap();
     p.undo().unwrap();

@@ -541,3 +541,35 @@ fn the_worker_delivers_frames_in_the_screen_layout() {
     let frame = receive(&mjpeg_422, kinelab::video::ScreenFormat::Yuv420, 3);
     assert!(frame.yuv420_planes().is_some(), "{frame:?}");
 }
+
+/// Jumps cancelled part way (as a newer request does), at every point of the GOP, then a
+/// frame just before the abandoned target: the reader gives that exact frame. A jump
+/// skips the non-reference frames before its target, so decoding on from where it
+/// stopped could miss the frame asked for; the reader must seek instead, and never
+/// report a frame missing that a fresh seek finds.
+#[test]
+fn a_frame_skipped_by_a_cancelled_jump_is_still_found() {
+    let path = clip(&h264_gop30());
+    let mut reader = VideoReader::open(&path).unwrap();
+    for target in 31..59 {
+        // Cancel the jump to `target` a few packets in, at every possible point.
+        for feed in 1..40 {
+            let polls = std::cell::Cell::new(0);
+            let _ = reader.frame_with(
+                target,
+                SeekMode::Always,
+                DecodeScope::TargetOnly,
+                &mut |_| {},
+                &|| {
+                    polls.set(polls.get() + 1);
+                    polls.get() > feed
+                },
+            );
+            let earlier = target - 1;
+            let frame = reader.frame(earlier).unwrap_or_else(|e| {
+                panic!("frame {earlier} after a jump to {target} cancelled at {feed}: {e}")
+            });
+            assert_eq!(index_of(&frame), Some(earlier as u32));
+        }
+    }
+}

@@ -8,9 +8,10 @@ use anyhow::bail;
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
 
-use crate::formats::dlc_project;
-use crate::formats::{DatasetFormat, ForeignProject, LabelFileFormat};
+use crate::formats::{DatasetFormat, ForeignProject, LabelFileFormat, ProjectAccess};
+use crate::formats::{dlc_project, prediction_import};
 use crate::project::Project;
+use crate::project::prediction_store::{PredictionReader, PredictionSource};
 use crate::util::text::plural;
 use crate::video::project_access::FfmpegVideos;
 
@@ -75,16 +76,18 @@ pub fn project_to_open(path: &Path) -> anyhow::Result<PathBuf> {
 pub fn import(project: &Path, files: &[PathBuf], video: Option<&str>) -> anyhow::Result<()> {
     let mut project = Project::open(project)?;
     for file in files {
-        let (labels, report) = crate::formats::labels_from_file(project.state(), file, video)?;
-        match crate::formats::import_edit(project.state(), file, labels) {
-            Some(edit) => project.apply(edit)?,
-            None => eprintln!("{}: nothing new", file.display()),
+        let imported = crate::formats::labels_from_file(project.state(), file, video)?;
+        let bar = super::progress::bar(0, "writing predictions");
+        let set = prediction_import::write_predictions(project.path(), &imported, &mut |d, t| {
+            bar.set_length(t);
+            bar.set_position(d);
+        })?;
+        bar.finish_and_clear();
+        let report = imported.report.summary();
+        if !prediction_import::add_to_project(&mut project, file, imported.labels, set)? {
+            eprintln!("{}: nothing new", file.display());
         }
-        println!(
-            "{}: {}",
-            file.display(),
-            report.summary().replace('\n', "\n  ")
-        );
+        println!("{}: {}", file.display(), report.replace('\n', "\n  "));
     }
     Ok(())
 }
@@ -96,12 +99,16 @@ pub fn export(
     options: &crate::formats::ExportOptions,
 ) -> anyhow::Result<()> {
     let project = Project::open(&project_to_open(project)?)?;
+    let predictions = PredictionReader::open(project.path())?;
     let bar = super::progress::bar(0, "frames");
     let report = format.0.export(
         project.state(),
         &project.dir(),
         out,
-        &FfmpegVideos,
+        &ProjectAccess {
+            videos: &FfmpegVideos,
+            predictions: &predictions,
+        },
         options,
         &mut |done, total| {
             bar.set_length(total as u64);
@@ -147,24 +154,34 @@ pub fn convert(
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case(crate::project::PROJECT_EXTENSION));
-    let (state, dir) = match ForeignProject::detect(input) {
-        Some(foreign) => {
-            let (state, dir, report) = foreign.read(&FfmpegVideos)?;
-            eprintln!("{}: {}", input.display(), report.summary_as("read"));
-            (state, dir)
-        }
-        None if is_project => {
-            let project = Project::open(input)?;
-            (project.state().clone(), project.dir())
-        }
-        None => bail!(
-            "{}: convert reads a DeepLabCut config.yaml, a SLEAP .slp or a .kinelab project \
-             for --to {}; label files convert to dlc-csv or dlc-h5",
-            input.display(),
-            format.id()
-        ),
+    let (state, dir, predictions): (_, _, Box<dyn PredictionSource>) =
+        match ForeignProject::detect(input) {
+            Some(foreign) => {
+                let read = foreign.read(&FfmpegVideos)?;
+                eprintln!("{}: {}", input.display(), read.report.summary_as("read"));
+                (read.state, read.dir, Box::new(read.predictions))
+            }
+            None if is_project => {
+                let project = Project::open(input)?;
+                let predictions = PredictionReader::open(project.path())?;
+                (
+                    project.state().clone(),
+                    project.dir(),
+                    Box::new(predictions),
+                )
+            }
+            None => bail!(
+                "{}: convert reads a DeepLabCut config.yaml, a SLEAP .slp or a .kinelab project \
+                 for --to {}; label files convert to dlc-csv or dlc-h5",
+                input.display(),
+                format.id()
+            ),
+        };
+    let access = ProjectAccess {
+        videos: &FfmpegVideos,
+        predictions: predictions.as_ref(),
     };
-    let report = format.export(&state, &dir, out, &FfmpegVideos, options, &mut |_, _| {})?;
+    let report = format.export(&state, &dir, out, &access, options, &mut |_, _| {})?;
     println!("{}", report.summary());
     Ok(())
 }

@@ -14,6 +14,7 @@ pub mod frame_images;
 pub mod h5;
 pub mod lightning_pose;
 pub mod pandas_h5;
+pub mod prediction_import;
 pub mod report;
 pub mod sleap_analysis;
 pub mod slp;
@@ -21,6 +22,7 @@ pub mod yolo;
 
 pub use error::{FormatError, FormatResult};
 pub use frame_images::VideoAccess;
+pub use prediction_import::{ImportedFile, ImportedPredictions};
 pub use report::{ExportReport, ImportReport};
 
 use std::collections::BTreeMap;
@@ -180,10 +182,11 @@ impl DatasetFormat {
         state: &ProjectState,
         project_dir: &Path,
         out: &Path,
-        videos: &dyn VideoAccess,
+        access: &ProjectAccess<'_>,
         options: &ExportOptions,
         on_progress: &mut dyn FnMut(usize, usize),
     ) -> FormatResult<ExportReport> {
+        let videos = access.videos;
         let ExportTarget { dir, file_name } = self.target(out);
         if dir.is_file() {
             return Err(FormatError::invalid(
@@ -198,11 +201,18 @@ impl DatasetFormat {
             Self::Dlc => {
                 dlc_project::write_project(state, project_dir, out_dir, videos, on_progress)
             }
-            Self::DlcPredictions => dlc_predictions::write(state, out_dir, file_name, on_progress),
-            Self::Coco => coco::write(state, project_dir, out_dir, file_name, videos, on_progress),
-            Self::SleapAnalysis => {
-                sleap_analysis::write_project(state, project_dir, out_dir, file_name, on_progress)
+            Self::DlcPredictions => {
+                dlc_predictions::write(state, out_dir, file_name, access.predictions, on_progress)
             }
+            Self::Coco => coco::write(state, project_dir, out_dir, file_name, videos, on_progress),
+            Self::SleapAnalysis => sleap_analysis::write_project(
+                state,
+                project_dir,
+                out_dir,
+                file_name,
+                access.predictions,
+                on_progress,
+            ),
             Self::LightningPose => {
                 lightning_pose::write(state, project_dir, out_dir, videos, on_progress)
             }
@@ -228,7 +238,8 @@ pub struct FileKind {
     pub examples: &'static str,
 }
 
-/// Labels or predictions read from a file, with what was skipped and why.
+/// Labels or predictions read from a file by a reader, with what was skipped and why;
+/// a model's labels become a prediction set (`prediction_import`).
 pub type ReadLabels = FormatResult<(BTreeMap<LabelKey, Label>, ImportReport)>;
 
 /// A kind of file labels or predictions are imported from: how it is named, recognised
@@ -364,6 +375,23 @@ pub fn kinds_help(kinds: &[FileKind]) -> String {
         .join("\n")
 }
 
+/// What an export reads besides the project state: the videos' frames, and the
+/// prediction sets' arrays.
+pub struct ProjectAccess<'a> {
+    pub videos: &'a dyn VideoAccess,
+    pub predictions: &'a dyn crate::project::prediction_store::PredictionSource,
+}
+
+impl<'a> ProjectAccess<'a> {
+    /// Access for a state without prediction sets.
+    pub fn without_predictions(videos: &'a dyn VideoAccess) -> Self {
+        Self {
+            videos,
+            predictions: &crate::project::prediction_store::NO_PREDICTIONS,
+        }
+    }
+}
+
 /// Where an export writes: its folder, and the one file's name when `--out` named it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExportTarget {
@@ -404,12 +432,21 @@ pub fn videos_to_write<'a>(
 /// Labels (or predictions) from another tool's file, for an existing project, read by
 /// the first of `IMPORT_KINDS` whose extension it has and that recognises it. `video`
 /// names the project video that frame-numbered rows (or an analysis file) belong to.
-pub fn labels_from_file(state: &ProjectState, path: &Path, video: Option<&str>) -> ReadLabels {
+pub fn labels_from_file(
+    state: &ProjectState,
+    path: &Path,
+    video: Option<&str>,
+) -> FormatResult<ImportedFile> {
     let kind = IMPORT_KINDS
         .iter()
         .find(|k| is_of_kind(path, &[k.kind]) && (k.recognises)(path));
     match kind {
-        Some(kind) => (kind.read)(state, path, video),
+        Some(kind) => {
+            let (labels, report) = (kind.read)(state, path, video)?;
+            Ok(prediction_import::split_predictions(
+                state, path, labels, report,
+            ))
+        }
         None => Err(FormatError::invalid(
             path,
             format!(
@@ -420,27 +457,24 @@ pub fn labels_from_file(state: &ProjectState, path: &Path, video: Option<&str>) 
     }
 }
 
-/// The labels read from `file` as one undoable edit, named after the file ("import
-/// annotations.json"); `None` when the project holds them all already. The CLI and
-/// the GUI import through this (the GUI reads on a worker, then makes the edit against
-/// the project as it is by then).
-pub fn import_edit(
-    state: &ProjectState,
-    file: &Path,
-    labels: BTreeMap<LabelKey, Label>,
-) -> Option<crate::project::Edit> {
-    let name = file
-        .file_name()
-        .map_or_else(|| "labels".into(), |n| n.to_string_lossy());
-    crate::project::edits::set_labels(state, labels, format!("import {name}"))
-}
-
 /// True for an HDF5 file laid out as a SLEAP analysis file (a root `tracks` dataset),
 /// not a pandas frame.
 fn is_sleap_analysis(path: &Path) -> bool {
     hdf5::File::open(path)
         .and_then(|f| f.dataset("tracks"))
         .is_ok()
+}
+
+/// Another tool's project as read, with no project file made.
+pub struct ForeignRead {
+    /// The project's name (the DeepLabCut task, the `.slp` file's stem).
+    pub name: String,
+    pub state: ProjectState,
+    /// The folder the state's video paths are relative to.
+    pub dir: std::path::PathBuf,
+    pub report: ImportReport,
+    /// The arrays of the state's prediction sets.
+    pub predictions: crate::project::prediction_store::InMemoryPredictions,
 }
 
 /// Another tool's project that opens through a sidecar Kinelab project: a DeepLabCut
@@ -475,37 +509,78 @@ impl ForeignProject {
     }
 
     /// Reads the project into a state, with no project file made; video paths in it are
-    /// relative to the returned folder.
-    pub fn read(
-        &self,
-        videos: &dyn VideoAccess,
-    ) -> FormatResult<(ProjectState, std::path::PathBuf, ImportReport)> {
-        match self {
+    /// relative to the returned folder. A model's predictions (a `.slp`'s predicted
+    /// instances) are a prediction set of the state, its arrays in memory.
+    pub fn read(&self, videos: &dyn VideoAccess) -> FormatResult<ForeignRead> {
+        let (name, mut state, dir, mut report, source) = match self {
             Self::Dlc(config) => {
                 let imported = dlc_project::read_project(config, videos)?;
                 let dir = config.parent().unwrap_or(Path::new(".")).to_owned();
-                Ok((imported.state, dir, imported.report))
+                (imported.name, imported.state, dir, imported.report, config)
             }
             Self::Slp(file) => {
-                let (_, state, report) = slp::read_project(file, videos)?;
-                Ok((
-                    state,
-                    file.parent().unwrap_or(Path::new(".")).to_owned(),
-                    report,
-                ))
+                let (name, state, report) = slp::read_project(file, videos)?;
+                let dir = file.parent().unwrap_or(Path::new(".")).to_owned();
+                (name, state, dir, report, file)
             }
+        };
+        let predictions = prediction_import::take_model_labels(&mut state, source);
+        if let Some(set) = state.present_prediction_sets().next() {
+            let points: usize = predictions.0.values().map(|a| a.point_count()).sum();
+            let frames: usize = predictions.0.values().map(|a| a.frames_with_points()).sum();
+            report.labels = report.labels.saturating_sub(points);
+            report.predicted_points = points;
+            report.predicted_frames = frames;
+            tracing::debug!(
+                "{}: predictions as set '{}'",
+                source.display(),
+                set.def.name
+            );
         }
+        Ok(ForeignRead {
+            name,
+            state,
+            dir,
+            report,
+            predictions,
+        })
     }
 
     /// Opens the sidecar project's path, importing the project into it the first time
-    /// (then with the import's report).
+    /// (then with the import's report): its labels as the project's, its predictions
+    /// as prediction sets.
     pub fn open_or_import(
         &self,
         videos: &dyn VideoAccess,
     ) -> FormatResult<(std::path::PathBuf, Option<ImportReport>)> {
-        match self {
-            Self::Dlc(config) => dlc_project::open_or_import(config, videos),
-            Self::Slp(file) => slp::open_or_import(file, videos),
+        let sidecar = self.sidecar();
+        if sidecar.exists() {
+            return Ok((sidecar, None));
         }
+        let read = self.read(videos)?;
+        let mut state = read.state;
+        let sets = std::mem::take(&mut state.prediction_sets);
+        crate::project::Project::create_from_state(&sidecar, &read.name, &state)
+            .map_err(|e| FormatError::invalid(&sidecar, e.to_string()))?;
+        let written = (|| -> crate::project::ProjectResult<()> {
+            let mut writer = crate::project::prediction_store::PredictionWriter::open(&sidecar)?;
+            for set in sets.values() {
+                let arrays: Vec<_> = set
+                    .videos
+                    .iter()
+                    .filter_map(|v| {
+                        Some((v.video, read.predictions.0.get(&(set.id, v.video))?.clone()))
+                    })
+                    .collect();
+                writer.write_set(&set.def, &arrays, true, &mut |_, _| {})?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = written {
+            // A half-made sidecar would open next time as if complete.
+            let _ = std::fs::remove_file(&sidecar);
+            return Err(FormatError::invalid(&sidecar, e.to_string()));
+        }
+        Ok((sidecar, Some(read.report)))
     }
 }

@@ -11,6 +11,9 @@ use crate::util::text::plural;
 pub struct ImportReport {
     pub frames: usize,
     pub labels: usize,
+    /// Points of a model's predictions (a prediction set), and the frames they are on.
+    pub predicted_points: usize,
+    pub predicted_frames: usize,
     /// Reason -> number of rows (or cells) skipped for it.
     pub skipped: BTreeMap<String, usize>,
     /// Things that were kept but deserve a look.
@@ -41,11 +44,23 @@ impl ImportReport {
     /// The summary with another verb for what was done ("read" by a conversion, which
     /// imports nothing).
     pub fn summary_as(&self, verb: &str) -> String {
-        let mut lines = vec![format!(
+        let labels = format!(
             "{} on {} {verb}",
             plural(self.labels, "label", "labels"),
             plural(self.frames, "frame", "frames"),
-        )];
+        );
+        let predictions = format!(
+            "{} on {} {verb} as a prediction set",
+            plural(self.predicted_points, "predicted point", "predicted points"),
+            plural(self.predicted_frames, "frame", "frames"),
+        );
+        let mut lines = if self.predicted_points == 0 {
+            vec![labels]
+        } else if self.labels == 0 {
+            vec![predictions]
+        } else {
+            vec![labels, predictions]
+        };
         lines.extend(self.skipped_lines());
         lines.extend(self.warnings.iter().cloned());
         lines.join("\n")
@@ -54,6 +69,8 @@ impl ImportReport {
     pub fn merge(&mut self, other: ImportReport) {
         self.frames += other.frames;
         self.labels += other.labels;
+        self.predicted_points += other.predicted_points;
+        self.predicted_frames += other.predicted_frames;
         for (reason, n) in other.skipped {
             self.skip(reason, n);
         }

@@ -15,6 +15,8 @@ use super::error::{FormatError, FormatResult};
 use super::h5;
 use super::report::ExportReport;
 use super::report::ImportReport;
+use crate::project::prediction_store::PredictionSource;
+use crate::project::predictions::{PredictionArrays, PredictionSet};
 use crate::project::{
     IndividualId, Label, LabelKey, ProjectState, Provenance, Video, VideoId, Visibility,
 };
@@ -337,21 +339,132 @@ pub fn write(a: &Analysis, path: &Path) -> FormatResult<()> {
     h5::write_file_atomically(path, |file| write_into(file, a))
 }
 
-/// Writes one `<video>.analysis.h5` per video into `out_dir`; with `file_name`, the
-/// one video's file under that name.
+/// The analysis of one video's arrays in a prediction set: the project's non-unique
+/// keypoints as nodes and its individuals as tracks, each point's score kept.
+pub fn from_arrays(
+    state: &ProjectState,
+    arrays: &PredictionArrays,
+    video_path: &str,
+    report: &mut ExportReport,
+) -> Analysis {
+    let shape = &arrays.shape;
+    let nodes: Vec<_> = state
+        .skeleton
+        .keypoints
+        .iter()
+        .filter(|k| !k.def.unique)
+        .collect();
+    let n_nodes = nodes.len();
+    let n_tracks = state.individuals.len();
+    let n_frames = shape.frame_count as usize;
+    let mut tracks = vec![f64::NAN; n_tracks * 2 * n_nodes * n_frames];
+    let mut point_scores = vec![f64::NAN; n_tracks * n_nodes * n_frames];
+    let mut track_occupancy = vec![0u8; n_frames * n_tracks];
+    let slots: Vec<Vec<Option<usize>>> = state
+        .individuals
+        .iter()
+        .map(|i| nodes.iter().map(|k| shape.slot(i.id, k.id)).collect())
+        .collect();
+    let mut frames_with_points = 0;
+    for f in 0..n_frames {
+        let frame = arrays.frame(f as u64);
+        let mut any = false;
+        for (t, of_track) in slots.iter().enumerate() {
+            for (n, slot) in of_track.iter().enumerate() {
+                let Some(p) = slot.and_then(|s| frame.get(s..s + 3)) else {
+                    continue;
+                };
+                if p[0].is_nan() || p[1].is_nan() {
+                    continue;
+                }
+                tracks[((t * 2) * n_nodes + n) * n_frames + f] = f64::from(p[0]);
+                tracks[((t * 2 + 1) * n_nodes + n) * n_frames + f] = f64::from(p[1]);
+                point_scores[(t * n_nodes + n) * n_frames + f] = f64::from(p[2]);
+                track_occupancy[f * n_tracks + t] = 1;
+                report.labels += 1;
+                any = true;
+            }
+        }
+        frames_with_points += usize::from(any);
+    }
+    report.frames += frames_with_points;
+    let position = |id| nodes.iter().position(|k| k.id == id);
+    Analysis {
+        node_names: nodes.iter().map(|k| k.def.name.clone()).collect(),
+        track_names: state
+            .individuals
+            .iter()
+            .map(|i| i.def.name.clone())
+            .collect(),
+        edge_inds: state
+            .skeleton
+            .edges
+            .iter()
+            .filter_map(|(a, b)| Some([position(*a)? as i32, position(*b)? as i32]))
+            .collect(),
+        video_path: video_path.to_owned(),
+        n_frames,
+        tracks,
+        point_scores,
+        track_occupancy,
+    }
+}
+
+/// Writes one analysis file per prediction set and video into `out_dir`
+/// (`<video>.<set>.analysis.h5`; a project without sets: `<video>.analysis.h5` of its
+/// labels); with `file_name`, the one file under that name.
 pub fn write_project(
     state: &ProjectState,
     project_dir: &Path,
     out_dir: &Path,
     file_name: Option<&str>,
+    predictions: &dyn PredictionSource,
     on_progress: &mut dyn FnMut(usize, usize),
 ) -> FormatResult<ExportReport> {
     let mut report = ExportReport::default();
+    let video_path = |v: &Video| {
+        crate::project::document::resolve_video_path(project_dir, &v.def.path)
+            .display()
+            .to_string()
+    };
+    let sets: Vec<&PredictionSet> = state.present_prediction_sets().collect();
+    if !sets.is_empty() {
+        let pairs: Vec<(&PredictionSet, &Video)> = sets
+            .iter()
+            .flat_map(|set| {
+                set.videos
+                    .iter()
+                    .filter_map(|pv| Some((*set, state.video(pv.video)?)))
+            })
+            .collect();
+        if let (Some(name), true) = (file_name, pairs.len() != 1) {
+            return Err(FormatError::invalid(
+                &out_dir.join(name),
+                format!(
+                    "names one file, but the project has {} predictions of a video, each its own file: give a folder",
+                    pairs.len()
+                ),
+            ));
+        }
+        for (i, (set, v)) in pairs.iter().enumerate() {
+            let arrays = predictions
+                .arrays(set, v.id)
+                .map_err(|e| FormatError::invalid(&out_dir.join(&set.def.name), e.to_string()))?;
+            let analysis = from_arrays(state, &arrays, &video_path(v), &mut report);
+            let path: PathBuf = match file_name {
+                Some(name) => out_dir.join(name),
+                None => out_dir.join(format!("{}.{}.analysis.h5", folder_name(v), set.def.name)),
+            };
+            write(&analysis, &path)?;
+            report.files.push(path);
+            on_progress(i + 1, pairs.len());
+        }
+        return Ok(report);
+    }
     let chosen = super::videos_to_write(state, out_dir, file_name)?;
     let total = chosen.len();
     for (i, v) in chosen.into_iter().enumerate() {
-        let video_path = crate::project::document::resolve_video_path(project_dir, &v.def.path);
-        let analysis = from_project(state, v, &video_path.display().to_string(), &mut report);
+        let analysis = from_project(state, v, &video_path(v), &mut report);
         report.frames += state.labeled_frames(v.id).count();
         let path: PathBuf = match file_name {
             Some(name) => out_dir.join(name),

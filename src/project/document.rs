@@ -225,22 +225,36 @@ impl Project {
         id: PredictionSetId,
         description: impl Into<String>,
     ) -> ProjectResult<()> {
-        let mut stored = self.store.prediction_sets()?;
-        let set = stored.remove(&id).ok_or_else(|| {
-            ProjectError::Invalid(format!("no prediction set {} in the project file", id.0))
-        })?;
-        let def = set.def.clone();
-        self.state.prediction_sets.insert(id, set);
-        let edit = Edit::new(
-            description,
-            vec![Change::PredictionSet {
+        self.add_import(description, None, Some(id)).map(drop)
+    }
+
+    /// Adds what an imported file gave, as one undoable edit named `description`: its
+    /// labels (`labels`, an edit of label rows) and its prediction set (written hidden
+    /// by a `PredictionWriter`). Returns false when it brings nothing new.
+    pub fn add_import(
+        &mut self,
+        description: impl Into<String>,
+        labels: Option<Edit>,
+        set: Option<PredictionSetId>,
+    ) -> ProjectResult<bool> {
+        let mut changes = labels.map(|e| e.changes).unwrap_or_default();
+        if let Some(id) = set {
+            let mut stored = self.store.prediction_sets()?;
+            let set = stored.remove(&id).ok_or_else(|| {
+                ProjectError::Invalid(format!("no prediction set {} in the project file", id.0))
+            })?;
+            let def = set.def.clone();
+            self.state.prediction_sets.insert(id, set);
+            changes.push(Change::PredictionSet {
                 id,
                 before: None,
                 after: Some(def),
-            }],
-        )
-        .ok_or_else(|| ProjectError::Invalid("the set is in the project already".into()))?;
-        self.apply(edit)
+            });
+        }
+        match Edit::new(description, changes) {
+            Some(edit) => self.apply(edit).map(|()| true),
+            None => Ok(false),
+        }
     }
 
     /// The predicted points of `set` on one frame of `video`: the frame's floats

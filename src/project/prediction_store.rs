@@ -345,19 +345,21 @@ impl PredictionWriter {
         })
     }
 
-    /// Writes a set of `videos`' arrays, hidden until an edit adds it to the project
-    /// (`Project::add_prediction_set`). `on_progress(done, total)` counts chunks.
+    /// Writes a set of `videos`' arrays: hidden until an edit adds it to the project
+    /// (`Project::add_prediction_set`), or `present` at once for a project being made
+    /// from another tool's files. `on_progress(done, total)` counts chunks.
     pub fn write_set(
         &mut self,
         def: &PredictionSetDef,
         videos: &[(VideoId, PredictionArrays)],
+        present: bool,
         on_progress: &mut dyn FnMut(u64, u64),
     ) -> ProjectResult<PredictionSetId> {
         let path = self.path.clone();
         let err = |e: rusqlite::Error| ProjectError::sqlite(&path, e);
         let total: u64 = videos.iter().map(|(_, a)| a.shape.chunk_count()).sum();
         let tx = self.conn.transaction().map_err(err)?;
-        let set = insert_set(&tx, def, false).map_err(err)?;
+        let set = insert_set(&tx, def, present).map_err(err)?;
         for (video, arrays) in videos {
             insert_video(&tx, set, *video, arrays).map_err(err)?;
         }
@@ -424,6 +426,9 @@ impl PredictionSource for PredictionReader {
 /// converted without a project file).
 #[derive(Default)]
 pub struct InMemoryPredictions(pub BTreeMap<(PredictionSetId, VideoId), PredictionArrays>);
+
+/// No predictions at all, for a state that has no prediction sets.
+pub static NO_PREDICTIONS: InMemoryPredictions = InMemoryPredictions(BTreeMap::new());
 
 impl PredictionSource for InMemoryPredictions {
     fn arrays(&self, set: &PredictionSet, video: VideoId) -> ProjectResult<PredictionArrays> {

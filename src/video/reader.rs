@@ -87,6 +87,10 @@ struct DecodeState {
     /// Under `FrameTiming::DecodeOrder`: after a seek, outputs before the keyframe's own
     /// (leading B-frames whose references were skipped) are not counted.
     awaiting_key_output: bool,
+    /// The largest PTS of a packet fed while non-reference frames were skipped: such a
+    /// frame may never come out, so decoding forward cannot reach it (a request that
+    /// skipped toward one target, cancelled for another behind it).
+    skipped_up_to_pts: Option<i64>,
 }
 
 impl DecodeState {
@@ -100,6 +104,7 @@ impl DecodeState {
             retried_from_start: false,
             next_output_frame: skip_until.map_or(0, |sp| sp.frame_idx),
             awaiting_key_output: skip_until.is_some_and(|sp| sp.decode_pos > 0),
+            skipped_up_to_pts: None,
         }
     }
 }
@@ -348,7 +353,8 @@ impl VideoReader {
             });
         }
         let seek_point = self.index.seek_point_for(frame_idx);
-        if mode == SeekMode::Always || !self.can_decode_forward_to(frame_idx, seek_point) {
+        let seeks = mode == SeekMode::Always || !self.can_decode_forward_to(frame_idx, seek_point);
+        if seeks {
             self.seek_to(seek_point);
         }
         let skip_before_pts = match (scope, self.index.timing()) {
@@ -376,6 +382,11 @@ impl VideoReader {
         )?;
         match found {
             Some(frame) if frame.frame_idx() == frame_idx => Ok(frame),
+            // Decoding on from where the decoder stood missed it: it is said to be
+            // missing only once a fresh seek misses it too.
+            _ if !seeks => {
+                self.frame_with(frame_idx, SeekMode::Always, scope, on_decoded, cancelled)
+            }
             Some(_) => Err(self.decode_error(
                 frame_idx,
                 "the decoder skipped it; the stream may be damaged there",
@@ -415,6 +426,11 @@ impl VideoReader {
                     && state.skip_until.is_none()
                     && state.last_output_frame.is_none_or(|last| last < frame_idx)
                     && seek_point.is_none_or(|sp| sp.dts <= state.last_fed_dts)
+                    && state.skipped_up_to_pts.is_none_or(|skipped| {
+                        self.index
+                            .pts_of(frame_idx)
+                            .is_some_and(|pts| pts > skipped)
+                    })
             }
         }
     }
@@ -590,7 +606,12 @@ impl VideoReader {
             state.last_fed_dts = entry.dts;
             // The decoder reads skip_frame when the packet is submitted, so it can be
             // set per packet, frame threads included.
-            self.set_skip_nonref(skip_before_pts.is_some_and(|limit| entry.pts < limit));
+            let skip = skip_before_pts.is_some_and(|limit| entry.pts < limit);
+            if skip {
+                state.skipped_up_to_pts =
+                    Some(state.skipped_up_to_pts.unwrap_or(i64::MIN).max(entry.pts));
+            }
+            self.set_skip_nonref(skip);
             if let Err(e) = self.decoder.send_packet(&packet) {
                 tracing::debug!("damaged packet in {}: {e}", self.path().display());
             }

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use super::request::DialogRequest;
-use crate::formats::{DatasetFormat, ExportReport, dlc_project};
+use crate::formats::{DatasetFormat, ExportReport, ProjectAccess, dlc_project};
 use crate::project::Project;
+use crate::project::prediction_store::PredictionReader;
 use crate::ui::file_picker::FilePicker;
 use crate::ui::jobs::Job;
 use crate::util::text::one_line;
@@ -60,14 +61,19 @@ fn spawn_export(
 ) -> Job<ExportResult> {
     let state = project.state().clone();
     let dir = project.dir();
+    let path = project.path().to_owned();
     let total = std::sync::Arc::clone(total);
     Job::spawn("export", ctx, move |progress| {
+        let predictions = PredictionReader::open(&path).map_err(|e| e.to_string())?;
         format
             .export(
                 &state,
                 &dir,
                 &out,
-                &FfmpegVideos,
+                &ProjectAccess {
+                    videos: &FfmpegVideos,
+                    predictions: &predictions,
+                },
                 &options,
                 &mut |done, all| {
                     total.store(all as u64, Ordering::Relaxed);

@@ -1,20 +1,20 @@
 //! Import labels or predictions: the file is read on a worker, then made one undoable
 //! edit against the project as it is by then; the summary goes to the status bar.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 
 use egui::RichText;
 
 use super::request::DialogRequest;
-use crate::formats::ImportReport;
-use crate::project::{Label, LabelKey, Project};
+use crate::formats::{ImportedFile, prediction_import};
+use crate::project::{PredictionSetId, Project};
 use crate::ui::file_picker::FilePicker;
 use crate::ui::jobs::Job;
 use crate::ui::theme::Theme;
-use crate::util::text::one_line;
 
-type ImportResult = Result<(BTreeMap<LabelKey, Label>, ImportReport), String>;
+/// What a file gave (its predictions written as a hidden set already), or why not.
+type ImportResult = Result<(ImportedFile, Option<PredictionSetId>), String>;
 
 /// Import labels or predictions from a DeepLabCut label or prediction file.
 #[derive(Default)]
@@ -44,30 +44,18 @@ impl ImportDialog {
         }
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
-            let summary: Result<String, String> = match result {
-                Ok((labels, report)) => {
-                    let file = PathBuf::from(self.path.trim());
-                    match crate::formats::import_edit(project.state(), &file, labels) {
-                        Some(edit) => {
-                            out.push(DialogRequest::Apply(edit));
-                            Ok(report.summary())
-                        }
-                        // Re-importing what is there already changes nothing.
-                        None => Ok(format!(
-                            "{}\nNothing new: the project already holds these labels.",
-                            report.summary()
-                        )),
-                    }
-                }
-                Err(e) => Err(e),
-            };
-            out.push(match summary {
-                Ok(text) => {
+            match result {
+                Ok((imported, set)) => {
                     self.open = false;
-                    DialogRequest::Status(format!("{}: {}", self.path.trim(), one_line(&text)))
+                    out.push(DialogRequest::Import {
+                        file: PathBuf::from(self.path.trim()),
+                        labels: imported.labels,
+                        set,
+                        summary: imported.report.summary(),
+                    });
                 }
-                Err(e) => DialogRequest::Error(format!("Import failed: {e}")),
-            });
+                Err(e) => out.push(DialogRequest::Error(format!("Import failed: {e}"))),
+            }
         }
         let mut open = self.open;
         egui::Window::new("Import labels or predictions")
@@ -108,9 +96,21 @@ impl ImportDialog {
                     let path = PathBuf::from(self.path.trim());
                     let video = Some(self.video.trim().to_owned()).filter(|v| !v.is_empty());
                     let state = project.state().clone();
-                    self.job = Some(Job::spawn("import", ctx, move |_| {
-                        crate::formats::labels_from_file(&state, &path, video.as_deref())
-                            .map_err(|e| e.to_string())
+                    let project_path = project.path().to_owned();
+                    self.job = Some(Job::spawn("import", ctx, move |progress| {
+                        // Read, and write its predictions as a hidden set, here; the
+                        // workspace adds both to the project as one edit.
+                        let mut imported =
+                            crate::formats::labels_from_file(&state, &path, video.as_deref())
+                                .map_err(|e| e.to_string())?;
+                        let set = prediction_import::write_predictions(
+                            &project_path,
+                            &imported,
+                            &mut |done, _| progress.store(done, Ordering::Relaxed),
+                        )
+                        .map_err(|e| e.to_string())?;
+                        imported.predictions = None;
+                        Ok((imported, set))
                     }));
                 }
             });

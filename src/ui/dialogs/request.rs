@@ -10,6 +10,14 @@ pub enum DialogRequest {
     GoTo(u64),
     Apply(Edit),
     ApplyResult(Result<Option<Edit>, ProjectError>),
+    /// Add what an imported file gave (its labels, and its prediction set written
+    /// hidden already) as one undoable edit; `summary` says what was read.
+    Import {
+        file: PathBuf,
+        labels: std::collections::BTreeMap<crate::project::LabelKey, crate::project::Label>,
+        set: Option<crate::project::PredictionSetId>,
+        summary: String,
+    },
     /// A message for the status bar: what a background job did.
     Status(String),
     /// An error for the status bar, where every job's errors go.

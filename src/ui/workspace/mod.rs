@@ -29,6 +29,7 @@ use crate::project::settings_keys::{MARKER_OPACITY, MARKER_SIZE};
 use crate::project::{
     Edit, IndividualId, KeypointId, LabelKey, Project, ProjectError, VideoId, edits,
 };
+use crate::util::text::one_line;
 use crate::video::ScreenFormat;
 use crate::video::cache::DEFAULT_CACHE_BYTES;
 use crate::video::frame_feed::FrameFeed;
@@ -520,6 +521,31 @@ impl Workspace {
             DialogRequest::ApplyResult(result) => {
                 self.apply_result(result);
                 self.after_history_step();
+            }
+            DialogRequest::Import {
+                file,
+                labels,
+                set,
+                summary,
+            } => {
+                let added = crate::formats::prediction_import::add_to_project(
+                    &mut self.project,
+                    &file,
+                    labels,
+                    set,
+                );
+                self.label_generation += 1;
+                self.after_history_step();
+                let summary = one_line(&summary);
+                match added {
+                    Ok(true) => self.set_status(format!("{}: {summary}", file.display())),
+                    // Re-importing what is there already changes nothing.
+                    Ok(false) => self.set_status(format!(
+                        "{}: {summary}; Nothing new: the project already holds these labels.",
+                        file.display()
+                    )),
+                    Err(e) => self.set_error(format!("Import failed: {e}")),
+                }
             }
             DialogRequest::Status(text) => self.set_status(text),
             DialogRequest::Error(e) => self.set_error(e),

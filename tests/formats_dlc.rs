@@ -371,7 +371,8 @@ fn importing_labels_skips_what_the_project_lacks_and_says_so() {
     state.skeleton.keypoints.retain(|k| k.def.name != "C");
     state.individuals.retain(|i| i.def.name != "Animal2");
     state.rebuild_frame_counts();
-    let (labels, report) = dlc_project::labels_from_file(&state, &csv, None).unwrap();
+    let kinelab::formats::ImportedFile { labels, report, .. } =
+        dlc_project::labels_from_file(&state, &csv, None).unwrap();
     let lines = report.skipped_lines();
     assert!(
         lines.contains(&"5 rows skipped: bodypart 'C' is not in the skeleton".to_string()),

@@ -1008,3 +1008,112 @@ fn every_command_runs_where_the_table_says() {
     h.run_steps(2);
     h.get_by_label("New project");
 }
+
+/// A DeepLabCut prediction file for `make_project`'s clip (300 frames): on every frame
+/// m1's snout at (100, 80) with likelihood 0.9 and its left ear at (140, 60) with 0.95,
+/// m2's snout at (220, 160) with 0.7 and its left ear at (260, 190) with 0.2 (below the
+/// cutoff).
+fn predictions_for_gui_clip(dir: &Path) -> PathBuf {
+    let h5 = dir.join("h264_g30DLC_resnet50_guiOct30shuffle1_1000.h5");
+    common::run_python(
+        r#"
+import sys, numpy as np, pandas as pd
+cols = pd.MultiIndex.from_product(
+    [["DLC_resnet50_guiOct30shuffle1_1000"], ["m1", "m2"], ["snout", "leftear", "rightear"], ["x", "y", "likelihood"]],
+    names=["scorer", "individuals", "bodyparts", "coords"])
+df = pd.DataFrame(np.nan, index=range(300), columns=cols)
+s = "DLC_resnet50_guiOct30shuffle1_1000"
+for ind, bp, x, y, p in [("m1", "snout", 100, 80, 0.9), ("m1", "leftear", 140, 60, 0.95),
+                         ("m2", "snout", 220, 160, 0.7), ("m2", "leftear", 260, 190, 0.2)]:
+    df[(s, ind, bp, "x")] = float(x)
+    df[(s, ind, bp, "y")] = float(y)
+    df[(s, ind, bp, "likelihood")] = p
+df.to_hdf(sys.argv[1], key="df_with_missing", format="table", mode="w")
+"#,
+        &[h5.to_str().unwrap()],
+    );
+    h5
+}
+
+#[test]
+fn predictions_import_as_a_set_draw_as_a_layer_and_are_accepted_as_labels() {
+    use kinelab::project::Provenance;
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let h5 = predictions_for_gui_clip(dir.path());
+    let mut h = harness(&project);
+    {
+        let ws = h.state_mut().workspace.as_mut().unwrap();
+        ws.dialogs.import.open = true;
+        ws.dialogs.import.path = h5.display().to_string();
+    }
+    h.run_steps(2);
+    h.get_by_label("Import").click();
+    step_until(&mut h, "the import", |app| {
+        !app.workspace.as_ref().unwrap().dialogs.import.open
+    });
+    h.run_steps(2);
+    // One set, no label rows; the status bar says so; the layers list it.
+    let state = ws(&h).project.state();
+    let set = state
+        .present_prediction_sets()
+        .next()
+        .expect("a prediction set");
+    let set_name = set.def.name.clone();
+    assert_eq!(set_name, "h264_g30DLC_resnet50_guiOct30shuffle1_1000");
+    assert!(state.labels.is_empty());
+    assert!(
+        status_text(&h)
+            .contains("1200 predicted points on 300 frames imported as a prediction set"),
+        "{}",
+        status_text(&h)
+    );
+    h.get_by_label(&set_name);
+    // A click on m1's predicted snout accepts it, as the set's.
+    click_img(&mut h, 100.0, 80.0, PointerButton::Primary);
+    let snout = key_of(&h, 0, "m1", "snout");
+    let label = stored_label(&project, &snout).expect("the click accepted the prediction");
+    assert_eq!((label.x, label.y), (100.0, 80.0));
+    assert_eq!(
+        label.provenance,
+        Provenance::AcceptedPrediction {
+            set: set_name.clone()
+        }
+    );
+    assert_eq!(label.score, Some(0.9f32 as f64));
+    // Dragging m1's predicted left ear accepts it where it lands, as edited.
+    let (from, to) = (screen(&h, 140.0, 60.0), screen(&h, 150.0, 70.0));
+    drag(&mut h, from, to);
+    let leftear = stored_label(&project, &key_of(&h, 0, "m1", "leftear")).unwrap();
+    assert!(
+        (leftear.x - 150.0).abs() < 1.0 && (leftear.y - 70.0).abs() < 1.0,
+        "{leftear:?}"
+    );
+    assert_eq!(
+        leftear.provenance,
+        Provenance::EditedPrediction {
+            set: set_name.clone()
+        }
+    );
+    // Shift+Enter accepts the rest of the frame above the cutoff (m2's snout), and
+    // leaves m2's left ear (0.2) and the labels already there alone.
+    press(&mut h, Modifiers::SHIFT, Key::Enter);
+    assert!(stored_label(&project, &key_of(&h, 0, "m2", "snout")).is_some());
+    assert!(stored_label(&project, &key_of(&h, 0, "m2", "leftear")).is_none());
+    assert_eq!(stored_label(&project, &snout).unwrap().x, 100.0);
+    assert_eq!(ws(&h).project.state().labels.len(), 3);
+    // Undo, three times for the labels and once for the import: the set is hidden.
+    for _ in 0..4 {
+        press(&mut h, Modifiers::COMMAND, Key::Z);
+    }
+    assert!(ws(&h).project.state().labels.is_empty());
+    assert!(
+        ws(&h)
+            .project
+            .state()
+            .present_prediction_sets()
+            .next()
+            .is_none()
+    );
+    h.get_by_label_contains("No predictions");
+}

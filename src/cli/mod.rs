@@ -1,6 +1,7 @@
 //! The headless command line: the same work as the app, for scripts and clusters.
 
 mod bench;
+mod bench_import;
 mod bench_ui;
 pub mod demo;
 mod extract;
@@ -231,6 +232,16 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import a DeepLabCut prediction file into a fresh project as a prediction set,
+    /// ROUNDS times; print the median time and the project's growth against the raw
+    /// floats (see scripts/bench-formats).
+    Import {
+        file: PathBuf,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Read a DeepLabCut label or prediction file (.csv, or .h5 in fixed or table
     /// format) ROUNDS times; print the median time (see scripts/bench-formats).
     ReadLabels {
@@ -380,6 +391,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 steps,
                 json,
             } => bench::step(&video, start, steps, json),
+            BenchCommand::Import { file, rounds, json } => bench_import::run(&file, rounds, json),
             BenchCommand::ReadLabels { file, rounds, json } => {
                 bench::read_labels(&file, rounds, json)
             }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::dlc_table::{DlcTable, RowIndex};
 use super::report::ImportReport;
+use crate::project::predictions::PredictionArrays;
 use crate::project::{
     IndividualId, KeypointId, Label, LabelKey, ProjectState, Provenance, VideoId, Visibility,
 };
@@ -169,6 +170,80 @@ pub fn labels_from_table(
     report.frames += frames.len();
     report.labels += labels.len();
     labels
+}
+
+/// The predictions that `table` holds (a file with likelihood columns), straight into
+/// arrays, one per video: no label per point is ever made, so an hour of a video's
+/// predictions reads in about the time the file takes to parse. `frame_of_row` places
+/// each row as for `labels_from_table`.
+pub fn predictions_from_table(
+    table: &DlcTable,
+    state: &ProjectState,
+    mut frame_of_row: impl FnMut(usize) -> Result<(VideoId, u64), String>,
+    report: &mut ImportReport,
+) -> BTreeMap<VideoId, PredictionArrays> {
+    let groups = column_groups(table, state, report);
+    let places: Vec<Option<(VideoId, u64)>> = (0..table.n_rows())
+        .map(|r| match frame_of_row(r) {
+            Ok(place) => Some(place),
+            Err(reason) => {
+                report.skip(reason, 1);
+                None
+            }
+        })
+        .collect();
+    let mut arrays: BTreeMap<VideoId, (PredictionArrays, Vec<Option<usize>>)> = BTreeMap::new();
+    for &(video, _) in places.iter().flatten() {
+        arrays.entry(video).or_insert_with(|| {
+            let last = places
+                .iter()
+                .flatten()
+                .filter(|(v, _)| *v == video)
+                .map(|(_, f)| *f)
+                .max()
+                .unwrap_or(0);
+            let shape = super::prediction_import::shape_for(
+                state,
+                video,
+                groups.iter().map(|g| (g.individual, g.keypoint, last)),
+            );
+            let slots = groups
+                .iter()
+                .map(|g| shape.slot(g.individual, g.keypoint))
+                .collect();
+            (PredictionArrays::empty(shape), slots)
+        });
+    }
+    for (r, place) in places.iter().enumerate() {
+        let Some((video, frame_idx)) = *place else {
+            continue;
+        };
+        let Some((arrays, slots)) = arrays.get_mut(&video) else {
+            continue;
+        };
+        let row = table.row(r);
+        for (g, slot) in groups.iter().zip(slots.iter()) {
+            let (x, y) = (row[g.x], row[g.y]);
+            if x.is_nan() || y.is_nan() {
+                continue;
+            }
+            let score = g.likelihood.map_or(f32::NAN, |c| row[c] as f32);
+            if let Some(slot) = slot {
+                arrays.set(frame_idx, *slot, [x as f32, y as f32, score]);
+            }
+        }
+    }
+    let arrays: BTreeMap<VideoId, PredictionArrays> =
+        arrays.into_iter().map(|(v, (a, _))| (v, a)).collect();
+    report.predicted_points += arrays
+        .values()
+        .map(PredictionArrays::point_count)
+        .sum::<usize>();
+    report.predicted_frames += arrays
+        .values()
+        .map(PredictionArrays::frames_with_points)
+        .sum::<usize>();
+    arrays
 }
 
 /// One keypoint of one individual in a label file: its owner and its x and y column

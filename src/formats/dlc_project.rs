@@ -16,6 +16,7 @@ use super::dlc_labels::{labels_from_table, table_from_labels};
 use super::dlc_table::{DlcTable, RowIndex};
 use super::error::{FormatError, FormatResult};
 use super::frame_images::VideoAccess;
+use super::prediction_import::{ImportedFile, ImportedPredictions};
 use super::report::{ExportReport, ImportReport};
 use super::{dlc_csv, pandas_h5};
 use crate::project::{
@@ -591,18 +592,19 @@ pub fn folder_name(v: &Video) -> String {
     }
 }
 
-/// Reads a DeepLabCut label or prediction file (CSV or HDF5) as labels of an existing
-/// project. Label files name their frames by image path; prediction files number them,
-/// and belong to the video named by `video` or by the file name (`<video>DLC_...`).
-/// Prediction values become model labels under the file's scorer.
+/// Places a table row on a project frame, or says why it cannot.
+type FrameOfRow<'a> = dyn FnMut(usize) -> Result<(VideoId, u64), String> + 'a;
+
+/// Reads a DeepLabCut label or prediction file (CSV or HDF5) for an existing project.
+/// Label files name their frames by image path; prediction files number them, and
+/// belong to the video named by `video` or by the file name (`<video>DLC_...`). A file
+/// with likelihood columns is a model's predictions: a prediction set under the file's
+/// scorer, built straight into arrays.
 pub fn labels_from_file(
     state: &ProjectState,
     path: &Path,
     video: Option<&str>,
-) -> FormatResult<(
-    BTreeMap<crate::project::LabelKey, crate::project::Label>,
-    ImportReport,
-)> {
+) -> FormatResult<ImportedFile> {
     let table = read_label_file(path)?;
     let mut report = ImportReport::default();
     let scorer = table
@@ -613,17 +615,12 @@ pub fn labels_from_file(
         .columns
         .iter()
         .any(|c| c.last().is_some_and(|x| x == "likelihood"));
-    let provenance = if has_likelihood {
-        Provenance::Model { model: scorer }
-    } else {
-        Provenance::Human
-    };
     let file_name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let find_video = |name: &str| state.videos.iter().find(|v| folder_name(v) == name);
-    let labels = match &table.index {
+    let frame_of_row: Box<FrameOfRow<'_>> = match &table.index {
         RowIndex::Frames(frames) => {
             let wanted = video.map(str::to_owned).or_else(|| {
                 file_name
@@ -643,30 +640,37 @@ pub fn labels_from_file(
                 }
             };
             let count = target.def.frame_count;
-            labels_from_table(
-                &table,
-                state,
-                &provenance,
-                |r| {
-                    let f = frames[r];
-                    if f < 0 || (count > 0 && f as u64 >= count) {
-                        Err(format!("frame {f} is outside the video's {count} frames"))
-                    } else {
-                        Ok((target.id, f as u64))
-                    }
-                },
-                &mut report,
-            )
+            let id = target.id;
+            Box::new(move |r| {
+                let f = frames[r];
+                if f < 0 || (count > 0 && f as u64 >= count) {
+                    Err(format!("frame {f} is outside the video's {count} frames"))
+                } else {
+                    Ok((id, f as u64))
+                }
+            })
         }
-        RowIndex::Paths(rows) => labels_from_table(
-            &table,
-            state,
-            &provenance,
-            |r| frame_of_image_path(state, &rows[r].join("/")),
-            &mut report,
-        ),
+        RowIndex::Paths(rows) => Box::new(move |r| frame_of_image_path(state, &rows[r].join("/"))),
     };
-    Ok((labels, report))
+    if has_likelihood {
+        let arrays =
+            super::dlc_labels::predictions_from_table(&table, state, frame_of_row, &mut report);
+        let predictions = (!arrays.is_empty()).then(|| ImportedPredictions {
+            def: super::prediction_import::set_def(path, &scorer),
+            videos: arrays.into_iter().collect(),
+        });
+        return Ok(ImportedFile {
+            labels: BTreeMap::new(),
+            predictions,
+            report,
+        });
+    }
+    let labels = labels_from_table(&table, state, &Provenance::Human, frame_of_row, &mut report);
+    Ok(ImportedFile {
+        labels,
+        predictions: None,
+        report,
+    })
 }
 
 /// The project frame that an image path names (`labeled-data/<video>/<image>` or

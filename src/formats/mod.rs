@@ -253,7 +253,7 @@ pub struct ImportKind {
     pub recognises: fn(&Path) -> bool,
     /// Reads the file for a project; `video` names the project video that
     /// frame-numbered rows belong to.
-    pub read: fn(&ProjectState, &Path, Option<&str>) -> ReadLabels,
+    pub read: fn(&ProjectState, &Path, Option<&str>) -> FormatResult<ImportedFile>,
 }
 
 /// What `kinelab import` and File → Import take, in the order a file is matched
@@ -266,7 +266,7 @@ pub const IMPORT_KINDS: &[ImportKind] = &[
             examples: "<video>.analysis.h5",
         },
         recognises: is_sleap_analysis,
-        read: sleap_analysis::labels_from_analysis,
+        read: read_sleap_analysis,
     },
     ImportKind {
         kind: FileKind {
@@ -310,12 +310,40 @@ fn any_file(_: &Path) -> bool {
     true
 }
 
-fn read_slp(state: &ProjectState, path: &Path, _video: Option<&str>) -> ReadLabels {
-    slp::labels_from_slp(state, path)
+/// A reader's labels, a model's among them becoming a prediction set.
+fn with_predictions_split(
+    state: &ProjectState,
+    path: &Path,
+    read: ReadLabels,
+) -> FormatResult<ImportedFile> {
+    let (labels, report) = read?;
+    Ok(prediction_import::split_predictions(
+        state, path, labels, report,
+    ))
 }
 
-fn read_coco(state: &ProjectState, path: &Path, _video: Option<&str>) -> ReadLabels {
-    coco::labels_from_coco(state, path)
+fn read_sleap_analysis(
+    state: &ProjectState,
+    path: &Path,
+    video: Option<&str>,
+) -> FormatResult<ImportedFile> {
+    with_predictions_split(
+        state,
+        path,
+        sleap_analysis::labels_from_analysis(state, path, video),
+    )
+}
+
+fn read_slp(state: &ProjectState, path: &Path, _video: Option<&str>) -> FormatResult<ImportedFile> {
+    with_predictions_split(state, path, slp::labels_from_slp(state, path))
+}
+
+fn read_coco(
+    state: &ProjectState,
+    path: &Path,
+    _video: Option<&str>,
+) -> FormatResult<ImportedFile> {
+    with_predictions_split(state, path, coco::labels_from_coco(state, path))
 }
 
 /// The file kinds of `IMPORT_KINDS`, for pickers and help texts.
@@ -441,12 +469,7 @@ pub fn labels_from_file(
         .iter()
         .find(|k| is_of_kind(path, &[k.kind]) && (k.recognises)(path));
     match kind {
-        Some(kind) => {
-            let (labels, report) = (kind.read)(state, path, video)?;
-            Ok(prediction_import::split_predictions(
-                state, path, labels, report,
-            ))
-        }
+        Some(kind) => (kind.read)(state, path, video),
         None => Err(FormatError::invalid(
             path,
             format!(

@@ -112,6 +112,43 @@ pub fn set_labels(
     Edit::new(description, changes)
 }
 
+/// Makes predicted points labels, as one edit named `description`: "accepted
+/// prediction" of the set `set_name` (or "edited prediction" when `moved`), with the
+/// point's score. A keypoint labeled already on its frame keeps its label: a prediction
+/// never overwrites one. `None` when nothing is left to accept.
+pub fn accept_predictions(
+    state: &ProjectState,
+    set_name: &str,
+    points: impl IntoIterator<Item = (LabelKey, [f32; 3])>,
+    moved: bool,
+    description: impl Into<String>,
+) -> Option<Edit> {
+    let changes = points
+        .into_iter()
+        .filter(|(key, p)| state.label(key).is_none() && !p[0].is_nan() && !p[1].is_nan())
+        .map(|(key, [x, y, score])| Change::Label {
+            key,
+            before: None,
+            after: Some(Label {
+                x: f64::from(x),
+                y: f64::from(y),
+                visibility: Visibility::Visible,
+                provenance: if moved {
+                    Provenance::EditedPrediction {
+                        set: set_name.to_owned(),
+                    }
+                } else {
+                    Provenance::AcceptedPrediction {
+                        set: set_name.to_owned(),
+                    }
+                },
+                score: (!moved && !score.is_nan()).then_some(f64::from(score)),
+            }),
+        })
+        .collect();
+    Edit::new(description, changes)
+}
+
 /// Copies the labels of `from_frame` onto `to_frame` where `to_frame` has none yet, as
 /// human labels to be adjusted. `individual` limits it to one animal.
 pub fn copy_labels_from_frame(

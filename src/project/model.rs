@@ -173,6 +173,10 @@ pub enum Provenance {
     AcceptedSuggestion { model: String },
     /// A model's suggestion that a person then moved.
     EditedSuggestion { model: String },
+    /// A point of a prediction set (named `set`) that a person accepted as it was.
+    AcceptedPrediction { set: String },
+    /// A point of a prediction set that a person accepted, then moved.
+    EditedPrediction { set: String },
 }
 
 impl Provenance {
@@ -183,6 +187,8 @@ impl Provenance {
             Self::Model { .. } => "model",
             Self::AcceptedSuggestion { .. } => "accepted_suggestion",
             Self::EditedSuggestion { .. } => "edited_suggestion",
+            Self::AcceptedPrediction { .. } => "accepted_prediction",
+            Self::EditedPrediction { .. } => "edited_prediction",
         }
     }
 
@@ -193,6 +199,7 @@ impl Provenance {
             Self::Model { model }
             | Self::AcceptedSuggestion { model }
             | Self::EditedSuggestion { model } => Some(model),
+            Self::AcceptedPrediction { set } | Self::EditedPrediction { set } => Some(set),
         }
     }
 
@@ -204,6 +211,8 @@ impl Provenance {
             "model" => Self::Model { model },
             "accepted_suggestion" => Self::AcceptedSuggestion { model },
             "edited_suggestion" => Self::EditedSuggestion { model },
+            "accepted_prediction" => Self::AcceptedPrediction { set: model },
+            "edited_prediction" => Self::EditedPrediction { set: model },
             _ => return None,
         })
     }
@@ -217,6 +226,9 @@ impl Provenance {
             | Self::EditedSuggestion { model } => Self::EditedSuggestion {
                 model: model.clone(),
             },
+            Self::AcceptedPrediction { set } | Self::EditedPrediction { set } => {
+                Self::EditedPrediction { set: set.clone() }
+            }
         }
     }
 }

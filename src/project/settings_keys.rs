@@ -6,3 +6,11 @@
 pub const MARKER_SIZE: &str = "marker_size";
 /// Marker opacity, 0 to 1.
 pub const MARKER_OPACITY: &str = "marker_opacity";
+/// Predicted points below this score are hidden or faded (0 to 1).
+pub const PREDICTION_PCUTOFF: &str = "prediction_pcutoff";
+/// What happens to a predicted point below the cutoff: "hide" or "fade".
+pub const PREDICTION_BELOW_CUTOFF: &str = "prediction_below_cutoff";
+/// How many frames back a predicted point's trail reaches (0: no trail).
+pub const PREDICTION_TRAIL_FRAMES: &str = "prediction_trail_frames";
+/// How predictions are coloured: "individual" or "keypoint".
+pub const PREDICTION_COLOR_BY: &str = "prediction_color_by";

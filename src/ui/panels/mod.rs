@@ -3,6 +3,8 @@
 //! at the end of the frame.
 
 pub mod keypoints;
+pub mod layers;
+pub mod prediction_overlay;
 pub mod status_bar;
 pub mod timeline;
 pub mod transport;

@@ -1,5 +1,6 @@
-//! The timeline under the video: labeled frames, keyframes and the current frame;
-//! click or drag to scrub, hover to read a frame index.
+//! The timeline under the video: labeled frames (human labels only), keyframes and the
+//! current frame, then a lane per prediction set: where it has points and how likely
+//! they are. Click or drag to scrub, hover to read a frame index.
 
 use egui::{PointerButton, Rect, Sense, Stroke, pos2, vec2};
 
@@ -13,7 +14,35 @@ pub struct TimelineContext<'a> {
     pub labeled: &'a [(u64, bool)],
     /// Keyframes, ascending (empty until the index is built).
     pub keyframes: &'a [usize],
+    /// One lane per prediction set shown.
+    pub lanes: &'a [PredictionLane<'a>],
     pub theme: &'a Theme,
+}
+
+/// A prediction set's lane: its per-frame summary (two bytes a frame: the share of
+/// points predicted, and their mean score, each 0 to 255).
+pub struct PredictionLane<'a> {
+    pub name: &'a str,
+    pub summary: &'a [u8],
+}
+
+/// Height of one prediction lane in points.
+pub const LANE_HEIGHT: f32 = 9.0;
+
+/// A lane's colour for a mean score (0 to 1): red, through yellow, to green.
+fn score_color(score: f32, coverage: f32) -> egui::Color32 {
+    let s = score.clamp(0.0, 1.0);
+    let (r, g) = if s < 0.5 {
+        (1.0, s * 2.0)
+    } else {
+        (2.0 - s * 2.0, 1.0)
+    };
+    egui::Color32::from_rgba_unmultiplied(
+        (r * 220.0) as u8,
+        (g * 200.0) as u8,
+        60,
+        (60.0 + 195.0 * coverage.clamp(0.0, 1.0)) as u8,
+    )
 }
 
 /// What the person did on the timeline.
@@ -32,9 +61,12 @@ pub const HEIGHT: f32 = 34.0;
 
 pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<TimelineAction> {
     let width = ui.available_width();
-    let (rect, response) = ui.allocate_exact_size(vec2(width, HEIGHT), Sense::click_and_drag());
+    let total_height = HEIGHT + ctx.lanes.len() as f32 * (LANE_HEIGHT + 2.0);
+    let (whole, response) =
+        ui.allocate_exact_size(vec2(width, total_height), Sense::click_and_drag());
     let response = response.on_hover_cursor(egui::CursorIcon::PointingHand);
-    let painter = ui.painter_at(rect);
+    let rect = Rect::from_min_size(whole.min, vec2(width, HEIGHT));
+    let painter = ui.painter_at(whole);
     painter.rect_filled(rect, 3.0, ctx.theme.timeline_bg);
     let n = ctx.frame_count.max(1);
     let x_of = |f: u64| rect.left() + (f as f32 + 0.5) / n as f32 * rect.width();
@@ -86,21 +118,78 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
     }
     flush(column);
 
-    // Hover line and frame number.
+    // Prediction lanes: per pixel column, the frames' coverage and mean score (a
+    // sample of at most 32 frames a column, so an hour of video draws in no time).
+    let columns = rect.width().max(1.0) as usize;
+    let mut hovered_lane = None;
+    for (i, lane) in ctx.lanes.iter().enumerate() {
+        let top = rect.bottom() + 2.0 + i as f32 * (LANE_HEIGHT + 2.0);
+        let lane_rect =
+            Rect::from_min_size(pos2(rect.left(), top), vec2(rect.width(), LANE_HEIGHT));
+        painter.rect_filled(lane_rect, 1.0, ctx.theme.timeline_bg);
+        if response.hover_pos().is_some_and(|p| lane_rect.contains(p)) {
+            hovered_lane = Some(lane.name);
+        }
+        let frames = (lane.summary.len() / 2) as u64;
+        if frames == 0 {
+            continue;
+        }
+        for c in 0..columns {
+            let f0 = c as u64 * n / columns as u64;
+            let f1 = ((c + 1) as u64 * n / columns as u64)
+                .max(f0 + 1)
+                .min(frames);
+            if f0 >= f1 {
+                continue;
+            }
+            let step = ((f1 - f0) / 32).max(1);
+            let (mut coverage, mut score, mut count, mut with_points) = (0f32, 0f32, 0u32, 0u32);
+            let mut f = f0;
+            while f < f1 {
+                let at = f as usize * 2;
+                let (cov, sc) = (lane.summary[at], lane.summary[at + 1]);
+                coverage += f32::from(cov) / 255.0;
+                if cov > 0 {
+                    score += f32::from(sc) / 255.0;
+                    with_points += 1;
+                }
+                count += 1;
+                f += step;
+            }
+            if with_points == 0 {
+                continue;
+            }
+            let x = rect.left() + c as f32;
+            painter.line_segment(
+                [
+                    pos2(x + 0.5, lane_rect.top()),
+                    pos2(x + 0.5, lane_rect.bottom()),
+                ],
+                Stroke::new(
+                    1.0,
+                    score_color(score / with_points as f32, coverage / count as f32),
+                ),
+            );
+        }
+    }
+
+    // Hover line and frame number (and the lane's set).
     if let Some(pos) = response.hover_pos() {
         let f = frame_at(pos.x);
         painter.line_segment(
-            [pos2(pos.x, rect.top()), pos2(pos.x, rect.bottom())],
+            [pos2(pos.x, whole.top()), pos2(pos.x, whole.bottom())],
             Stroke::new(1.0, ctx.theme.timeline_hover),
         );
-        response
-            .clone()
-            .on_hover_text_at_pointer(format!("frame {f}"));
+        let text = match hovered_lane {
+            Some(name) => format!("frame {f} · {name}"),
+            None => format!("frame {f}"),
+        };
+        response.clone().on_hover_text_at_pointer(text);
     }
     // The current frame.
     let cx = x_of(ctx.current_frame);
     painter.line_segment(
-        [pos2(cx, rect.top()), pos2(cx, rect.bottom())],
+        [pos2(cx, whole.top()), pos2(cx, whole.bottom())],
         Stroke::new(2.5, ctx.theme.timeline_cursor),
     );
 

@@ -4,6 +4,8 @@
 
 use egui::{Color32, CursorIcon, PointerButton, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2};
 
+use super::prediction_overlay::{HoveredPrediction, OverlayStyle, SetOnFrame, draw_predictions};
+use crate::project::PredictionSetId;
 use crate::project::{
     IndividualId, KeypointId, Label, LabelKey, ProjectState, Rgb, VideoId, Visibility,
 };
@@ -14,6 +16,9 @@ use crate::ui::view_transform::{ViewTransform, visible_part};
 #[derive(Clone, Debug)]
 pub struct LabelDrag {
     pub key: LabelKey,
+    /// A predicted point being dragged: released, it becomes a label ("edited
+    /// prediction" of this set).
+    pub from_prediction: Option<PredictionSetId>,
     /// Where the pointer grabbed it, relative to the label (so it does not jump).
     pub grab_offset_in_image: Vec2,
     pub pos_in_image: Pos2,
@@ -40,6 +45,15 @@ pub enum ViewAction {
         keypoint: KeypointId,
     },
     ToggleOccluded(LabelKey),
+    /// Make a predicted point a label: as it is (a click), or moved here (a drag).
+    AcceptPrediction {
+        set: PredictionSetId,
+        key: LabelKey,
+        x: f32,
+        y: f32,
+        score: f32,
+        moved: bool,
+    },
 }
 
 /// The view's own state, which lives across frames: zoom and pan, the drag in
@@ -78,6 +92,11 @@ pub struct VideoViewContext<'a> {
     pub marker_radius: f32,
     pub opacity: f32,
     pub theme: &'a Theme,
+    /// Whether human labels are shown (the layers panel can hide them).
+    pub show_labels: bool,
+    /// The prediction sets shown, with their points on this frame.
+    pub predictions: &'a [SetOnFrame<'a>],
+    pub prediction_style: OverlayStyle,
 }
 
 /// What the view reports besides actions.
@@ -87,6 +106,8 @@ pub struct ViewOutput {
     pub hovered: Option<LabelKey>,
     /// The pointer's position in image pixels, when it is over the view.
     pub cursor_in_image: Option<Pos2>,
+    /// The predicted point under the pointer, where no label is.
+    pub hovered_prediction: Option<HoveredPrediction>,
 }
 
 /// Colour of an individual's skeleton edges, so animals are told apart.
@@ -124,6 +145,7 @@ pub fn video_view_ui(
         actions: Vec::new(),
         hovered: None,
         cursor_in_image: None,
+        hovered_prediction: None,
     };
     ctx.view.rect = view_rect;
     if ctx.view.auto_fit && ctx.image_size.x > 0.0 && view_rect.width() > 0.0 {
@@ -169,19 +191,53 @@ pub fn video_view_ui(
         );
     }
 
-    // Markers on this frame, with the one being dragged at the pointer.
-    let labels: Vec<(LabelKey, Label)> = ctx
-        .state
-        .labels_on_frame(ctx.video, ctx.frame_idx)
-        .map(|(k, l)| {
-            let mut l = l.clone();
-            if let Some(drag) = ctx.view.drag.as_ref().filter(|d| d.key == *k) {
-                l.x = f64::from(drag.pos_in_image.x);
-                l.y = f64::from(drag.pos_in_image.y);
-            }
-            (*k, l)
-        })
-        .collect();
+    // Predictions first, under the labels.
+    let pointer_in_view = pointer_pos.filter(|p| view_rect.contains(*p));
+    let hovered_prediction = {
+        let transform = &ctx.view.transform;
+        let to_ui = |p: Pos2| transform.ui_from_image(view_rect, p);
+        draw_predictions(
+            &painter,
+            ctx.state,
+            ctx.predictions,
+            &ctx.prediction_style,
+            &to_ui,
+            ctx.marker_radius,
+            pointer_in_view.filter(|_| ctx.view.drag.is_none()),
+        )
+    };
+
+    // Markers on this frame, with the one being dragged at the pointer (a predicted
+    // point being dragged shows as the label it will become).
+    let mut labels: Vec<(LabelKey, Label)> = if ctx.show_labels {
+        ctx.state
+            .labels_on_frame(ctx.video, ctx.frame_idx)
+            .map(|(k, l)| {
+                let mut l = l.clone();
+                if let Some(drag) = ctx.view.drag.as_ref().filter(|d| d.key == *k) {
+                    l.x = f64::from(drag.pos_in_image.x);
+                    l.y = f64::from(drag.pos_in_image.y);
+                }
+                (*k, l)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if let Some(drag) = ctx
+        .view
+        .drag
+        .as_ref()
+        .filter(|d| d.from_prediction.is_some())
+    {
+        labels.push((
+            drag.key,
+            Label::human(
+                f64::from(drag.pos_in_image.x),
+                f64::from(drag.pos_in_image.y),
+            ),
+        ));
+    }
     let at = |l: &Label| {
         ctx.view
             .transform
@@ -280,11 +336,47 @@ pub fn video_view_ui(
             ui.visuals().strong_text_color(),
         );
         ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
+    } else if ctx.view.drag.is_none()
+        && let Some(p) = hovered_prediction
+    {
+        // A predicted point: its keypoint, individual, set and likelihood.
+        out.hovered_prediction = Some(p);
+        let set = ctx
+            .predictions
+            .iter()
+            .find(|s| s.id == p.set)
+            .map_or("", |s| s.name);
+        let name = ctx.state.skeleton.name_of(p.keypoint);
+        let who = if ctx.state.individuals.len() > 1 && p.individual != IndividualId::NONE {
+            format!(" ({})", ctx.state.individual_name(p.individual))
+        } else {
+            String::new()
+        };
+        let score = if p.score.is_nan() {
+            String::new()
+        } else {
+            format!(", likelihood {:.2}", p.score)
+        };
+        let center = ctx.view.transform.ui_from_image(view_rect, pos2(p.x, p.y));
+        painter.text(
+            center + Vec2::new(radius + 4.0, -radius - 4.0),
+            egui::Align2::LEFT_BOTTOM,
+            format!("{name}{who} · {set}{score}"),
+            egui::FontId::proportional(14.0),
+            ui.visuals().strong_text_color(),
+        );
+        ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
     }
 
     if panning || space_held {
         return out;
     }
+    let prediction_key = |p: &HoveredPrediction| LabelKey {
+        video: ctx.video,
+        frame_idx: ctx.frame_idx,
+        individual: p.individual,
+        keypoint: p.keypoint,
+    };
     // Dragging a marker: one edit on release.
     if response.drag_started_by(PointerButton::Primary)
         && let Some(origin) = ui.input(|i| i.pointer.press_origin())
@@ -293,12 +385,25 @@ pub fn video_view_ui(
         let grabbed = ctx.view.transform.image_from_ui(view_rect, origin);
         ctx.view.drag = Some(LabelDrag {
             key,
+            from_prediction: None,
             grab_offset_in_image: pos2(label.x as f32, label.y as f32) - grabbed,
             pos_in_image: pos2(label.x as f32, label.y as f32),
         });
         out.actions.push(ViewAction::Select {
             individual: key.individual,
             keypoint: key.keypoint,
+        });
+    } else if response.drag_started_by(PointerButton::Primary)
+        && let Some(p) = hovered_prediction
+    {
+        // Dragging a predicted point accepts it where it is dropped.
+        let origin = ui.input(|i| i.pointer.press_origin()).unwrap_or_default();
+        let grabbed = ctx.view.transform.image_from_ui(view_rect, origin);
+        ctx.view.drag = Some(LabelDrag {
+            key: prediction_key(&p),
+            from_prediction: Some(p.set),
+            grab_offset_in_image: pos2(p.x, p.y) - grabbed,
+            pos_in_image: pos2(p.x, p.y),
         });
     }
     if let Some(drag) = ctx.view.drag.as_mut() {
@@ -308,9 +413,19 @@ pub fn video_view_ui(
         }
         if response.drag_stopped() || !response.dragged() {
             let drag = ctx.view.drag.take().expect("checked above");
-            out.actions.push(ViewAction::Move {
-                key: drag.key,
-                pos_in_image: drag.pos_in_image,
+            out.actions.push(match drag.from_prediction {
+                Some(set) => ViewAction::AcceptPrediction {
+                    set,
+                    key: drag.key,
+                    x: drag.pos_in_image.x,
+                    y: drag.pos_in_image.y,
+                    score: f32::NAN,
+                    moved: true,
+                },
+                None => ViewAction::Move {
+                    key: drag.key,
+                    pos_in_image: drag.pos_in_image,
+                },
             });
         }
         return out;
@@ -323,6 +438,18 @@ pub fn video_view_ui(
                 individual: key.individual,
                 keypoint: key.keypoint,
             }),
+            // A click on a predicted point accepts it as it is.
+            None if hovered_prediction.is_some() => {
+                let p = hovered_prediction.expect("checked");
+                out.actions.push(ViewAction::AcceptPrediction {
+                    set: p.set,
+                    key: prediction_key(&p),
+                    x: p.x,
+                    y: p.y,
+                    score: p.score,
+                    moved: false,
+                });
+            }
             None => {
                 if let Some(keypoint) = ctx.selected_keypoint {
                     out.actions.push(ViewAction::Place {
@@ -357,6 +484,10 @@ pub const MOUSE_GESTURES: &[(&str, &str)] = &[
     ("Shift+click", "Move the selected keypoint here"),
     ("Drag a marker", "Move it (one undoable edit)"),
     ("Click a marker", "Select it"),
+    (
+        "Click a predicted point (diamond)",
+        "Accept it as a label; drag it to accept it where it is dropped",
+    ),
     ("Right-click a marker", "Toggle occluded"),
     (
         "O or Delete over a marker",

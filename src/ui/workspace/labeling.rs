@@ -62,7 +62,10 @@ impl Workspace {
     pub(super) fn handle_view_action(&mut self, action: ViewAction) {
         let edits_label = matches!(
             action,
-            ViewAction::Place { .. } | ViewAction::Move { .. } | ViewAction::ToggleOccluded(_)
+            ViewAction::Place { .. }
+                | ViewAction::Move { .. }
+                | ViewAction::ToggleOccluded(_)
+                | ViewAction::AcceptPrediction { .. }
         );
         if edits_label && let Some(reason) = self.labeling_refused() {
             self.set_error(reason);
@@ -94,6 +97,14 @@ impl Workspace {
                 individual,
                 keypoint,
             } => self.selection.select_label(individual, keypoint),
+            ViewAction::AcceptPrediction {
+                set,
+                key,
+                x,
+                y,
+                score,
+                moved,
+            } => self.accept_predictions(set, vec![(key, [x, y, score])], moved),
             ViewAction::ToggleOccluded(key) => {
                 if let Some(edit) = edits::toggle_occluded(self.project.state(), key) {
                     self.apply_and_say(edit, key);

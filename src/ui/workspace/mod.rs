@@ -5,6 +5,7 @@
 //! menus, the palette) are run in `run.rs`.
 
 mod labeling;
+mod predictions;
 mod run;
 
 use std::path::PathBuf;
@@ -14,10 +15,12 @@ use egui::{Pos2, Vec2};
 use super::commands::Command;
 use super::dialogs::{DialogRequest, Dialogs};
 use super::panels::keypoints::{KeypointsAction, KeypointsContext, keypoints_ui};
+use super::panels::layers::{Layers, LayersAction, LayersContext, layers_ui};
+use super::panels::prediction_overlay::OverlayStyle;
 use super::panels::status_bar::{
     FrameState, StatusBarContext, StatusMessage, clock_text, status_bar_ui,
 };
-use super::panels::timeline::{TimelineAction, TimelineContext, timeline_ui};
+use super::panels::timeline::{PredictionLane, TimelineAction, TimelineContext, timeline_ui};
 use super::panels::transport::{TransportAction, TransportContext, transport_ui};
 use super::panels::video_view::{VideoViewContext, ViewAction, ViewState, video_view_ui};
 use super::theme::Theme;
@@ -50,6 +53,7 @@ pub enum Action {
     SelectIndividual(IndividualId),
     SelectKeypoint(KeypointId),
     View(ViewAction),
+    Layers(LayersAction),
     Dialog(DialogRequest),
 }
 
@@ -90,6 +94,8 @@ pub struct Workspace {
     painter: Option<FramePainter>,
     /// Zoom, pan and the drag in progress in the video view.
     pub view: ViewState,
+    /// Which of labels and prediction sets are drawn.
+    pub layers: Layers,
     pub status: Option<StatusMessage>,
     pub cursor_in_image: Option<Pos2>,
     /// The marker under the pointer in the last frame drawn: label keys act on it.
@@ -112,6 +118,7 @@ impl Workspace {
             feed: None,
             painter: None,
             view: ViewState::default(),
+            layers: Layers::default(),
             status: None,
             cursor_in_image: None,
             hovered_label: None,
@@ -325,9 +332,27 @@ impl Workspace {
         let status_bar = self.status_bar_context(theme);
         egui::Panel::bottom("status bar").show(ui, |ui| status_bar_ui(ui, &status_bar));
         self.refresh_labeled_frames();
+        let lanes: Vec<PredictionLane<'_>> = self
+            .selection
+            .video
+            .map(|video| {
+                self.project
+                    .state()
+                    .present_prediction_sets()
+                    .filter(|s| self.layers.shows(s.id))
+                    .filter_map(|s| {
+                        Some(PredictionLane {
+                            name: &s.def.name,
+                            summary: &s.video(video)?.summary,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         egui::Panel::bottom("timeline").show(ui, |ui| {
             ui.add_space(4.0);
             let timeline = TimelineContext {
+                lanes: &lanes,
                 frame_count: self.frame_count(),
                 current_frame: self.selection.frame_idx,
                 labeled: self.labeled_cache.as_ref().map_or(&[], |(_, f)| f),
@@ -360,6 +385,14 @@ impl Workspace {
                         theme,
                     };
                     actions.extend(keypoints_ui(ui, &keypoints).map(Action::from));
+                    ui.separator();
+                    let layers = LayersContext {
+                        state: self.project.state(),
+                        layers: &self.layers,
+                        style: OverlayStyle::of(self.project.state()),
+                        theme,
+                    };
+                    actions.extend(layers_ui(ui, &layers).map(Action::Layers));
                 }
                 None => {
                     ui.label("No video yet.");
@@ -391,6 +424,19 @@ impl Workspace {
             }
             Action::SelectKeypoint(k) => self.selection.keypoint = Some(k),
             Action::View(action) => self.handle_view_action(action),
+            Action::Layers(LayersAction::ShowLabels(shown)) => self.layers.labels_hidden = !shown,
+            Action::Layers(LayersAction::ShowSet(set, shown)) => {
+                if shown {
+                    self.layers.hidden_sets.remove(&set);
+                } else {
+                    self.layers.hidden_sets.insert(set);
+                }
+            }
+            Action::Layers(LayersAction::SetSetting(key, value)) => {
+                if let Some(edit) = edits::set_setting(self.project.state(), key, value) {
+                    self.apply_edit(edit);
+                }
+            }
             Action::Dialog(request) => self.handle_dialog_request(request),
         }
     }
@@ -457,6 +503,9 @@ impl Workspace {
         if let Some(e) = frame_error {
             self.set_error(e);
         }
+        let prediction_style = OverlayStyle::of(self.project.state());
+        let overlay = self.overlay_frames(&prediction_style);
+        let overlay_views: Vec<_> = overlay.iter().map(|o| o.view()).collect();
         let state = self.project.state();
         let painter = &self.painter;
         let has_frame = self.feed.as_ref().is_some_and(|f| f.shown().is_some());
@@ -473,6 +522,9 @@ impl Workspace {
                 marker_radius: state.setting_f32(MARKER_SIZE, 6.0),
                 opacity: state.setting_f32(MARKER_OPACITY, 0.9),
                 theme,
+                show_labels: !self.layers.labels_hidden,
+                predictions: &overlay_views,
+                prediction_style,
             },
             &mut |p, rect, uv, nearest| {
                 if !has_frame {

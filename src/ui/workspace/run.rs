@@ -41,6 +41,7 @@ impl Workspace {
             Command::ToggleOccluded | Command::DeleteLabel => self.edit_label_by_key(command),
             Command::CopyPreviousLabels => self.copy_previous_labels(),
             Command::SwapIndividuals => self.swap_individuals(),
+            Command::AcceptFramePredictions => self.accept_frame_predictions(),
             Command::Fit => self.view.auto_fit = true,
             Command::ZoomIn | Command::ZoomOut | Command::ActualSize => self.zoom(command),
             Command::GoToFrame => self.dialogs.open_go_to(self.selection.frame_idx),

@@ -1117,3 +1117,47 @@ fn predictions_import_as_a_set_draw_as_a_layer_and_are_accepted_as_labels() {
     );
     h.get_by_label_contains("No predictions");
 }
+
+#[test]
+fn predictions_over_a_range_of_frames_are_accepted_as_one_edit() {
+    use kinelab::ui::commands::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let h5 = predictions_for_gui_clip(dir.path());
+    let mut h = harness(&project);
+    {
+        let ws = h.state_mut().workspace.as_mut().unwrap();
+        ws.dialogs.import.open = true;
+        ws.dialogs.import.path = h5.display().to_string();
+    }
+    h.run_steps(2);
+    h.get_by_label("Import").click();
+    step_until(&mut h, "the import", |app| {
+        !app.workspace.as_ref().unwrap().dialogs.import.open
+    });
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .run(Command::AcceptPredictionsRange);
+    h.run_steps(2);
+    replace_text(&mut h, "From frame", "10");
+    replace_text(&mut h, "To frame", "19");
+    h.get_by_label("Accept").click();
+    h.run_steps(3);
+    // Ten frames of the three points above the cutoff, as one edit.
+    let labels = &ws(&h).project.state().labels;
+    assert_eq!(labels.len(), 30, "{}", status_text(&h));
+    assert!(labels.keys().all(|k| (10..=19).contains(&k.frame_idx)));
+    assert!(labels.values().all(|l| matches!(
+        l.provenance,
+        kinelab::project::Provenance::AcceptedPrediction { .. }
+    )));
+    assert!(
+        status_text(&h).starts_with("30 predictions of h264_g30DLC"),
+        "{}",
+        status_text(&h)
+    );
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(ws(&h).project.state().labels.is_empty());
+}

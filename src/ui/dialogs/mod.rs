@@ -2,6 +2,7 @@
 //! add video, relink, export and import. Each reports what the person asked for as a
 //! `DialogRequest`; the workspace applies it, so every change is one undoable edit.
 
+pub mod accept_predictions;
 pub mod add_video;
 pub mod export;
 pub mod go_to;
@@ -28,6 +29,7 @@ pub struct Dialogs {
     pub relink: Option<relink::RelinkDialog>,
     pub export: export::ExportDialog,
     pub import: import::ImportDialog,
+    pub accept_predictions: accept_predictions::AcceptPredictionsDialog,
 }
 
 impl Dialogs {
@@ -57,6 +59,7 @@ impl Dialogs {
             || self.relink.is_some()
             || self.export.open
             || self.import.open
+            || self.accept_predictions.open
     }
 
     /// Draws the open dialogs; returns what they asked for.
@@ -76,6 +79,7 @@ impl Dialogs {
         relink::RelinkDialog::show(&mut self.relink, ctx, project, theme, &mut out);
         self.export.show(ctx, project, &mut out);
         self.import.show(ctx, project, theme, &mut out);
+        self.accept_predictions.show(ctx, project.state(), &mut out);
         out
     }
 }

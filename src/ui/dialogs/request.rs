@@ -18,6 +18,12 @@ pub enum DialogRequest {
         set: Option<crate::project::PredictionSetId>,
         summary: String,
     },
+    /// Accept a set's predictions on frames `from..=to` of the video shown.
+    AcceptPredictions {
+        set: crate::project::PredictionSetId,
+        from: u64,
+        to: u64,
+    },
     /// A message for the status bar: what a background job did.
     Status(String),
     /// An error for the status bar, where every job's errors go.

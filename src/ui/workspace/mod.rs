@@ -599,6 +599,9 @@ impl Workspace {
                     Err(e) => self.set_error(format!("Import failed: {e}")),
                 }
             }
+            DialogRequest::AcceptPredictions { set, from, to } => {
+                self.accept_range_predictions(set, from, to)
+            }
             DialogRequest::Status(text) => self.set_status(text),
             DialogRequest::Error(e) => self.set_error(e),
             DialogRequest::AddVideo(def) => {

@@ -111,6 +111,25 @@ impl Workspace {
         }
     }
 
+    /// Accepts `set`'s points above the cutoff on frames `from..=to` of the video shown.
+    pub(super) fn accept_range_predictions(&mut self, set: PredictionSetId, from: u64, to: u64) {
+        let style = OverlayStyle::of(self.project.state());
+        let Some(video) = self.selection.video else {
+            return;
+        };
+        let mut points = Vec::new();
+        for frame_idx in from..=to.min(self.frame_count().saturating_sub(1)) {
+            let Ok(Some((shape, floats))) = self.project.prediction_frame(set, video, frame_idx)
+            else {
+                continue;
+            };
+            points.extend(points_above_cutoff(
+                &shape, &floats, &style, video, frame_idx,
+            ));
+        }
+        self.accept_predictions(set, points, false);
+    }
+
     /// Accepts every shown set's points on the current frame.
     pub(super) fn accept_frame_predictions(&mut self) {
         let style = OverlayStyle::of(self.project.state());
@@ -119,28 +138,43 @@ impl Workspace {
         };
         let frame_idx = self.selection.frame_idx;
         for overlay in self.overlay_frames(&style) {
-            let mut points = Vec::new();
-            for &individual in &overlay.shape.individuals {
-                for &keypoint in &overlay.shape.keypoints {
-                    let Some(slot) = overlay.shape.slot(individual, keypoint) else {
-                        continue;
-                    };
-                    let p = &overlay.points[slot..slot + 3];
-                    // What the overlay hides below the cutoff is not accepted either.
-                    if style.alpha_of(p[2]) >= 1.0 {
-                        points.push((
-                            LabelKey {
-                                video,
-                                frame_idx,
-                                individual,
-                                keypoint,
-                            },
-                            [p[0], p[1], p[2]],
-                        ));
-                    }
-                }
-            }
+            let points =
+                points_above_cutoff(&overlay.shape, &overlay.points, &style, video, frame_idx);
             self.accept_predictions(overlay.id, points, false);
         }
     }
+}
+
+/// A frame's predicted points at or above the cutoff, with their label keys: what the
+/// overlay fades or hides is not accepted either.
+fn points_above_cutoff(
+    shape: &PredictionShape,
+    floats: &[f32],
+    style: &OverlayStyle,
+    video: crate::project::VideoId,
+    frame_idx: u64,
+) -> Vec<(LabelKey, [f32; 3])> {
+    let mut points = Vec::new();
+    for &individual in &shape.individuals {
+        for &keypoint in &shape.keypoints {
+            let Some(p) = shape
+                .slot(individual, keypoint)
+                .and_then(|slot| floats.get(slot..slot + 3))
+            else {
+                continue;
+            };
+            if !p[0].is_nan() && style.alpha_of(p[2]) >= 1.0 {
+                points.push((
+                    LabelKey {
+                        video,
+                        frame_idx,
+                        individual,
+                        keypoint,
+                    },
+                    [p[0], p[1], p[2]],
+                ));
+            }
+        }
+    }
+    points
 }

@@ -42,6 +42,10 @@ impl Workspace {
             Command::CopyPreviousLabels => self.copy_previous_labels(),
             Command::SwapIndividuals => self.swap_individuals(),
             Command::AcceptFramePredictions => self.accept_frame_predictions(),
+            Command::AcceptPredictionsRange => {
+                let (frame, count) = (self.selection.frame_idx, self.frame_count());
+                self.dialogs.accept_predictions.open_at(frame, count);
+            }
             Command::Fit => self.view.auto_fit = true,
             Command::ZoomIn | Command::ZoomOut | Command::ActualSize => self.zoom(command),
             Command::GoToFrame => self.dialogs.open_go_to(self.selection.frame_idx),

@@ -1161,3 +1161,47 @@ fn predictions_over_a_range_of_frames_are_accepted_as_one_edit() {
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert!(ws(&h).project.state().labels.is_empty());
 }
+
+#[test]
+fn space_plays_and_pauses_and_space_drag_still_pans() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    step_until(&mut h, "the index and frame 0", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        ws.feed()
+            .is_some_and(|f| f.is_exact() && f.index().is_some())
+    });
+    press(&mut h, Modifiers::NONE, Key::Space);
+    assert_eq!(ws(&h).playing(), Some(1.0));
+    step_until(&mut h, "ten frames played", |app| {
+        app.workspace.as_ref().unwrap().selection.frame_idx >= 10
+    });
+    press(&mut h, Modifiers::NONE, Key::Space);
+    assert_eq!(ws(&h).playing(), None);
+    let paused_at = ws(&h).selection.frame_idx;
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    h.run_steps(3);
+    assert_eq!(
+        ws(&h).selection.frame_idx,
+        paused_at,
+        "pausing stops the clock"
+    );
+    // `]` doubles the speed.
+    press(&mut h, Modifiers::NONE, Key::CloseBracket);
+    assert_eq!(status_text(&h), "speed 2×");
+    press(&mut h, Modifiers::NONE, Key::Space);
+    assert_eq!(ws(&h).playing(), Some(2.0));
+    press(&mut h, Modifiers::NONE, Key::Space);
+    assert_eq!(ws(&h).playing(), None);
+    // Space held for a drag pans, and leaves playing as it was.
+    let zoom_before = ws(&h).view.transform;
+    h.key_down(Key::Space);
+    h.run_steps(2);
+    let (from, to) = (screen(&h, 100.0, 100.0), screen(&h, 140.0, 120.0));
+    drag(&mut h, from, to);
+    h.key_up(Key::Space);
+    h.run_steps(2);
+    assert_eq!(ws(&h).playing(), None, "a pan is not a play");
+    assert_ne!(ws(&h).view.transform, zoom_before, "the view panned");
+}

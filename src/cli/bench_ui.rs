@@ -15,7 +15,7 @@ use crate::video::describe::describe_for_project;
 
 use super::bench::{median_p95, ms};
 
-fn stats(v: Vec<f64>) -> serde_json::Value {
+pub(super) fn stats(v: Vec<f64>) -> serde_json::Value {
     let (median, p95) = median_p95(&v);
     serde_json::json!({
         "n": v.len(),
@@ -42,7 +42,7 @@ fn thread_cpu_time() -> Duration {
 }
 
 /// Peak resident memory of this process in MiB (Linux).
-fn peak_rss_mib() -> f64 {
+pub(super) fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -56,7 +56,7 @@ fn peak_rss_mib() -> f64 {
 
 /// A wgpu device without a window, so the bench measures the GPU path's CPU side
 /// (YUV plane uploads, egui's buffers). `None` when no adapter is found.
-fn headless_render_state() -> Option<eframe::egui_wgpu::RenderState> {
+pub(super) fn headless_render_state() -> Option<eframe::egui_wgpu::RenderState> {
     use eframe::egui_wgpu::{RenderState, WgpuConfiguration, WgpuSetup, WgpuSetupCreateNew};
     let setup = WgpuSetup::CreateNew(WgpuSetupCreateNew::without_display_handle());
     let instance = pollster::block_on(setup.new_instance());
@@ -74,18 +74,18 @@ fn headless_render_state() -> Option<eframe::egui_wgpu::RenderState> {
 }
 
 /// A headless egui context driving the app.
-struct Driver {
-    ctx: egui::Context,
-    app: KinelabApp,
-    started: Instant,
-    gpu: Option<eframe::egui_wgpu::RenderState>,
-    last_wall: Duration,
+pub(super) struct Driver {
+    pub ctx: egui::Context,
+    pub app: KinelabApp,
+    pub started: Instant,
+    pub gpu: Option<eframe::egui_wgpu::RenderState>,
+    pub last_wall: Duration,
 }
 
 impl Driver {
     /// One UI frame (layout, tessellation and the GPU uploads); returns the CPU time
     /// the UI thread spent on it, and keeps the wall time in `last_wall`.
-    fn frame(&mut self, events: Vec<Event>) -> Duration {
+    pub fn frame(&mut self, events: Vec<Event>) -> Duration {
         let input = RawInput {
             screen_rect: Some(Rect::from_min_size(pos2(0.0, 0.0), vec2(1600.0, 1000.0))),
             time: Some(self.started.elapsed().as_secs_f64()),
@@ -129,20 +129,20 @@ impl Driver {
         thread_cpu_time().saturating_sub(cpu)
     }
 
-    fn ws(&self) -> &crate::ui::workspace::Workspace {
+    pub fn ws(&self) -> &crate::ui::workspace::Workspace {
         self.app.workspace.as_ref().expect("the project is open")
     }
 
-    fn exact(&self) -> bool {
+    pub fn exact(&self) -> bool {
         self.ws().feed().is_some_and(|f| f.is_exact())
     }
 
-    fn shown_version(&self) -> Option<u64> {
+    pub fn shown_version(&self) -> Option<u64> {
         self.ws().feed().and_then(|f| f.shown()).map(|(_, v)| v)
     }
 
     /// Runs frames until `done` or the timeout; returns the time it took.
-    fn until(
+    pub fn until(
         &mut self,
         timeout: Duration,
         mut done: impl FnMut(&Self) -> bool,

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_import;
+mod bench_play;
 mod bench_ui;
 pub mod demo;
 mod extract;
@@ -219,6 +220,22 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Play a video in the app, headlessly, with a prediction set drawn over it: every
+    /// due frame shown on time, late, or skipped.
+    Play {
+        video: PathBuf,
+        /// How long to play.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// 0.25, 0.5, 1, 2 or 4.
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Show frames through the RGBA texture fallback instead of the YUV shader.
+        #[arg(long)]
+        cpu_path: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Step one frame at a time (forward, then back) through the decode worker and its
     /// cache, as a person holding an arrow key does.
     Step {
@@ -392,6 +409,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 json,
             } => bench::step(&video, start, steps, json),
             BenchCommand::Import { file, rounds, json } => bench_import::run(&file, rounds, json),
+            BenchCommand::Play {
+                video,
+                seconds,
+                speed,
+                cpu_path,
+                json,
+            } => bench_play::run(&video, seconds, speed, cpu_path, json),
             BenchCommand::ReadLabels { file, rounds, json } => {
                 bench::read_labels(&file, rounds, json)
             }

@@ -105,6 +105,9 @@ commands! {
     SwapIndividuals, "swap_individuals", "Swap selected individual with the next", Label, Workspace, ["Ctrl+Shift+X"];
     AcceptFramePredictions, "accept_frame_predictions", "Accept this frame's predictions as labels", Label, Workspace, ["Shift+Enter"];
     AcceptPredictionsRange, "accept_predictions_range", "Accept predictions over frames…", Label, Workspace, [];
+    PlayPause, "play_pause", "Play / pause", Navigate, Workspace, ["Space"];
+    Faster, "faster", "Play faster", Navigate, Workspace, ["CloseBracket"];
+    Slower, "slower", "Play slower", Navigate, Workspace, ["OpenBracket"];
     NextFrame, "next_frame", "Next frame", Navigate, Workspace, ["Right", "D"];
     PreviousFrame, "previous_frame", "Previous frame", Navigate, Workspace, ["Left", "A"];
     Forward10, "forward_10", "Forward 10 frames", Navigate, Workspace, ["Shift+Right", "Shift+D"];

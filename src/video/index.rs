@@ -228,6 +228,28 @@ impl FrameIndex {
     }
 
     /// PTS of frame `frame_idx`.
+    /// The frame on screen `time_secs` after the first frame: the last one whose
+    /// timestamp is at or before it (exact under variable frame rates).
+    pub fn frame_at_time(&self, time_secs: f64, secs_per_tick: f64) -> usize {
+        let Some(&first) = self.pts_by_frame.first() else {
+            return 0;
+        };
+        if secs_per_tick <= 0.0 {
+            return 0;
+        }
+        let pts = first + (time_secs / secs_per_tick).floor() as i64;
+        self.pts_by_frame
+            .partition_point(|&p| p <= pts)
+            .saturating_sub(1)
+    }
+
+    /// Seconds from the first frame to frame `frame_idx`, by its timestamp.
+    pub fn time_of(&self, frame_idx: usize, secs_per_tick: f64) -> Option<f64> {
+        let first = *self.pts_by_frame.first()?;
+        self.pts_of(frame_idx)
+            .map(|pts| (pts - first) as f64 * secs_per_tick)
+    }
+
     pub fn pts_of(&self, frame_idx: usize) -> Option<i64> {
         self.pts_by_frame.get(frame_idx).copied()
     }

@@ -19,6 +19,7 @@ pub mod frame;
 pub mod frame_feed;
 pub mod index;
 pub mod index_cache;
+pub mod playback;
 pub mod project_access;
 pub mod reader;
 pub mod source;

@@ -35,6 +35,8 @@ pub struct StatusBarContext<'a> {
     pub cursor_in_image: Option<Pos2>,
     /// Where Save to DeepLabCut is writing, while it is.
     pub saving_to: Option<&'a Path>,
+    /// The speed while the video plays.
+    pub playing: Option<f64>,
     pub message: Option<&'a StatusMessage>,
     pub theme: &'a Theme,
 }
@@ -64,6 +66,9 @@ pub fn status_bar_ui(ui: &mut egui::Ui, ctx: &StatusBarContext<'_>) {
             FrameState::Missing => {
                 ui.label(RichText::new("missing: cannot be decoded").color(ctx.theme.error));
             }
+        }
+        if let Some(speed) = ctx.playing {
+            ui.label(RichText::new(format!("playing {speed}×")).color(ctx.theme.ok));
         }
         ui.separator();
         ui.label(RichText::new(&ctx.when).monospace());

@@ -8,13 +8,16 @@ use crate::ui::commands::Command;
 pub struct TransportContext<'a> {
     pub videos: &'a [Video],
     pub video: Option<VideoId>,
+    pub playing: bool,
+    pub speed: f64,
 }
 
 /// What the person asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum TransportAction {
     Run(Command),
     SelectVideo(VideoId),
+    SetSpeed(f64),
 }
 
 const BUTTONS: [(&str, Command); 4] = [
@@ -36,6 +39,27 @@ pub fn transport_ui(ui: &mut egui::Ui, ctx: &TransportContext<'_>) -> Option<Tra
                 action = Some(TransportAction::Run(command));
             }
         }
+        let play = if ctx.playing { "Pause" } else { "Play" };
+        if ui
+            .small_button(play)
+            .on_hover_text(Command::PlayPause.title())
+            .clicked()
+        {
+            action = Some(TransportAction::Run(Command::PlayPause));
+        }
+        egui::ComboBox::from_id_salt("speed")
+            .width(60.0)
+            .selected_text(format!("{}×", ctx.speed))
+            .show_ui(ui, |ui| {
+                for speed in crate::video::playback::SPEEDS {
+                    if ui
+                        .selectable_label((speed - ctx.speed).abs() < 1e-9, format!("{speed}×"))
+                        .clicked()
+                    {
+                        action = Some(TransportAction::SetSpeed(speed));
+                    }
+                }
+            });
         ui.separator();
         if ctx.videos.len() > 1 {
             let current = ctx

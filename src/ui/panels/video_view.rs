@@ -108,6 +108,8 @@ pub struct ViewOutput {
     pub cursor_in_image: Option<Pos2>,
     /// The predicted point under the pointer, where no label is.
     pub hovered_prediction: Option<HoveredPrediction>,
+    /// A pan with Space held began this frame (so Space meant pan, not play).
+    pub space_pan_started: bool,
 }
 
 /// Colour of an individual's skeleton edges, so animals are told apart.
@@ -146,6 +148,7 @@ pub fn video_view_ui(
         hovered: None,
         cursor_in_image: None,
         hovered_prediction: None,
+        space_pan_started: false,
     };
     ctx.view.rect = view_rect;
     if ctx.view.auto_fit && ctx.image_size.x > 0.0 && view_rect.width() > 0.0 {
@@ -173,6 +176,7 @@ pub fn video_view_ui(
     }
     let panning = response.dragged_by(PointerButton::Middle)
         || (space_held && response.dragged_by(PointerButton::Primary));
+    out.space_pan_started = space_held && response.drag_started_by(PointerButton::Primary);
     if panning {
         ctx.view.transform.pan(pointer_delta);
         ctx.view.auto_fit = false;

@@ -5,6 +5,7 @@
 //! menus, the palette) are run in `run.rs`.
 
 mod labeling;
+mod playing;
 mod predictions;
 mod run;
 
@@ -47,6 +48,7 @@ enum FramePainter {
 pub enum Action {
     Run(Command),
     GoTo(u64),
+    SetSpeed(f64),
     ScrubTo(u64),
     ScrubEnded,
     SelectVideo(VideoId),
@@ -72,6 +74,7 @@ impl From<TransportAction> for Action {
         match action {
             TransportAction::Run(command) => Self::Run(command),
             TransportAction::SelectVideo(v) => Self::SelectVideo(v),
+            TransportAction::SetSpeed(speed) => Self::SetSpeed(speed),
         }
     }
 }
@@ -96,6 +99,13 @@ pub struct Workspace {
     pub view: ViewState,
     /// Which of labels and prediction sets are drawn.
     pub layers: Layers,
+    /// The clock while the video plays.
+    playback: Option<crate::video::playback::Playback>,
+    /// The speed playing starts at.
+    speed: f64,
+    /// What playing was before the last Space press, while Space is held: a pan with
+    /// Space held restores it.
+    pending_space_toggle: Option<Option<crate::video::playback::Playback>>,
     pub status: Option<StatusMessage>,
     pub cursor_in_image: Option<Pos2>,
     /// The marker under the pointer in the last frame drawn: label keys act on it.
@@ -119,6 +129,9 @@ impl Workspace {
             painter: None,
             view: ViewState::default(),
             layers: Layers::default(),
+            playback: None,
+            speed: 1.0,
+            pending_space_toggle: None,
             status: None,
             cursor_in_image: None,
             hovered_label: None,
@@ -328,6 +341,10 @@ impl Workspace {
                 ctx.request_repaint_after(after);
             }
         }
+        self.advance_playback(&ctx);
+        if !ctx.input(|i| i.key_down(egui::Key::Space)) {
+            self.pending_space_toggle = None;
+        }
         let mut actions: Vec<Action> = Vec::new();
         let status_bar = self.status_bar_context(theme);
         egui::Panel::bottom("status bar").show(ui, |ui| status_bar_ui(ui, &status_bar));
@@ -367,6 +384,8 @@ impl Workspace {
             let transport = TransportContext {
                 videos: &self.project.state().videos,
                 video: self.selection.video,
+                playing: self.playback.is_some(),
+                speed: self.speed,
             };
             actions.extend(transport_ui(ui, &transport).map(Action::from));
         });
@@ -415,9 +434,24 @@ impl Workspace {
             Action::Run(command) => {
                 self.run(command);
             }
-            Action::GoTo(f) => self.go_to(f),
-            Action::ScrubTo(f) => self.scrub_to(f),
+            Action::GoTo(f) => {
+                self.go_to(f);
+                // Playing goes on from where the person clicked.
+                if let Some(p) = self.playback {
+                    self.start_playing(p.speed);
+                }
+            }
+            Action::ScrubTo(f) => {
+                self.playback = None;
+                self.scrub_to(f);
+            }
             Action::ScrubEnded => self.go_to(self.selection.frame_idx),
+            Action::SetSpeed(speed) => {
+                self.speed = speed;
+                if self.playback.is_some() {
+                    self.start_playing(speed);
+                }
+            }
             Action::SelectVideo(v) => self.set_video(v),
             Action::SelectIndividual(i) => {
                 self.selection.select_individual(self.project.state(), i);
@@ -464,6 +498,7 @@ impl Workspace {
             zoom: self.view.transform.zoom,
             cursor_in_image: self.cursor_in_image,
             saving_to: self.dialogs.export.saving_to(),
+            playing: self.playing(),
             message: self.status.as_ref(),
             theme,
         }
@@ -539,6 +574,9 @@ impl Workspace {
         );
         self.cursor_in_image = out.cursor_in_image;
         self.hovered_label = out.hovered;
+        if out.space_pan_started {
+            self.space_pan_started();
+        }
         let notice = match (&self.feed, self.labeling_refused()) {
             (Some(_), Some(refused)) => Some((
                 format!("{refused}.\nThe file may be truncated or damaged here."),

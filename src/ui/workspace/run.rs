@@ -11,6 +11,8 @@ impl Workspace {
     pub fn run(&mut self, command: Command) -> bool {
         match command {
             Command::Undo | Command::Redo => self.step_history(command),
+            Command::PlayPause => self.play_pause(),
+            Command::Faster | Command::Slower => self.change_speed(command == Command::Faster),
             Command::NextFrame
             | Command::PreviousFrame
             | Command::Forward10
@@ -84,6 +86,8 @@ impl Workspace {
     }
 
     fn navigate(&mut self, command: Command) {
+        // Stepping pauses.
+        self.playback = None;
         let fps = self.fps();
         let second = if fps > 0.0 { fps.round() as i64 } else { 30 };
         let delta = match command {

@@ -164,6 +164,7 @@ pub fn run(
     keypoints: usize,
     individuals: usize,
     cpu_path: bool,
+    prediction_frames: u64,
     json: bool,
 ) -> anyhow::Result<()> {
     let dir = tempfile::tempdir().context("a temporary folder for the project")?;
@@ -208,7 +209,42 @@ pub fn run(
             }
         }
     }
+    // Prediction sets of `prediction_frames` frames in all (one per pass over the
+    // video), every point predicted, all drawn.
+    let mut predicted = 0u64;
+    let write_started = Instant::now();
+    while predicted < prediction_frames {
+        let frames = (prediction_frames - predicted).min(frame_count);
+        let shape = crate::project::predictions::PredictionShape {
+            individuals: inds.clone(),
+            keypoints: kps.clone(),
+            frame_count: frames,
+        };
+        let mut arrays = crate::project::predictions::PredictionArrays::empty(shape.clone());
+        for (i, v) in arrays.values.iter_mut().enumerate() {
+            let point = i / 3;
+            *v = match i % 3 {
+                0 => (width as f32) * (0.1 + 0.8 * ((point * 37) % 100) as f32 / 100.0),
+                1 => (height as f32) * (0.1 + 0.8 * ((point * 53) % 100) as f32 / 100.0),
+                _ => 0.9,
+            };
+        }
+        let def = crate::formats::prediction_import::set_def(
+            Path::new(&format!("run{}.h5", predicted / frame_count.max(1))),
+            "DLC_bench",
+        );
+        let set = crate::project::prediction_store::PredictionWriter::open(&path)?.write_set(
+            &def,
+            &[(video_id, arrays)],
+            false,
+            &mut |_, _| {},
+        )?;
+        project.add_prediction_set(set, "import bench predictions")?;
+        predicted += frames;
+    }
+    let prediction_write_secs = write_started.elapsed().as_secs_f64();
     drop(project);
+    let project_mib = std::fs::metadata(&path).map_or(0.0, |m| m.len() as f64 / 1048576.0);
 
     // Start to first frame: open the project in a fresh app and run frames until the
     // first video frame is on screen.
@@ -322,6 +358,10 @@ pub fn run(
         "scrub_after_idle": scrub_warm,
         "thumbnails_after_idle": { "count": thumbnails, "idle_secs": idle_secs },
         "store_commit_us": stats(commit_us),
+        "predicted_frames": predicted,
+        "prediction_points_per_frame": if predicted > 0 { keypoints * individuals } else { 0 },
+        "prediction_write_secs": prediction_write_secs,
+        "project_mib": project_mib,
         "peak_rss_mib": peak_rss_mib(),
         "cache_budget_mib": 256,
     });
@@ -346,12 +386,13 @@ fn scrub_drag(d: &mut Driver, start: u64, stride: u64, frame_count: u64) -> serd
     let mut version = d.shown_version();
     let mut gap_ms = Vec::new();
     let mut lag_frames = Vec::new();
+    let mut frame_cpu_ms = Vec::new();
     for m in 1..=moves {
         let target = (start + m * stride).min(frame_count - 1);
         d.app.workspace.as_mut().expect("open").scrub_to(target);
         let next_move = drag_start + Duration::from_micros(16_667 * m);
         while Instant::now() < next_move {
-            d.frame(Vec::new());
+            frame_cpu_ms.push(ms(d.frame(Vec::new())));
             if d.shown_version() != version {
                 version = d.shown_version();
                 let now = Instant::now();
@@ -375,5 +416,6 @@ fn scrub_drag(d: &mut Driver, start: u64, stride: u64, frame_count: u64) -> serd
         "ms_since_last_new_frame_when_pointer_stopped": since_last_new,
         "frames_behind_pointer": stats(lag_frames),
         "exact_frame_after_stop_ms": settle,
+        "ui_frame_cpu_ms": stats(frame_cpu_ms),
     })
 }

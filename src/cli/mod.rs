@@ -217,6 +217,10 @@ pub enum BenchCommand {
         /// Show frames through the RGBA texture fallback instead of the YUV shader.
         #[arg(long)]
         cpu_path: bool,
+        /// Add prediction sets of this many frames in all (every point of every
+        /// individual and keypoint predicted), drawn while it runs.
+        #[arg(long, default_value_t = 0)]
+        predictions: u64,
         #[arg(long)]
         json: bool,
     },
@@ -381,8 +385,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 keypoints,
                 individuals,
                 cpu_path,
+                predictions,
                 json,
-            } => bench_ui::run(&video, keypoints, individuals, cpu_path, json),
+            } => bench_ui::run(&video, keypoints, individuals, cpu_path, predictions, json),
             BenchCommand::Seek {
                 video,
                 indices_file,

@@ -13,6 +13,7 @@ mod labels;
 pub mod new_project;
 mod probe;
 mod progress;
+pub mod render;
 
 use std::path::PathBuf;
 
@@ -144,6 +145,59 @@ pub enum Command {
         /// YOLO: the share of frames that go to the validation split.
         #[arg(long, default_value_t = crate::formats::yolo::DEFAULT_VAL_FRACTION)]
         val_fraction: f64,
+    },
+    /// Draw a project's labels and prediction sets on one of its videos and write an
+    /// MP4 (H.264): every frame, with the source's timing, drawn as the app draws them.
+    Render {
+        /// A project file, or a DeepLabCut config.yaml or SLEAP .slp (through its
+        /// sidecar project).
+        project: PathBuf,
+        /// The output video (.mp4).
+        #[arg(long)]
+        out: PathBuf,
+        /// The project video, by its file stem (needed when the project has several).
+        #[arg(long)]
+        video: Option<String>,
+        /// A prediction set to draw, by name (repeat for more). Default: every set
+        /// that has this video.
+        #[arg(long = "set")]
+        sets: Vec<String>,
+        /// A predictions file (DeepLabCut .h5 or .csv) drawn too, read for this render
+        /// only: the project does not change.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Leave the labels out (predictions only).
+        #[arg(long)]
+        no_labels: bool,
+        /// Draw only these individuals: m1,m2.
+        #[arg(long, value_delimiter = ',')]
+        individuals: Vec<String>,
+        /// Draw only these keypoints: snout,tailbase.
+        #[arg(long, value_delimiter = ',')]
+        keypoints: Vec<String>,
+        /// First frame rendered (from 0).
+        #[arg(long)]
+        start: Option<usize>,
+        /// Frame to stop before (default: the end).
+        #[arg(long)]
+        stop: Option<usize>,
+        /// Likelihood cutoff (default: the project's, else its DeepLabCut config's).
+        #[arg(long)]
+        pcutoff: Option<f32>,
+        /// Trail length in frames (default: the project's setting).
+        #[arg(long)]
+        trail: Option<usize>,
+        /// x264 preset: faster presets write larger files.
+        #[arg(long, default_value = crate::labeled_video::DEFAULT_PRESET,
+              value_parser = clap::builder::PossibleValuesParser::new(crate::labeled_video::PRESETS))]
+        preset: String,
+        /// x264 quality: lower is better and larger (0 to 51).
+        #[arg(long, default_value_t = crate::labeled_video::DEFAULT_CRF,
+              value_parser = clap::value_parser!(u32).range(0..=51))]
+        crf: u32,
+        /// Marker radius in video pixels (default: 8 at 1080 lines, scaled).
+        #[arg(long)]
+        radius: Option<f32>,
     },
     /// Copy the demo project (a synthetic clip with a skeleton) into DIR and open it.
     Demo {
@@ -379,6 +433,39 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             individuals: individuals.as_deref(),
         }),
         Command::Labels { project, json } => labels::run(&project, json),
+        Command::Render {
+            project,
+            out,
+            video,
+            sets,
+            predictions,
+            no_labels,
+            individuals,
+            keypoints,
+            start,
+            stop,
+            pcutoff,
+            trail,
+            preset,
+            crf,
+            radius,
+        } => render::run(&render::RenderArgs {
+            project: &project,
+            video: video.as_deref(),
+            out: &out,
+            sets: &sets,
+            predictions: predictions.as_deref(),
+            no_labels,
+            individuals: &individuals,
+            keypoints: &keypoints,
+            start,
+            stop,
+            pcutoff,
+            trail,
+            preset: &preset,
+            crf,
+            radius,
+        }),
         Command::Bench { bench } => match bench {
             BenchCommand::Ui {
                 video,

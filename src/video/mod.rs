@@ -8,13 +8,15 @@
 //! - `cache` and `worker`: the decode worker thread with its byte-bounded LRU cache.
 //! - `frame_feed`: what a viewer shows while it waits: the newest wanted frame wins.
 //! - `frame` and `convert`: decoded frames as YUV planes, and swscale conversions.
+//! - `canvas` and `encoder`: frames to draw on, and writing them as an MP4.
 
 pub mod cache;
+pub mod canvas;
 pub mod convert;
 pub mod decode_check;
 pub mod describe;
+pub mod encoder;
 pub mod error;
-
 pub mod frame;
 pub mod frame_feed;
 pub mod index;

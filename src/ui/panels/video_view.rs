@@ -4,7 +4,10 @@
 
 use egui::{Color32, CursorIcon, PointerButton, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2};
 
-use super::prediction_overlay::{HoveredPrediction, OverlayStyle, SetOnFrame, draw_predictions};
+use super::prediction_overlay::{
+    HoveredPrediction, OverlayStyle, SetOnFrame, draw_predictions, paint_marks,
+};
+use crate::overlay::marks::{MarkSize, label_marks};
 use crate::project::PredictionSetId;
 use crate::project::{
     IndividualId, KeypointId, Label, LabelKey, ProjectState, Rgb, VideoId, Visibility,
@@ -112,20 +115,7 @@ pub struct ViewOutput {
     pub space_pan_started: bool,
 }
 
-/// Colour of an individual's skeleton edges, so animals are told apart.
-pub fn individual_color(state: &ProjectState, individual: IndividualId) -> Rgb {
-    let n = state.individuals.len();
-    let i = state
-        .individuals
-        .iter()
-        .position(|x| x.id == individual)
-        .unwrap_or(0);
-    if n <= 1 {
-        Rgb([230, 230, 230])
-    } else {
-        Rgb::rainbow(i, n)
-    }
-}
+pub use crate::overlay::individual_color;
 
 fn color32(rgb: Rgb, alpha: f32) -> Color32 {
     let [r, g, b] = rgb.0;
@@ -259,57 +249,27 @@ pub fn video_view_ui(
     };
 
     // Edges first, under the markers.
-    for &(a, b) in &ctx.state.skeleton.edges {
-        for individual in &ctx.state.individuals {
-            let find = |kp: KeypointId| {
-                labels.iter().find(|(k, l)| {
-                    k.keypoint == kp
-                        && k.individual == individual.id
-                        && l.visibility != Visibility::Absent
-                })
-            };
-            if let (Some((_, la)), Some((_, lb))) = (find(a), find(b)) {
-                let color = color32(
-                    individual_color(ctx.state, individual.id),
-                    ctx.opacity * 0.8,
-                );
-                painter.line_segment([at(la), at(lb)], Stroke::new(2.0, color));
-            }
-        }
-    }
+    let mut marks = Vec::new();
+    let [r, g, b, a] = ctx.theme.marker_outline.to_srgba_unmultiplied();
+    label_marks(
+        ctx.state,
+        &labels,
+        ctx.opacity,
+        [r, g, b, a],
+        MarkSize {
+            radius,
+            stroke: 1.0,
+        },
+        &mut marks,
+    );
+    paint_marks(&painter, &marks, &|p| {
+        ctx.view.transform.ui_from_image(view_rect, p)
+    });
     for (key, label) in &labels {
         if label.visibility == Visibility::Absent {
             continue;
         }
-        let Some(kp) = ctx.state.skeleton.keypoint(key.keypoint) else {
-            continue;
-        };
         let center = at(label);
-        let fill = color32(kp.def.color, ctx.opacity);
-        match label.visibility {
-            Visibility::Visible => {
-                painter.circle(
-                    center,
-                    radius,
-                    fill,
-                    Stroke::new(1.0, ctx.theme.marker_outline),
-                );
-            }
-            _ => {
-                // Occluded: a hollow ring with a cross, readable on any background.
-                painter.circle_stroke(center, radius, Stroke::new(2.0, fill));
-                let d = radius * 0.6;
-                let stroke = Stroke::new(1.5, fill);
-                painter.line_segment(
-                    [center + Vec2::new(-d, -d), center + Vec2::new(d, d)],
-                    stroke,
-                );
-                painter.line_segment(
-                    [center + Vec2::new(-d, d), center + Vec2::new(d, -d)],
-                    stroke,
-                );
-            }
-        }
         if key.individual == ctx.selected_individual && Some(key.keypoint) == ctx.selected_keypoint
         {
             painter.circle_stroke(center, radius + 3.0, Stroke::new(2.0, ctx.theme.selection));

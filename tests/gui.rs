@@ -1163,6 +1163,79 @@ fn predictions_over_a_range_of_frames_are_accepted_as_one_edit() {
 }
 
 #[test]
+fn render_labeled_video_writes_the_frames_asked_for_with_progress_in_the_status_bar() {
+    use kinelab::ui::commands::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let h5 = predictions_for_gui_clip(dir.path());
+    let mut h = harness(&project);
+    {
+        let ws = h.state_mut().workspace.as_mut().unwrap();
+        ws.dialogs.import.open = true;
+        ws.dialogs.import.path = h5.display().to_string();
+    }
+    h.run_steps(2);
+    h.get_by_label("Import").click();
+    step_until(&mut h, "the import", |app| {
+        !app.workspace.as_ref().unwrap().dialogs.import.open
+    });
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .run(Command::RenderLabeledVideo);
+    h.run_steps(2);
+    // The imported set is ticked; the output defaults to beside the video.
+    let dialog = &ws(&h).dialogs.render_video;
+    assert_eq!(dialog.sets.len(), 1);
+    assert!(
+        dialog.out.ends_with("h264_g30_labeled.mp4"),
+        "{}",
+        dialog.out
+    );
+    let out = dir.path().join("review.mp4");
+    replace_text(&mut h, "Output file", out.to_str().unwrap());
+    replace_text(&mut h, "From frame", "5");
+    replace_text(&mut h, "to", "34");
+    h.get_by_label("Render").click();
+    h.run_steps(1);
+    step_until(&mut h, "the render", |app| {
+        !app.workspace
+            .as_ref()
+            .unwrap()
+            .dialogs
+            .render_video
+            .is_busy()
+    });
+    h.run_steps(2);
+    assert!(
+        status_text(&h).starts_with("Rendered labeled video: wrote")
+            && status_text(&h).contains("30 frames"),
+        "{}",
+        status_text(&h)
+    );
+    assert!(!ws(&h).dialogs.render_video.open);
+    assert_eq!(common::ffprobe_frame_count(&out), 30);
+    // A bad range is refused with a message, and nothing is written.
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .run(Command::RenderLabeledVideo);
+    h.run_steps(2);
+    replace_text(&mut h, "From frame", "40");
+    replace_text(&mut h, "to", "20");
+    h.get_by_label("Render").click();
+    h.run_steps(2);
+    assert!(
+        status_text(&h).contains("To (20) is before From (40)"),
+        "{}",
+        status_text(&h)
+    );
+    assert!(!ws(&h).dialogs.render_video.is_busy());
+}
+
+#[test]
 fn space_plays_and_pauses_and_space_drag_still_pans() {
     let dir = tempfile::tempdir().unwrap();
     let project = make_project(dir.path());

@@ -217,11 +217,12 @@ pub fn render(
     let mut damaged = Vec::new();
     let mut last_pts = None::<i64>;
     let (tx, rx) = bounded::<Decoded>(8);
-    let decode_cancel = AtomicBool::new(false);
     let result = std::thread::scope(|scope| {
         let decode_range = frames.clone();
-        let decode_cancel = &decode_cancel;
-        scope.spawn(move || decode_frames(reader, decode_range, &tx, decode_cancel));
+        scope.spawn(move || decode_frames(reader, decode_range, &tx, cancel));
+        // Owned here: dropped on any return, which stops the decoder's sends (the
+        // scope waits for it to end).
+        let rx = rx;
         let mut done = 0;
         for message in &rx {
             if cancel.load(Ordering::Relaxed) {
@@ -256,8 +257,6 @@ pub fn render(
         }
         Ok(done)
     });
-    // Stops the decoder too when drawing or encoding failed.
-    decode_cancel.store(true, Ordering::Relaxed);
     let done = result?;
     if done < total {
         return Err(RenderError::Cancelled {

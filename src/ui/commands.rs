@@ -89,6 +89,7 @@ commands! {
     ImportLabels, "import_labels", "Import labels or predictions…", File, Workspace, [];
     ExportDataset, "export_dataset", "Export dataset…", File, Workspace, ["Ctrl+E"];
     SaveToDlc, "save_to_dlc", "Save to DeepLabCut", File, Workspace, ["Ctrl+Shift+S"];
+    RenderLabeledVideo, "render_labeled_video", "Render labeled video…", File, Workspace, [];
     CloseProject, "close_project", "Close project", File, AppWithProject, ["Ctrl+W"];
     Undo, "undo", "Undo", Edit, Workspace, ["Ctrl+Z"];
     Redo, "redo", "Redo", Edit, Workspace, ["Ctrl+Shift+Z", "Ctrl+Y"];

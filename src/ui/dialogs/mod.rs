@@ -1,5 +1,5 @@
 //! The workspace's dialogs, one per file: go to frame, skeleton, individuals, settings,
-//! add video, relink, export and import. Each reports what the person asked for as a
+//! add video, relink, export, import and render labeled video. Each reports what the person asked for as a
 //! `DialogRequest`; the workspace applies it, so every change is one undoable edit.
 
 pub mod accept_predictions;
@@ -9,6 +9,7 @@ pub mod go_to;
 pub mod import;
 pub mod individuals;
 pub mod relink;
+pub mod render_video;
 pub mod request;
 pub mod settings;
 pub mod skeleton;
@@ -30,6 +31,7 @@ pub struct Dialogs {
     pub export: export::ExportDialog,
     pub import: import::ImportDialog,
     pub accept_predictions: accept_predictions::AcceptPredictionsDialog,
+    pub render_video: render_video::RenderVideoDialog,
 }
 
 impl Dialogs {
@@ -60,6 +62,7 @@ impl Dialogs {
             || self.export.open
             || self.import.open
             || self.accept_predictions.open
+            || self.render_video.open
     }
 
     /// Draws the open dialogs; returns what they asked for.
@@ -80,6 +83,7 @@ impl Dialogs {
         self.export.show(ctx, project, &mut out);
         self.import.show(ctx, project, theme, &mut out);
         self.accept_predictions.show(ctx, project.state(), &mut out);
+        self.render_video.show(ctx, project, &mut out);
         out
     }
 }

@@ -1,5 +1,5 @@
 //! The status bar: the frame, its time (or image name), zoom, the pointer in image
-//! pixels, a save in progress, and the last message or error.
+//! pixels, a save or render in progress, and the last message or error.
 
 use std::path::Path;
 
@@ -35,6 +35,8 @@ pub struct StatusBarContext<'a> {
     pub cursor_in_image: Option<Pos2>,
     /// Where Save to DeepLabCut is writing, while it is.
     pub saving_to: Option<&'a Path>,
+    /// Frames done and in all while a labeled video renders.
+    pub rendering: Option<(u64, u64)>,
     /// The speed while the video plays.
     pub playing: Option<f64>,
     pub message: Option<&'a StatusMessage>,
@@ -84,6 +86,11 @@ pub fn status_bar_ui(ui: &mut egui::Ui, ctx: &StatusBarContext<'_>) {
             ui.separator();
             ui.spinner();
             ui.label(format!("saving to DeepLabCut in {}…", target.display()));
+        }
+        if let Some((done, total)) = ctx.rendering {
+            ui.separator();
+            ui.spinner();
+            ui.label(format!("rendering labeled video: {done} / {total} frames"));
         }
         if let Some(message) = ctx.message {
             ui.separator();

@@ -498,6 +498,7 @@ impl Workspace {
             zoom: self.view.transform.zoom,
             cursor_in_image: self.cursor_in_image,
             saving_to: self.dialogs.export.saving_to(),
+            rendering: self.dialogs.render_video.progress(),
             playing: self.playing(),
             message: self.status.as_ref(),
             theme,

@@ -58,6 +58,10 @@ impl Workspace {
             Command::ImportLabels => self.dialogs.import.open = true,
             Command::ExportDataset => self.dialogs.export.open_for(&self.project),
             Command::SaveToDlc => self.dialogs.export.save_requested = true,
+            Command::RenderLabeledVideo => match self.selection.video {
+                Some(video) => self.dialogs.render_video.open_for(&self.project, video),
+                None => self.set_status("add a video first: File > Add video…"),
+            },
             _ => return false,
         }
         true

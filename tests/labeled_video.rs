@@ -286,12 +286,15 @@ fn a_range_renders_those_frames_and_a_cancel_leaves_no_file() {
 #[test]
 fn render_from_the_command_line_with_sets_filters_and_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let (project, _clip) = project_with_predictions(dir.path());
+    let (project, clip) = project_with_predictions(dir.path());
     let project = project.to_str().unwrap();
+    let clip_s = clip.to_str().unwrap();
     let out = dir.path().join("cli.mp4");
     let out_s = out.to_str().unwrap();
     let stdout = common::kinelab_ok(&[
         "render",
+        clip_s,
+        "--project",
         project,
         "--out",
         out_s,
@@ -314,16 +317,103 @@ fn render_from_the_command_line_with_sets_filters_and_clear_errors() {
         assert!(!o.status.success(), "{args:?} should fail");
         String::from_utf8_lossy(&o.stderr).into_owned()
     };
-    let e = error(&["render", project, "--out", out_s, "--set", "nope"]);
+    let with = |extra: &[&str]| {
+        let mut args = vec!["render", clip_s, "--project", project, "--out", out_s];
+        args.extend_from_slice(extra);
+        error(&args)
+    };
+    let e = with(&["--set", "nope"]);
     assert!(
         e.contains("no prediction set 'nope'") && e.contains("model"),
         "{e}"
     );
-    let e = error(&["render", project, "--out", out_s, "--keypoints", "wing"]);
+    let e = with(&["--keypoints", "wing"]);
     assert!(e.contains("no keypoint 'wing'"), "{e}");
-    let e = error(&["render", project, "--out", out_s, "--preset", "warp"]);
+    let e = with(&["--preset", "warp"]);
     assert!(e.contains("warp"), "{e}");
     let missing_dir = dir.path().join("no/such/folder/x.mp4");
-    let e = error(&["render", project, "--out", missing_dir.to_str().unwrap()]);
+    let e = error(&[
+        "render",
+        clip_s,
+        "--project",
+        project,
+        "--out",
+        missing_dir.to_str().unwrap(),
+    ]);
     assert!(e.contains("x.mp4"), "{e}");
+    // Something to draw must be named.
+    let e = error(&["render", clip_s, "--out", out_s]);
+    assert!(
+        e.contains("--project") && e.contains("--predictions"),
+        "{e}"
+    );
+    // A video the project does not have.
+    let other = common::clip(&common::mjpeg_avi());
+    let e = error(&[
+        "render",
+        other.to_str().unwrap(),
+        "--project",
+        project,
+        "--out",
+        out_s,
+    ]);
+    assert!(
+        e.contains("is not one of the project's videos") && e.contains("h264_g30"),
+        "{e}"
+    );
+}
+
+#[test]
+fn render_a_predictions_file_on_its_video_without_a_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let (project, clip) = project_with_predictions(dir.path());
+    // The set as DeepLabCut writes predictions: <video>DLC_<scorer>.h5.
+    let exported = dir.path().join("exported");
+    common::kinelab_ok(&[
+        "export",
+        project.to_str().unwrap(),
+        "--format",
+        "dlc-predictions",
+        "--out",
+        exported.to_str().unwrap(),
+    ]);
+    let h5 = std::fs::read_dir(&exported)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "h5"))
+        .expect("a prediction .h5");
+    let out = dir.path().join("from_file.mp4");
+    let stdout = common::kinelab_ok(&[
+        "render",
+        clip.to_str().unwrap(),
+        "--predictions",
+        h5.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--preset",
+        "ultrafast",
+        "--radius",
+        "8",
+    ]);
+    assert!(stdout.contains("300 frames"), "{stdout}");
+    assert_eq!(common::ffprobe_frame_count(&out), 300);
+    // The snout's diamond is drawn where the file puts it (light on the gray pattern).
+    let mut rendered = VideoReader::open(&out).unwrap();
+    let mut source = VideoReader::open(&clip).unwrap();
+    let (mut c1, mut c2) = (FrameConverter::new(&out), FrameConverter::new(&clip));
+    let (x, y) = snout_at(100);
+    let drawn = rgb_at(
+        &c1.to_rgb(&rendered.frame(100).unwrap()).unwrap(),
+        x + 9.6,
+        y,
+    );
+    let before = rgb_at(&c2.to_rgb(&source.frame(100).unwrap()).unwrap(), x + 9.6, y);
+    assert!(distance(drawn, before) > 60, "{drawn:?} vs {before:?}");
+    // No project file was made beside the file.
+    assert!(
+        std::fs::read_dir(&exported)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .all(|e| e.path().extension().is_none_or(|x| x != "kinelab"))
+    );
 }

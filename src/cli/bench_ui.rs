@@ -54,6 +54,25 @@ pub(super) fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// Resident memory of this process now, in MiB (Linux).
+pub(super) fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Starts the peak (`VmHWM`) again from the resident memory now, so that the bench's
+/// own fixtures (prediction arrays built to be written) do not count as the app's.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
 /// A wgpu device without a window, so the bench measures the GPU path's CPU side
 /// (YUV plane uploads, egui's buffers). `None` when no adapter is found.
 pub(super) fn headless_render_state() -> Option<eframe::egui_wgpu::RenderState> {
@@ -258,6 +277,7 @@ pub fn run(
     } else {
         "cpu (rgba texture)"
     };
+    reset_peak_rss();
     let started = Instant::now();
     let mut app = KinelabApp::new(gpu.clone(), None, Keymap::default());
     if !app.open_project(&path) {
@@ -276,6 +296,7 @@ pub fn run(
     d.until(Duration::from_secs(20), |d| d.shown_version().is_some())
         .context("no first frame within 20 s")?;
     let start_to_first_ms = ms(started.elapsed());
+    let rss_at_first_frame_mib = rss_mib();
 
     // CPU per UI frame on a fully labeled frame, with the pointer moving over the view.
     d.app.workspace.as_mut().expect("open").go_to(5);
@@ -363,6 +384,7 @@ pub fn run(
         "prediction_write_secs": prediction_write_secs,
         "project_mib": project_mib,
         "peak_rss_mib": peak_rss_mib(),
+        "rss_at_first_frame_mib": rss_at_first_frame_mib,
         "cache_budget_mib": 256,
     });
     if json {

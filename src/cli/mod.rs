@@ -146,24 +146,28 @@ pub enum Command {
         #[arg(long, default_value_t = crate::formats::yolo::DEFAULT_VAL_FRACTION)]
         val_fraction: f64,
     },
-    /// Draw a project's labels and prediction sets on one of its videos and write an
-    /// MP4 (H.264): every frame, with the source's timing, drawn as the app draws them.
+    /// Draw labels and predictions on a video and write an MP4 (H.264): every frame,
+    /// with the source's timing, drawn as the app draws them. What is drawn comes from
+    /// a project (its labels and prediction sets for this video), a predictions file,
+    /// or both.
+    #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["project", "predictions"])))]
     Render {
+        /// The video to draw on.
+        video: PathBuf,
         /// A project file, or a DeepLabCut config.yaml or SLEAP .slp (through its
-        /// sidecar project).
-        project: PathBuf,
+        /// sidecar project), that has this video.
+        #[arg(long)]
+        project: Option<PathBuf>,
         /// The output video (.mp4).
         #[arg(long)]
         out: PathBuf,
-        /// The project video, by its file stem (needed when the project has several).
-        #[arg(long)]
-        video: Option<String>,
         /// A prediction set to draw, by name (repeat for more). Default: every set
         /// that has this video.
         #[arg(long = "set")]
         sets: Vec<String>,
-        /// A predictions file (DeepLabCut .h5 or .csv) drawn too, read for this render
-        /// only: the project does not change.
+        /// A predictions file (DeepLabCut .h5 or .csv, SLEAP analysis .h5) drawn too,
+        /// read for this render only: a project does not change. Without --project,
+        /// its keypoints, edges and individuals are the file's.
         #[arg(long)]
         predictions: Option<PathBuf>,
         /// Leave the labels out (predictions only).
@@ -434,9 +438,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }),
         Command::Labels { project, json } => labels::run(&project, json),
         Command::Render {
+            video,
             project,
             out,
-            video,
             sets,
             predictions,
             no_labels,
@@ -450,8 +454,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             crf,
             radius,
         } => render::run(&render::RenderArgs {
-            project: &project,
-            video: video.as_deref(),
+            video: &video,
+            project: project.as_deref(),
             out: &out,
             sets: &sets,
             predictions: predictions.as_deref(),

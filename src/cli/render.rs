@@ -1,7 +1,7 @@
 //! `kinelab render`: a labeled video from the command line, with a progress bar.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, bail};
@@ -9,13 +9,15 @@ use anyhow::{Context, bail};
 use crate::formats::dlc_project::folder_name;
 use crate::labeled_video::{RenderContent, RenderFilter, RenderOptions, read_sets, render};
 use crate::overlay::OverlayStyle;
+use crate::project::document::resolve_video_path;
 use crate::project::prediction_store::PredictionReader;
-use crate::project::{PredictionSetId, Project, ProjectState, Video};
+use crate::project::{NewProject, PredictionSetId, Project, ProjectState, Video};
+use crate::util::text::one_line;
 
 /// What `kinelab render` was asked for.
 pub struct RenderArgs<'a> {
-    pub project: &'a Path,
-    pub video: Option<&'a str>,
+    pub video: &'a Path,
+    pub project: Option<&'a Path>,
     pub out: &'a Path,
     pub sets: &'a [String],
     pub predictions: Option<&'a Path>,
@@ -31,31 +33,58 @@ pub struct RenderArgs<'a> {
     pub radius: Option<f32>,
 }
 
-/// The project video named `name` (its file stem), or the only one.
-pub fn pick_video<'s>(state: &'s ProjectState, name: Option<&str>) -> anyhow::Result<&'s Video> {
-    let names = || {
-        state
-            .videos
-            .iter()
-            .map(folder_name)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match name {
-        Some(name) => state
-            .videos
-            .iter()
-            .find(|v| folder_name(v) == name)
-            .with_context(|| format!("the project has no video '{name}' (it has: {})", names())),
-        None => match state.videos.as_slice() {
-            [only] => Ok(only),
-            [] => bail!("the project has no videos"),
-            _ => bail!(
-                "the project has several videos: name one with --video ({})",
-                names()
-            ),
-        },
+/// The project video that is `video`: the same file, or else the one of the same
+/// name (a project moved with its videos).
+pub fn pick_video<'s>(
+    state: &'s ProjectState,
+    project_dir: &Path,
+    video: &Path,
+) -> anyhow::Result<&'s Video> {
+    let wanted = std::fs::canonicalize(video).ok();
+    let same_file = state.videos.iter().find(|v| {
+        let stored = resolve_video_path(project_dir, &v.def.path);
+        wanted.is_some() && std::fs::canonicalize(stored).ok() == wanted
+    });
+    let stem = video
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    same_file
+        .or_else(|| state.videos.iter().find(|v| folder_name(v) == stem))
+        .with_context(|| {
+            let names: Vec<String> = state.videos.iter().map(folder_name).collect();
+            format!(
+                "{} is not one of the project's videos ({})",
+                video.display(),
+                if names.is_empty() {
+                    "it has none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            )
+        })
+}
+
+/// A project in memory for a predictions file alone: the file's keypoints, edges and
+/// individuals, and `video`.
+fn state_for_file(video: &Path, file: &Path) -> anyhow::Result<ProjectState> {
+    let layout = crate::formats::prediction_import::layout_of_file(file)?;
+    let dir = video
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let def = crate::video::describe::describe_for_project(dir, video, &mut |_| {})?;
+    let state = NewProject {
+        name: "render".into(),
+        keypoints: layout.keypoints,
+        edges: layout.edges,
+        symmetric: Vec::new(),
+        individuals: layout.individuals,
+        videos: vec![def],
     }
+    .to_state()
+    .with_context(|| format!("{}: its keypoints and individuals", file.display()))?;
+    Ok(state)
 }
 
 /// The filter for individuals and keypoints named on the command line.
@@ -96,13 +125,22 @@ fn filter_of(
 }
 
 pub fn run(args: &RenderArgs<'_>) -> anyhow::Result<()> {
-    let project_path = super::interchange::project_to_open(args.project)?;
-    let project = Project::open(&project_path)?;
-    let state = project.state();
-    let video = pick_video(state, args.video)?;
-    let video_path: PathBuf = project
-        .video_path(video.id)
-        .context("the project's video has no path")?;
+    let project = match args.project {
+        Some(p) => Some(Project::open(&super::interchange::project_to_open(p)?)?),
+        None => None,
+    };
+    let file_state;
+    let (state, video) = match (&project, args.predictions) {
+        (Some(project), _) => {
+            let state = project.state();
+            (state, pick_video(state, &project.dir(), args.video)?)
+        }
+        (None, Some(file)) => {
+            file_state = state_for_file(args.video, file)?;
+            (&file_state, &file_state.videos[0])
+        }
+        (None, None) => bail!("say what to draw: --project PROJECT, --predictions FILE, or both"),
+    };
     let mut style = OverlayStyle::of(state);
     if let Some(p) = args.pcutoff {
         style.pcutoff = p;
@@ -138,11 +176,25 @@ pub fn run(args: &RenderArgs<'_>) -> anyhow::Result<()> {
         }
         ids
     };
-    let reader = PredictionReader::open(project.path())?;
-    let mut arrays = read_sets(state, video.id, &sets, &reader)?;
+    let mut arrays = match &project {
+        Some(project) => read_sets(
+            state,
+            video.id,
+            &sets,
+            &PredictionReader::open(project.path())?,
+        )?,
+        None => Vec::new(),
+    };
     if let Some(file) = args.predictions {
         // Read for this render only: the project does not change.
         let imported = crate::formats::labels_from_file(state, file, Some(&folder_name(video)))?;
+        if !imported.report.skipped.is_empty() || !imported.report.warnings.is_empty() {
+            eprintln!(
+                "{}: {}",
+                file.display(),
+                one_line(&imported.report.summary())
+            );
+        }
         let Some(predictions) = imported.predictions else {
             bail!("{} holds no predictions (it has no scores)", file.display());
         };
@@ -155,6 +207,13 @@ pub fn run(args: &RenderArgs<'_>) -> anyhow::Result<()> {
                 .map(|(_, a)| (PredictionSetId(-1), name.clone(), a)),
         );
     }
+    let video_path = resolve_video_path(
+        &project.as_ref().map_or_else(
+            || args.video.parent().unwrap_or(Path::new(".")).to_owned(),
+            Project::dir,
+        ),
+        &video.def.path,
+    );
     let content = RenderContent::new(state, video.id, arrays, !args.no_labels, &filter, style);
     if content.is_empty() {
         eprintln!(

@@ -259,3 +259,73 @@ pub fn add_to_project(
     let labels = crate::project::edits::set_labels(project.state(), labels, description.clone());
     project.add_import(description, labels, set)
 }
+
+/// The keypoints, skeleton edges and individuals a predictions file names: what a
+/// project for it alone needs (`kinelab render VIDEO --predictions FILE`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FileLayout {
+    pub keypoints: Vec<String>,
+    pub edges: Vec<(String, String)>,
+    pub individuals: Vec<String>,
+}
+
+/// The layout of a DeepLabCut prediction file (`.h5` or `.csv`: its bodyparts and
+/// individuals columns) or a SLEAP analysis file (its nodes, edges and tracks).
+pub fn layout_of_file(path: &Path) -> super::FormatResult<FileLayout> {
+    fn unique_in_order(values: impl Iterator<Item = String>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for v in values {
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        out
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let is_h5 = matches!(ext.as_deref(), Some("h5" | "hdf5"));
+    if is_h5 && super::is_sleap_analysis(path) {
+        let a = super::sleap_analysis::read(path)?;
+        let name = |i: i32| a.node_names.get(i as usize).cloned();
+        let edges = a
+            .edge_inds
+            .iter()
+            .filter_map(|[x, y]| Some((name(*x)?, name(*y)?)))
+            .filter(|(x, y)| x != y)
+            .collect();
+        let individuals = if a.track_names.is_empty() {
+            vec!["track_0".to_owned()]
+        } else {
+            unique_in_order(a.track_names.iter().cloned())
+        };
+        return Ok(FileLayout {
+            keypoints: unique_in_order(a.node_names.iter().cloned()),
+            edges,
+            individuals,
+        });
+    }
+    if !(is_h5 || ext.as_deref() == Some("csv")) {
+        return Err(super::FormatError::invalid(
+            path,
+            "is not a DeepLabCut prediction file (.h5, .csv) or a SLEAP analysis file \
+             (.h5): for other files, import them into a project and render with --project",
+        ));
+    }
+    let table = super::dlc_project::read_label_file(path)?;
+    let level_values = |name: &str| {
+        table
+            .level(name)
+            .map(|l| unique_in_order(table.columns.iter().map(|c| c[l].clone())))
+    };
+    let keypoints = level_values("bodyparts").unwrap_or_default();
+    if keypoints.is_empty() {
+        return Err(super::FormatError::invalid(path, "names no bodyparts"));
+    }
+    Ok(FileLayout {
+        keypoints,
+        edges: Vec::new(),
+        individuals: level_values("individuals").unwrap_or_else(|| vec!["animal".to_owned()]),
+    })
+}

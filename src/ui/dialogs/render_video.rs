@@ -17,6 +17,7 @@ use crate::project::prediction_store::PredictionReader;
 use crate::project::{PredictionSetId, Project, VideoId};
 use crate::ui::file_picker::FilePicker;
 use crate::ui::jobs::Job;
+use crate::ui::panels::layers::Layers;
 use crate::util::text::one_line;
 
 type RenderResult = Result<RenderReport, String>;
@@ -67,22 +68,28 @@ pub fn default_output(video_path: &Path) -> PathBuf {
 }
 
 impl RenderVideoDialog {
-    /// Opens it for `video`: every prediction set with that video, labels drawn, all
-    /// frames, the output beside the video.
-    pub fn open_for(&mut self, project: &Project, video: VideoId) {
+    /// Opens it for `video`: the layers shown now (labels, and each prediction set
+    /// with that video), all frames, the output beside the video.
+    pub fn open_for(&mut self, project: &Project, video: VideoId, layers: &Layers) {
+        if !self.open && self.job.is_none() {
+            self.draw_labels = !layers.labels_hidden;
+            self.sets = project
+                .state()
+                .present_prediction_sets()
+                .filter(|s| s.video(video).is_some() && layers.shows(s.id))
+                .map(|s| s.id)
+                .collect();
+        }
         if self.video != Some(video) || self.out.is_empty() {
             self.video = Some(video);
             self.out = project
                 .video_path(video)
                 .map(|p| default_output(&p).display().to_string())
                 .unwrap_or_default();
-            let state = project.state();
-            self.sets = state
-                .present_prediction_sets()
-                .filter(|s| s.video(video).is_some())
-                .map(|s| s.id)
-                .collect();
-            let count = state.video(video).map_or(0, |v| v.def.frame_count);
+            let count = project
+                .state()
+                .video(video)
+                .map_or(0, |v| v.def.frame_count);
             self.from = "0".into();
             self.to = count.saturating_sub(1).to_string();
         }

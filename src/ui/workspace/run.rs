@@ -59,7 +59,11 @@ impl Workspace {
             Command::ExportDataset => self.dialogs.export.open_for(&self.project),
             Command::SaveToDlc => self.dialogs.export.save_requested = true,
             Command::RenderLabeledVideo => match self.selection.video {
-                Some(video) => self.dialogs.render_video.open_for(&self.project, video),
+                Some(video) => {
+                    self.dialogs
+                        .render_video
+                        .open_for(&self.project, video, &self.layers)
+                }
                 None => self.set_status("add a video first: File > Add video…"),
             },
             _ => return false,

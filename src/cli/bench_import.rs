@@ -64,6 +64,8 @@ fn project_bytes(path: &Path) -> anyhow::Result<u64> {
 
 pub fn run(file: &Path, rounds: usize, json: bool) -> anyhow::Result<()> {
     let mut times = Vec::new();
+    // Phases: reading the file into arrays, writing the set into the project.
+    let (mut read_ms, mut write_ms) = (Vec::new(), Vec::new());
     let mut growth = 0u64;
     let mut raw = 0u64;
     let mut points = 0usize;
@@ -74,7 +76,9 @@ pub fn run(file: &Path, rounds: usize, json: bool) -> anyhow::Result<()> {
         let before = project_bytes(&path)?;
         let started = Instant::now();
         let imported = crate::formats::labels_from_file(project.state(), file, None)?;
+        let t_read = started.elapsed();
         let set = prediction_import::write_predictions(&path, &imported, &mut |_, _| {})?;
+        let t_write = started.elapsed();
         let predictions = imported
             .predictions
             .as_ref()
@@ -87,6 +91,8 @@ pub fn run(file: &Path, rounds: usize, json: bool) -> anyhow::Result<()> {
         points = predictions.point_count();
         prediction_import::add_to_project(&mut project, file, imported.labels, set)?;
         times.push(ms(started.elapsed()));
+        read_ms.push(ms(t_read));
+        write_ms.push(ms(t_write - t_read));
         drop(project);
         growth = project_bytes(&path)? - before;
     }
@@ -96,6 +102,8 @@ pub fn run(file: &Path, rounds: usize, json: bool) -> anyhow::Result<()> {
         println!(
             "{}",
             serde_json::json!({"file": file, "points": points, "median_ms": median,
+                "read_median_ms": median_p95(&read_ms).0,
+                "write_median_ms": median_p95(&write_ms).0,
                 "p95_ms": p95, "rounds": times.len(), "project_growth_bytes": growth,
                 "raw_f32_bytes": raw, "growth_over_raw": ratio})
         );

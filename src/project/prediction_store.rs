@@ -336,6 +336,11 @@ impl PredictionWriter {
         .and_then(|conn| {
             conn.busy_timeout(std::time::Duration::from_secs(10))?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
+            // As the project's own connection (`Store::configure`): commits append to
+            // the write-ahead log without an fsync each (SQLite's default here is
+            // FULL, an fsync per commit). A set is hidden until its edit commits, and
+            // one left hidden by a crash is deleted on the next open.
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
             Ok(conn)
         })
         .map_err(|e| ProjectError::sqlite(path, e))?;

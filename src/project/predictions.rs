@@ -182,7 +182,13 @@ pub type PredictionSets = std::collections::BTreeMap<PredictionSetId, Prediction
 
 /// Chunk bytes: the floats of `frames`, little-endian.
 pub fn encode_chunk(floats: &[f32]) -> Vec<u8> {
-    floats.iter().flat_map(|f| f.to_le_bytes()).collect()
+    // Sized once and filled in a plain loop: `flat_map(..).collect()` cannot know
+    // the length and grows the buffer step by step.
+    let mut bytes = Vec::with_capacity(floats.len() * 4);
+    for f in floats {
+        bytes.extend_from_slice(&f.to_le_bytes());
+    }
+    bytes
 }
 
 /// The floats of a stored chunk.

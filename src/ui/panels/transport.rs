@@ -47,7 +47,7 @@ pub fn transport_ui(ui: &mut egui::Ui, ctx: &TransportContext<'_>) -> Option<Tra
         {
             action = Some(TransportAction::Run(Command::PlayPause));
         }
-        egui::ComboBox::from_id_salt("speed")
+        egui::ComboBox::from_label("speed")
             .width(60.0)
             .selected_text(format!("{}×", ctx.speed))
             .show_ui(ui, |ui| {
@@ -66,7 +66,7 @@ pub fn transport_ui(ui: &mut egui::Ui, ctx: &TransportContext<'_>) -> Option<Tra
                 .video
                 .and_then(|id| ctx.videos.iter().find(|v| v.id == id))
                 .map_or(String::new(), |v| v.def.path.clone());
-            egui::ComboBox::from_id_salt("video")
+            egui::ComboBox::from_label("video")
                 .selected_text(current)
                 .show_ui(ui, |ui| {
                     for v in ctx.videos {

@@ -390,8 +390,16 @@ pub fn stored_video_path(project_dir: &Path, video: &Path) -> String {
             .map(|a| normalize(&a))
             .unwrap_or_else(|_| p.to_owned())
     };
+    // A bare file name's folder is "" (the working folder), which `absolute` refuses.
+    let project_dir = if project_dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        project_dir
+    };
     let (dir, video_abs) = (absolute(project_dir), absolute(video));
     match pathdiff::diff_paths(&video_abs, &dir) {
+        // Joining an absolute path's components would double its leading `/`.
+        Some(rel) if rel.is_absolute() => rel.to_string_lossy().into_owned(),
         Some(rel) => rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -424,4 +432,27 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_named_without_a_folder_stores_its_video_relative_to_the_working_folder() {
+        // `kinelab open clip.slp` from the file's folder: the project's folder is "".
+        assert_eq!(
+            stored_video_path(Path::new(""), Path::new("clip.mp4")),
+            "clip.mp4"
+        );
+        assert_eq!(
+            stored_video_path(Path::new(""), Path::new("videos/clip.mp4")),
+            "videos/clip.mp4"
+        );
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            stored_video_path(&cwd, &cwd.join("a").join("b.mp4")),
+            "a/b.mp4"
+        );
+    }
 }

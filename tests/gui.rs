@@ -1035,6 +1035,20 @@ df.to_hdf(sys.argv[1], key="df_with_missing", format="table", mode="w")
     h5
 }
 
+/// Imports `file` through File → Import and waits until the import is done.
+fn import_through_the_dialog(h: &mut Harness<'_, KinelabApp>, file: &Path) {
+    {
+        let ws = h.state_mut().workspace.as_mut().unwrap();
+        ws.dialogs.import.open = true;
+        ws.dialogs.import.path = file.display().to_string();
+    }
+    h.run_steps(2);
+    h.get_by_label("Import").click();
+    step_until(h, "the import", |app| {
+        !app.workspace.as_ref().unwrap().dialogs.import.open
+    });
+}
+
 #[test]
 fn predictions_import_as_a_set_draw_as_a_layer_and_are_accepted_as_labels() {
     use kinelab::project::Provenance;
@@ -1042,16 +1056,7 @@ fn predictions_import_as_a_set_draw_as_a_layer_and_are_accepted_as_labels() {
     let project = make_project(dir.path());
     let h5 = predictions_for_gui_clip(dir.path());
     let mut h = harness(&project);
-    {
-        let ws = h.state_mut().workspace.as_mut().unwrap();
-        ws.dialogs.import.open = true;
-        ws.dialogs.import.path = h5.display().to_string();
-    }
-    h.run_steps(2);
-    h.get_by_label("Import").click();
-    step_until(&mut h, "the import", |app| {
-        !app.workspace.as_ref().unwrap().dialogs.import.open
-    });
+    import_through_the_dialog(&mut h, &h5);
     h.run_steps(2);
     // One set, no label rows; the status bar says so; the layers list it.
     let state = ws(&h).project.state();
@@ -1125,16 +1130,7 @@ fn predictions_over_a_range_of_frames_are_accepted_as_one_edit() {
     let project = make_project(dir.path());
     let h5 = predictions_for_gui_clip(dir.path());
     let mut h = harness(&project);
-    {
-        let ws = h.state_mut().workspace.as_mut().unwrap();
-        ws.dialogs.import.open = true;
-        ws.dialogs.import.path = h5.display().to_string();
-    }
-    h.run_steps(2);
-    h.get_by_label("Import").click();
-    step_until(&mut h, "the import", |app| {
-        !app.workspace.as_ref().unwrap().dialogs.import.open
-    });
+    import_through_the_dialog(&mut h, &h5);
     h.state_mut()
         .workspace
         .as_mut()
@@ -1169,16 +1165,7 @@ fn render_labeled_video_writes_the_frames_asked_for_with_progress_in_the_status_
     let project = make_project(dir.path());
     let h5 = predictions_for_gui_clip(dir.path());
     let mut h = harness(&project);
-    {
-        let ws = h.state_mut().workspace.as_mut().unwrap();
-        ws.dialogs.import.open = true;
-        ws.dialogs.import.path = h5.display().to_string();
-    }
-    h.run_steps(2);
-    h.get_by_label("Import").click();
-    step_until(&mut h, "the import", |app| {
-        !app.workspace.as_ref().unwrap().dialogs.import.open
-    });
+    import_through_the_dialog(&mut h, &h5);
     h.state_mut()
         .workspace
         .as_mut()

@@ -44,6 +44,12 @@ pub enum Mark {
     },
 }
 
+/// A diamond's corners, clockwise from the top, `half_diagonal` from `center`.
+pub fn diamond_corners([x, y]: [f32; 2], half_diagonal: f32) -> [[f32; 2]; 4] {
+    let r = half_diagonal;
+    [[x, y - r], [x + r, y], [x, y + r], [x - r, y]]
+}
+
 /// How big marks are: the marker radius and a factor on every line width (1 on screen;
 /// larger on a large video).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -78,16 +78,17 @@ fn draw(pixmap: &mut Pixmap, origin: [f32; 2], marks: &[Mark]) {
                 }
             }
             Mark::Diamond {
-                center: [x, y],
-                radius: r,
+                center,
+                radius,
                 width,
                 color,
             } => {
+                let [first, rest @ ..] = super::marks::diamond_corners(center, radius);
                 let mut pb = PathBuilder::new();
-                pb.move_to(x, y - r);
-                pb.line_to(x + r, y);
-                pb.line_to(x, y + r);
-                pb.line_to(x - r, y);
+                pb.move_to(first[0], first[1]);
+                for [x, y] in rest {
+                    pb.line_to(x, y);
+                }
                 pb.close();
                 if let Some(path) = pb.finish() {
                     pixmap.stroke_path(&path, &paint_of(color), &stroke_of(width), t, None);

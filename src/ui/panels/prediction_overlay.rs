@@ -3,7 +3,7 @@
 //! keypoint; points below the likelihood cutoff hidden or faded; trails of the frames
 //! before. Reports the predicted point under the pointer.
 
-use egui::{Color32, Pos2, Shape, Stroke, Vec2, pos2};
+use egui::{Color32, Pos2, Shape, Stroke, pos2};
 
 pub use crate::overlay::marks::SetOnFrame;
 use crate::overlay::marks::{Mark, MarkSize, Rgba, prediction_marks};
@@ -34,13 +34,9 @@ pub fn diamond(center: Pos2, radius: f32, color: Color32, width: f32) -> Shape {
 }
 
 fn diamond_of_half_diagonal(center: Pos2, r: f32, color: Color32, width: f32) -> Shape {
+    let corners = crate::overlay::marks::diamond_corners([center.x, center.y], r);
     Shape::closed_line(
-        vec![
-            center + Vec2::new(0.0, -r),
-            center + Vec2::new(r, 0.0),
-            center + Vec2::new(0.0, r),
-            center + Vec2::new(-r, 0.0),
-        ],
+        corners.iter().map(|&[x, y]| pos2(x, y)).collect(),
         Stroke::new(width, color),
     )
 }

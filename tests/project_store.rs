@@ -642,3 +642,40 @@ fn a_models_scored_labels_become_a_prediction_set_when_the_project_migrates() {
         .unwrap();
     assert_eq!(floats[slot..slot + 3], [5.5, 6.5, 0.25]);
 }
+
+#[test]
+fn a_large_set_is_written_to_the_log_then_reaches_the_file_while_the_project_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = new_project(dir.path());
+    // 2 animals × 1 keypoint × 3 floats × 4 bytes × 250,000 frames: 6 MB, more than
+    // the 4 MB of log that wakes the thread.
+    let (video, arrays) = snout_predictions(&p, 250_000);
+    let file_before = std::fs::metadata(p.path()).unwrap().len();
+    let id = prediction_store::PredictionWriter::open(p.path())
+        .unwrap()
+        .write_set(
+            &prediction_def("big"),
+            &[(video, arrays)],
+            false,
+            &mut |_, _| {},
+        )
+        .unwrap();
+    // The writer left the set in the log: the file itself has not grown.
+    assert!(std::fs::metadata(p.path()).unwrap().len() < file_before + (1 << 20));
+    p.add_prediction_set(id, "import big").unwrap();
+    // The edit's commit wakes the thread, which copies the log into the file while
+    // the project stays open.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::metadata(p.path()).unwrap().len() < file_before + (5 << 20) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the set never reached the project file"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Reopened, the set reads back whole.
+    drop(p);
+    let p = Project::open(&dir.path().join("mice.kinelab")).unwrap();
+    let (_, floats) = p.prediction_frame(id, video, 249_999).unwrap().unwrap();
+    assert_eq!(floats[0], 249_999.0);
+}

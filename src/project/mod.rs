@@ -10,6 +10,7 @@
 //! - `preset`: skeleton presets from `assets/skeletons/`.
 
 pub mod change;
+pub mod checkpointer;
 pub mod document;
 pub mod edits;
 pub mod error;

@@ -341,6 +341,10 @@ impl PredictionWriter {
             // FULL, an fsync per commit). A set is hidden until its edit commits, and
             // one left hidden by a crash is deleted on the next open.
             conn.pragma_update(None, "synchronous", "NORMAL")?;
+            // The set goes into the log only: the project's checkpoint thread moves it
+            // into the file once its edit commits (`checkpointer`), and the import
+            // does not wait for that copy.
+            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
             Ok(conn)
         })
         .map_err(|e| ProjectError::sqlite(path, e))?;

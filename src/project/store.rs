@@ -113,6 +113,9 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// An open project file.
 pub struct Store {
+    /// Checkpoints off the committing thread (a store opened, not one being made).
+    /// First, because fields drop in order: its thread ends before `conn` closes.
+    checkpointer: Option<super::checkpointer::Checkpointer>,
     path: PathBuf,
     conn: Connection,
 }
@@ -155,6 +158,7 @@ impl Store {
         )
         .map_err(|e| ProjectError::sqlite(path, e))?;
         let mut store = Self {
+            checkpointer: None,
             path: path.to_owned(),
             conn,
         };
@@ -180,6 +184,14 @@ impl Store {
         }
         store.configure()?;
         store.migrate_from(version)?;
+        // From here on, checkpoints happen on their own thread (see `checkpointer`).
+        if let Some(checkpointer) = super::checkpointer::Checkpointer::start(path) {
+            store
+                .conn
+                .pragma_update(None, "wal_autocheckpoint", 0)
+                .map_err(|e| ProjectError::sqlite(path, e))?;
+            store.checkpointer = Some(checkpointer);
+        }
         // Prediction sets nothing can bring back (an import abandoned half way) go.
         if let Err(e) = super::prediction_store::delete_unreachable(&store.conn) {
             tracing::warn!(
@@ -225,6 +237,7 @@ impl Store {
         {
             let conn = Connection::open(temp.path()).map_err(|e| ProjectError::sqlite(path, e))?;
             let mut store = Self {
+                checkpointer: None,
                 path: path.to_owned(),
                 conn,
             };
@@ -524,6 +537,7 @@ impl Store {
         };
         let seq = run().map_err(|e| ProjectError::sqlite(&path, e))?;
         tx.commit().map_err(|e| ProjectError::sqlite(&path, e))?;
+        self.after_commit();
         Ok(seq)
     }
 
@@ -548,7 +562,15 @@ impl Store {
             Ok(())
         };
         run().map_err(|e| ProjectError::sqlite(&path, e))?;
-        tx.commit().map_err(|e| ProjectError::sqlite(&path, e))
+        tx.commit().map_err(|e| ProjectError::sqlite(&path, e))?;
+        self.after_commit();
+        Ok(())
+    }
+
+    fn after_commit(&self) {
+        if let Some(c) = &self.checkpointer {
+            c.after_commit();
+        }
     }
 }
 

@@ -1035,6 +1035,15 @@ df.to_hdf(sys.argv[1], key="df_with_missing", format="table", mode="w")
     h5
 }
 
+/// The app on `make_project`'s project with `predictions_for_gui_clip` imported.
+fn with_imported_predictions(dir: &Path) -> Harness<'static, KinelabApp> {
+    let project = make_project(dir);
+    let h5 = predictions_for_gui_clip(dir);
+    let mut h = harness(&project);
+    import_through_the_dialog(&mut h, &h5);
+    h
+}
+
 /// Imports `file` through File → Import and waits until the import is done.
 fn import_through_the_dialog(h: &mut Harness<'_, KinelabApp>, file: &Path) {
     {
@@ -1127,10 +1136,7 @@ fn predictions_import_as_a_set_draw_as_a_layer_and_are_accepted_as_labels() {
 fn predictions_over_a_range_of_frames_are_accepted_as_one_edit() {
     use kinelab::ui::commands::Command;
     let dir = tempfile::tempdir().unwrap();
-    let project = make_project(dir.path());
-    let h5 = predictions_for_gui_clip(dir.path());
-    let mut h = harness(&project);
-    import_through_the_dialog(&mut h, &h5);
+    let mut h = with_imported_predictions(dir.path());
     h.state_mut()
         .workspace
         .as_mut()
@@ -1162,10 +1168,7 @@ fn predictions_over_a_range_of_frames_are_accepted_as_one_edit() {
 fn render_labeled_video_writes_the_frames_asked_for_with_progress_in_the_status_bar() {
     use kinelab::ui::commands::Command;
     let dir = tempfile::tempdir().unwrap();
-    let project = make_project(dir.path());
-    let h5 = predictions_for_gui_clip(dir.path());
-    let mut h = harness(&project);
-    import_through_the_dialog(&mut h, &h5);
+    let mut h = with_imported_predictions(dir.path());
     h.state_mut()
         .workspace
         .as_mut()

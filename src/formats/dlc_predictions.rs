@@ -162,27 +162,10 @@ pub fn write(
     predictions: &dyn PredictionSource,
     on_progress: &mut dyn FnMut(usize, usize),
 ) -> FormatResult<ExportReport> {
-    let sets: Vec<&PredictionSet> = state.present_prediction_sets().collect();
-    if sets.is_empty() {
+    if state.present_prediction_sets().next().is_none() {
         return write_labels(state, out_dir, h5_name, on_progress);
     }
-    let pairs: Vec<(&PredictionSet, &Video)> = sets
-        .iter()
-        .flat_map(|set| {
-            set.videos
-                .iter()
-                .filter_map(|pv| Some((*set, state.video(pv.video)?)))
-        })
-        .collect();
-    if let (Some(name), true) = (h5_name, pairs.len() != 1) {
-        return Err(FormatError::invalid(
-            &out_dir.join(name),
-            format!(
-                "names one file, but the project has {} predictions of a video, each its own file: give a folder",
-                pairs.len()
-            ),
-        ));
-    }
+    let pairs = super::prediction_import::set_videos(state, out_dir, h5_name)?;
     let mut report = ExportReport::default();
     let mut stems = std::collections::BTreeSet::new();
     for (i, (set, video)) in pairs.iter().enumerate() {

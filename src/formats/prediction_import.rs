@@ -329,3 +329,30 @@ pub fn layout_of_file(path: &Path) -> super::FormatResult<FileLayout> {
         individuals: level_values("individuals").unwrap_or_else(|| vec!["animal".to_owned()]),
     })
 }
+
+/// Every present set with each of its videos: what a predictions export writes, one
+/// file each. `file_name` (one file asked for by name) fits only a single pair.
+pub fn set_videos<'s>(
+    state: &'s ProjectState,
+    out_dir: &Path,
+    file_name: Option<&str>,
+) -> super::FormatResult<Vec<(&'s PredictionSet, &'s crate::project::Video)>> {
+    let pairs: Vec<_> = state
+        .present_prediction_sets()
+        .flat_map(|set| {
+            set.videos
+                .iter()
+                .filter_map(move |pv| Some((set, state.video(pv.video)?)))
+        })
+        .collect();
+    if let (Some(name), true) = (file_name, pairs.len() != 1) {
+        return Err(super::FormatError::invalid(
+            &out_dir.join(name),
+            format!(
+                "names one file, but the project has {} predictions of a video, each its own file: give a folder",
+                pairs.len()
+            ),
+        ));
+    }
+    Ok(pairs)
+}

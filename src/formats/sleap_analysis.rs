@@ -16,9 +16,9 @@ use super::h5;
 use super::report::ExportReport;
 use super::report::ImportReport;
 use crate::project::prediction_store::PredictionSource;
-use crate::project::predictions::{PredictionArrays, PredictionSet};
+use crate::project::predictions::PredictionArrays;
 use crate::project::{
-    IndividualId, Label, LabelKey, ProjectState, Provenance, Video, VideoId, Visibility,
+    IndividualId, Keypoint, Label, LabelKey, ProjectState, Provenance, Video, VideoId, Visibility,
 };
 
 /// An analysis file in memory.
@@ -50,6 +50,53 @@ impl Analysis {
         let n = self.node_names.len();
         self.tracks[((track * 2 + xy) * n + node) * self.n_frames + frame]
     }
+
+    /// An analysis of `n_frames` with nothing in it: the project's non-unique
+    /// keypoints (`nodes`) as nodes with its skeleton's edges, its individuals as
+    /// tracks.
+    fn empty(state: &ProjectState, nodes: &[&Keypoint], n_frames: usize, video_path: &str) -> Self {
+        let position = |id| nodes.iter().position(|k: &&Keypoint| k.id == id);
+        let (n_nodes, n_tracks) = (nodes.len(), state.individuals.len());
+        Self {
+            node_names: nodes.iter().map(|k| k.def.name.clone()).collect(),
+            track_names: state
+                .individuals
+                .iter()
+                .map(|i| i.def.name.clone())
+                .collect(),
+            edge_inds: state
+                .skeleton
+                .edges
+                .iter()
+                .filter_map(|(a, b)| Some([position(*a)? as i32, position(*b)? as i32]))
+                .collect(),
+            video_path: video_path.to_owned(),
+            n_frames,
+            tracks: vec![f64::NAN; n_tracks * 2 * n_nodes * n_frames],
+            point_scores: vec![f64::NAN; n_tracks * n_nodes * n_frames],
+            track_occupancy: vec![0; n_frames * n_tracks],
+        }
+    }
+
+    /// Puts one point of `track` and `node` on `frame`, and marks the track present.
+    fn set_point(&mut self, track: usize, node: usize, frame: usize, x: f64, y: f64, score: f64) {
+        let (n, f) = (self.node_names.len(), self.n_frames);
+        self.tracks[((track * 2) * n + node) * f + frame] = x;
+        self.tracks[((track * 2 + 1) * n + node) * f + frame] = y;
+        self.point_scores[(track * n + node) * f + frame] = score;
+        let n_tracks = self.track_names.len();
+        self.track_occupancy[frame * n_tracks + track] = 1;
+    }
+}
+
+/// The project's keypoints SLEAP has a place for: the non-unique ones.
+fn sleap_nodes(state: &ProjectState) -> Vec<&Keypoint> {
+    state
+        .skeleton
+        .keypoints
+        .iter()
+        .filter(|k| !k.def.unique)
+        .collect()
 }
 
 fn invalid(path: &Path, m: impl Into<String>) -> FormatError {
@@ -166,12 +213,7 @@ pub fn from_project(
     video_path: &str,
     report: &mut ExportReport,
 ) -> Analysis {
-    let nodes: Vec<_> = state
-        .skeleton
-        .keypoints
-        .iter()
-        .filter(|k| !k.def.unique)
-        .collect();
+    let nodes = sleap_nodes(state);
     let unique_labels = state
         .labels
         .keys()
@@ -184,12 +226,8 @@ pub fn from_project(
             .or_default() += unique_labels;
     }
     let position = |id| nodes.iter().position(|k| k.id == id);
-    let n_nodes = nodes.len();
-    let n_tracks = state.individuals.len();
     let n_frames = v.def.frame_count as usize;
-    let mut tracks = vec![f64::NAN; n_tracks * 2 * n_nodes * n_frames];
-    let mut point_scores = vec![f64::NAN; n_tracks * n_nodes * n_frames];
-    let mut track_occupancy = vec![0u8; n_frames * n_tracks];
+    let mut a = Analysis::empty(state, &nodes, n_frames, video_path);
     for (t, individual) in state.individuals.iter().enumerate() {
         for frame in state.labeled_frames(v.id).collect::<Vec<_>>() {
             let f = frame as usize;
@@ -203,34 +241,12 @@ pub fn from_project(
                 let Some(n) = position(key.keypoint) else {
                     continue;
                 };
-                tracks[((t * 2) * n_nodes + n) * n_frames + f] = label.x;
-                tracks[((t * 2 + 1) * n_nodes + n) * n_frames + f] = label.y;
-                point_scores[(t * n_nodes + n) * n_frames + f] = 1.0;
-                track_occupancy[f * n_tracks + t] = 1;
+                a.set_point(t, n, f, label.x, label.y, 1.0);
                 report.labels += 1;
             }
         }
     }
-    let edge_inds = state
-        .skeleton
-        .edges
-        .iter()
-        .filter_map(|(a, b)| Some([position(*a)? as i32, position(*b)? as i32]))
-        .collect();
-    Analysis {
-        node_names: nodes.iter().map(|k| k.def.name.clone()).collect(),
-        track_names: state
-            .individuals
-            .iter()
-            .map(|i| i.def.name.clone())
-            .collect(),
-        edge_inds,
-        video_path: video_path.to_owned(),
-        n_frames,
-        tracks,
-        point_scores,
-        track_occupancy,
-    }
+    a
 }
 
 fn h5err(e: impl std::fmt::Display) -> String {
@@ -348,18 +364,9 @@ pub fn from_arrays(
     report: &mut ExportReport,
 ) -> Analysis {
     let shape = &arrays.shape;
-    let nodes: Vec<_> = state
-        .skeleton
-        .keypoints
-        .iter()
-        .filter(|k| !k.def.unique)
-        .collect();
-    let n_nodes = nodes.len();
-    let n_tracks = state.individuals.len();
+    let nodes = sleap_nodes(state);
     let n_frames = shape.frame_count as usize;
-    let mut tracks = vec![f64::NAN; n_tracks * 2 * n_nodes * n_frames];
-    let mut point_scores = vec![f64::NAN; n_tracks * n_nodes * n_frames];
-    let mut track_occupancy = vec![0u8; n_frames * n_tracks];
+    let mut a = Analysis::empty(state, &nodes, n_frames, video_path);
     let slots: Vec<Vec<Option<usize>>> = state
         .individuals
         .iter()
@@ -377,10 +384,8 @@ pub fn from_arrays(
                 if p[0].is_nan() || p[1].is_nan() {
                     continue;
                 }
-                tracks[((t * 2) * n_nodes + n) * n_frames + f] = f64::from(p[0]);
-                tracks[((t * 2 + 1) * n_nodes + n) * n_frames + f] = f64::from(p[1]);
-                point_scores[(t * n_nodes + n) * n_frames + f] = f64::from(p[2]);
-                track_occupancy[f * n_tracks + t] = 1;
+                let [x, y, score] = [p[0], p[1], p[2]].map(f64::from);
+                a.set_point(t, n, f, x, y, score);
                 report.labels += 1;
                 any = true;
             }
@@ -388,26 +393,7 @@ pub fn from_arrays(
         frames_with_points += usize::from(any);
     }
     report.frames += frames_with_points;
-    let position = |id| nodes.iter().position(|k| k.id == id);
-    Analysis {
-        node_names: nodes.iter().map(|k| k.def.name.clone()).collect(),
-        track_names: state
-            .individuals
-            .iter()
-            .map(|i| i.def.name.clone())
-            .collect(),
-        edge_inds: state
-            .skeleton
-            .edges
-            .iter()
-            .filter_map(|(a, b)| Some([position(*a)? as i32, position(*b)? as i32]))
-            .collect(),
-        video_path: video_path.to_owned(),
-        n_frames,
-        tracks,
-        point_scores,
-        track_occupancy,
-    }
+    a
 }
 
 /// Writes one analysis file per prediction set and video into `out_dir`
@@ -427,25 +413,8 @@ pub fn write_project(
             .display()
             .to_string()
     };
-    let sets: Vec<&PredictionSet> = state.present_prediction_sets().collect();
-    if !sets.is_empty() {
-        let pairs: Vec<(&PredictionSet, &Video)> = sets
-            .iter()
-            .flat_map(|set| {
-                set.videos
-                    .iter()
-                    .filter_map(|pv| Some((*set, state.video(pv.video)?)))
-            })
-            .collect();
-        if let (Some(name), true) = (file_name, pairs.len() != 1) {
-            return Err(FormatError::invalid(
-                &out_dir.join(name),
-                format!(
-                    "names one file, but the project has {} predictions of a video, each its own file: give a folder",
-                    pairs.len()
-                ),
-            ));
-        }
+    if state.present_prediction_sets().next().is_some() {
+        let pairs = super::prediction_import::set_videos(state, out_dir, file_name)?;
         for (i, (set, v)) in pairs.iter().enumerate() {
             let arrays = predictions
                 .arrays(set, v.id)

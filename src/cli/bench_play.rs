@@ -9,13 +9,12 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::formats::prediction_import::set_def;
+use crate::project::Project;
 use crate::project::prediction_store::PredictionWriter;
 use crate::project::predictions::{PredictionArrays, PredictionShape};
-use crate::project::{NewProject, Project};
 use crate::ui::KinelabApp;
 use crate::ui::commands::Command;
 use crate::ui::keymap::Keymap;
-use crate::video::describe::describe_for_project;
 
 use super::bench::ms;
 use super::bench_ui::{Driver, headless_render_state, stats};
@@ -59,22 +58,9 @@ pub fn run(
     json: bool,
 ) -> anyhow::Result<()> {
     let dir = tempfile::tempdir().context("a temporary folder for the project")?;
-    let def = describe_for_project(dir.path(), video, &mut |_| {})?;
-    let (width, height, frame_count) = (def.width, def.height, def.frame_count);
-    let path = dir.path().join("bench.kinelab");
-    let mut project = Project::create(
-        &path,
-        &NewProject {
-            name: "bench".into(),
-            keypoints: (0..12).map(|i| format!("kp{i}")).collect(),
-            individuals: vec!["m1".into(), "m2".into()],
-            edges: (0..11)
-                .map(|i| (format!("kp{i}"), format!("kp{}", i + 1)))
-                .collect(),
-            videos: vec![def],
-            ..NewProject::default()
-        },
-    )?;
+    let (mut project, (width, height, frame_count)) =
+        super::bench_ui::bench_project(dir.path(), video, 12, &["m1".into(), "m2".into()], true)?;
+    let path = project.path().to_owned();
     let predictions = moving_predictions(&project, width, height);
     let set = PredictionWriter::open(&path)?.write_set(
         &set_def(Path::new("bench.h5"), "DLC_bench"),

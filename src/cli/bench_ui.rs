@@ -54,6 +54,38 @@ pub(super) fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// A project for a bench in `dir`: `video`, keypoints `kp0`… (chained by edges when
+/// `edges`) and `individuals`. Returns it with the video's width, height and frames.
+pub(super) fn bench_project(
+    dir: &Path,
+    video: &Path,
+    keypoints: usize,
+    individuals: &[String],
+    edges: bool,
+) -> anyhow::Result<(Project, (u32, u32, u64))> {
+    let def = describe_for_project(dir, video, &mut |_| {})?;
+    let size = (def.width, def.height, def.frame_count);
+    let edges = if edges {
+        (1..keypoints)
+            .map(|i| (format!("kp{}", i - 1), format!("kp{i}")))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let project = Project::create(
+        &dir.join("bench.kinelab"),
+        &NewProject {
+            name: "bench".into(),
+            keypoints: (0..keypoints).map(|i| format!("kp{i}")).collect(),
+            individuals: individuals.to_vec(),
+            edges,
+            videos: vec![def],
+            ..NewProject::default()
+        },
+    )?;
+    Ok((project, size))
+}
+
 /// Resident memory of this process now, in MiB (Linux).
 pub(super) fn rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -187,19 +219,10 @@ pub fn run(
     json: bool,
 ) -> anyhow::Result<()> {
     let dir = tempfile::tempdir().context("a temporary folder for the project")?;
-    let def = describe_for_project(dir.path(), video, &mut |_| {})?;
-    let (width, height, frame_count) = (def.width, def.height, def.frame_count);
-    let path = dir.path().join("bench.kinelab");
-    let mut project = Project::create(
-        &path,
-        &NewProject {
-            name: "bench".into(),
-            keypoints: (0..keypoints).map(|i| format!("kp{i}")).collect(),
-            individuals: (0..individuals).map(|i| format!("animal{i}")).collect(),
-            videos: vec![def],
-            ..NewProject::default()
-        },
-    )?;
+    let individual_names: Vec<String> = (0..individuals).map(|i| format!("animal{i}")).collect();
+    let (mut project, (width, height, frame_count)) =
+        bench_project(dir.path(), video, keypoints, &individual_names, false)?;
+    let path = project.path().to_owned();
     // Label the first 30 frames fully, timing each edit's commit.
     let mut commit_us = Vec::new();
     let state_ids = {

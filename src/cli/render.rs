@@ -207,13 +207,12 @@ pub fn run(args: &RenderArgs<'_>) -> anyhow::Result<()> {
                 .map(|(_, a)| (PredictionSetId(-1), name.clone(), a)),
         );
     }
-    let video_path = resolve_video_path(
-        &project.as_ref().map_or_else(
-            || args.video.parent().unwrap_or(Path::new(".")).to_owned(),
-            Project::dir,
-        ),
-        &video.def.path,
-    );
+    let video_path = match &project {
+        Some(project) => project
+            .video_path(video.id)
+            .context("the project's video has no path")?,
+        None => args.video.to_owned(),
+    };
     let content = RenderContent::new(state, video.id, arrays, !args.no_labels, &filter, style);
     if content.is_empty() {
         eprintln!(

@@ -40,9 +40,9 @@ struct SetArrays {
 
 /// Everything drawn on a video's frames.
 pub struct RenderContent {
+    /// The project with only the labels drawn (none when labels are left out).
     state: ProjectState,
     video: VideoId,
-    draw_labels: bool,
     sets: Vec<SetArrays>,
     style: OverlayStyle,
     /// Labels' outline colour.
@@ -74,7 +74,6 @@ impl RenderContent {
         Self {
             state,
             video,
-            draw_labels,
             sets,
             style,
             outline: [0, 0, 0, 255],
@@ -83,8 +82,7 @@ impl RenderContent {
 
     /// Whether anything at all would be drawn.
     pub fn is_empty(&self) -> bool {
-        (!self.draw_labels || self.state.labels.is_empty())
-            && self.sets.iter().all(|s| s.arrays.point_count() == 0)
+        self.state.labels.is_empty() && self.sets.iter().all(|s| s.arrays.point_count() == 0)
     }
 
     /// The names of the sets drawn.
@@ -118,14 +116,12 @@ impl RenderContent {
             })
             .collect();
         prediction_marks(&self.state, &on_frame, &self.style, size, out);
-        if self.draw_labels {
-            let labels: Vec<(LabelKey, Label)> = self
-                .state
-                .labels_on_frame(self.video, frame)
-                .map(|(k, l)| (*k, l.clone()))
-                .collect();
-            label_marks(&self.state, &labels, 1.0, self.outline, size, out);
-        }
+        let labels: Vec<(LabelKey, Label)> = self
+            .state
+            .labels_on_frame(self.video, frame)
+            .map(|(k, l)| (*k, l.clone()))
+            .collect();
+        label_marks(&self.state, &labels, 1.0, self.outline, size, out);
     }
 }
 

@@ -71,9 +71,8 @@ impl VideoEncoder {
         let global_header = octx.format().flags().contains(format::Flags::GLOBAL_HEADER);
         let codec = encoder::find(codec::Id::H264)
             .or_else(|| encoder::find(codec::Id::MPEG4))
-            .ok_or_else(|| VideoError::NoDecoder {
+            .ok_or_else(|| VideoError::NoEncoder {
                 path: path.to_owned(),
-                codec: "an H.264 or MPEG-4 encoder".into(),
             })?;
         let codec_name = codec.name().to_owned();
         let is_h264 = codec.id() == codec::Id::H264;

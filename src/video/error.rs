@@ -21,6 +21,9 @@ pub enum VideoError {
     /// The codec of the video stream has no decoder in this FFmpeg build.
     #[error("no decoder for codec '{codec}': {}", path.display())]
     NoDecoder { path: PathBuf, codec: String },
+    /// This FFmpeg build can encode neither H.264 nor MPEG-4 (a video to write).
+    #[error("this FFmpeg has no H.264 or MPEG-4 encoder to write {}", path.display())]
+    NoEncoder { path: PathBuf },
     /// The video stream holds no frame that could be indexed.
     #[error("the video stream has no frames: {}", path.display())]
     NoFrames { path: PathBuf },

@@ -20,7 +20,13 @@ use crate::ui::jobs::Job;
 use crate::ui::panels::layers::Layers;
 use crate::util::text::one_line;
 
-type RenderResult = Result<RenderReport, String>;
+/// Why a render wrote nothing.
+enum RenderFailure {
+    Cancelled,
+    Failed(String),
+}
+
+type RenderResult = Result<RenderReport, RenderFailure>;
 
 /// The "Render labeled video" window.
 pub struct RenderVideoDialog {
@@ -146,8 +152,9 @@ impl RenderVideoDialog {
         total.store((to + 1 - from) as u64, Ordering::Relaxed);
         let ctx_for_progress = ctx.clone();
         self.job = Some(Job::spawn("render labeled video", ctx, move |progress| {
-            let reader = PredictionReader::open(&project_path).map_err(|e| e.to_string())?;
-            let arrays = read_sets(&state, video, &sets, &reader).map_err(|e| e.to_string())?;
+            let failed = |e: crate::project::ProjectError| RenderFailure::Failed(e.to_string());
+            let reader = PredictionReader::open(&project_path).map_err(failed)?;
+            let arrays = read_sets(&state, video, &sets, &reader).map_err(failed)?;
             let content = RenderContent::new(
                 &state,
                 video,
@@ -170,8 +177,8 @@ impl RenderVideoDialog {
                 &cancel,
             )
             .map_err(|e| match e {
-                RenderError::Cancelled { .. } => "cancelled".to_owned(),
-                e => e.to_string(),
+                RenderError::Cancelled { .. } => RenderFailure::Cancelled,
+                e => RenderFailure::Failed(e.to_string()),
             })
         }));
         Ok(())
@@ -188,10 +195,12 @@ impl RenderVideoDialog {
                         one_line(&report.summary())
                     ))
                 }
-                Err(e) if e == "cancelled" => {
+                Err(RenderFailure::Cancelled) => {
                     DialogRequest::Status("Rendering cancelled: no file was written".into())
                 }
-                Err(e) => DialogRequest::Error(format!("Render failed: {e}")),
+                Err(RenderFailure::Failed(e)) => {
+                    DialogRequest::Error(format!("Render failed: {e}"))
+                }
             });
         }
         if !self.open {

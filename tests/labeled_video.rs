@@ -342,6 +342,9 @@ fn render_from_the_command_line_with_sets_filters_and_clear_errors() {
     ]);
     assert!(e.contains("x.mp4"), "{e}");
     // Something to draw must be named.
+    let folder = dir.path().to_str().unwrap();
+    let e = error(&["render", clip_s, "--project", project, "--out", folder]);
+    assert!(e.contains("is a folder"), "{e}");
     let e = error(&["render", clip_s, "--out", out_s]);
     assert!(
         e.contains("--project") && e.contains("--predictions"),

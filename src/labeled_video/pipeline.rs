@@ -161,6 +161,12 @@ pub fn render(
     cancel: &AtomicBool,
 ) -> Result<RenderReport, RenderError> {
     let started = Instant::now();
+    if options.out.is_dir() {
+        return Err(RenderError::Invalid {
+            path: options.out.clone(),
+            reason: "is a folder: name the video to write (…/labeled.mp4)".into(),
+        });
+    }
     if options.out.exists()
         && std::fs::canonicalize(&options.out).ok() == std::fs::canonicalize(video).ok()
     {

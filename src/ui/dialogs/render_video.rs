@@ -65,6 +65,14 @@ impl Default for RenderVideoDialog {
     }
 }
 
+impl Drop for RenderVideoDialog {
+    /// Closing the project stops its render: nobody is left to hear how it ended,
+    /// and a cancelled render leaves no file.
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
 /// `<video folder>/<video stem>_labeled.mp4`.
 pub fn default_output(video_path: &Path) -> PathBuf {
     let stem = video_path

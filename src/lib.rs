@@ -5,6 +5,7 @@
 //! - `project`: the domain model and the SQLite project store, with edits and undo.
 //! - `formats`: other tools' files (DeepLabCut, pandas HDF5) mapped to the project model.
 //! - `video`: the FFmpeg engine: frame index, exact seeking, decode worker, conversion.
+//! - `inference`: ONNX pose models through ONNX Runtime: specs, pre- and post-processing.
 //! - `overlay`: labels and predictions on a frame as marks, rasterized onto video frames.
 //! - `labeled_video`: videos with labels and predictions drawn on, encoded as MP4.
 //! - `gpu`: wgpu paint callbacks that draw video frames from YUV planes.
@@ -15,6 +16,7 @@ pub mod analysis;
 pub mod cli;
 pub mod formats;
 pub mod gpu;
+pub mod inference;
 pub mod labeled_video;
 pub mod overlay;
 pub mod project;

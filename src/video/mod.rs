@@ -9,6 +9,7 @@
 //! - `frame_feed`: what a viewer shows while it waits: the newest wanted frame wins.
 //! - `frame` and `convert`: decoded frames as YUV planes, and swscale conversions.
 //! - `canvas` and `encoder`: frames to draw on, and writing them as an MP4.
+//! - `range_decode`: every frame of a range in order, on a thread (renders, inference).
 
 pub mod cache;
 pub mod canvas;
@@ -23,6 +24,7 @@ pub mod index;
 pub mod index_cache;
 pub mod playback;
 pub mod project_access;
+pub mod range_decode;
 pub mod reader;
 pub mod source;
 pub mod worker;

@@ -1,0 +1,414 @@
+//! Which tool exported a model, from its tensor names, shapes and metadata, and the
+//! spec that tool's own inference code implies. What cannot be recognised gets a
+//! message that says which spec fields to write.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::error::{InferenceError, InferenceResult};
+use super::spec::{
+    ColourOrder, Element, Family, HeatmapDecode, InputSpec, Layout, ModelSpec, OutputSpec, Resize,
+};
+
+/// One input or output as the model declares it: dimensions are `None` where dynamic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TensorInfo {
+    pub name: String,
+    pub dims: Vec<Option<usize>>,
+    /// ONNX Runtime's element type name (`f32`, `u8`, ...).
+    pub element: String,
+}
+
+impl TensorInfo {
+    pub fn dims_text(&self) -> String {
+        let dims: Vec<String> = self
+            .dims
+            .iter()
+            .map(|d| d.map_or("?".to_owned(), |v| v.to_string()))
+            .collect();
+        format!("[{}]", dims.join(", "))
+    }
+}
+
+/// What Kinelab reads of a model to recognise it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelFacts {
+    pub inputs: Vec<TensorInfo>,
+    pub outputs: Vec<TensorInfo>,
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// COCO's 17 person keypoints, the order Ultralytics' pretrained pose models use.
+pub const COCO_KEYPOINTS: [&str; 17] = [
+    "nose",
+    "left_eye",
+    "right_eye",
+    "left_ear",
+    "right_ear",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+];
+
+/// DeepLabCut's default location refinement scale.
+pub const DLC_LOCREF_STDEV: f32 = 7.2801;
+
+/// ImageNet mean and std on 0–255 pixels (MMPose's and DeepLabCut's normalisation).
+const IMAGENET_MEAN: [f32; 3] = [123.675, 116.28, 103.53];
+const IMAGENET_STD: [f32; 3] = [58.395, 57.12, 57.375];
+
+/// The spec fields to write by hand, for messages.
+pub const SPEC_FIELDS_HELP: &str = "write a spec beside the model (<model>.json) with: family \
+(ultralytics-pose, rtmpose, dlc-heatmap, mmpose-heatmap), input {name, layout nchw|nhwc, \
+width, height, element f32|u8, colour rgb|bgr, resize {kind: letterbox|stretch|crop}, mean, \
+std}, output {kind: heatmap|simcc|yolo-pose and its tensor names}, keypoints [names in output \
+order]";
+
+fn generic_names(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("kp{i}")).collect()
+}
+
+/// Parses a Python list of ints as Ultralytics writes metadata: `[17, 3]`.
+fn python_ints(text: &str) -> Vec<usize> {
+    text.trim_matches(|c| c == '[' || c == ']' || c == '(' || c == ')')
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
+}
+
+/// Counts a Python dict's entries as Ultralytics writes `names`: `{0: 'person'}`.
+fn python_dict_len(text: &str) -> usize {
+    let inner = text
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim();
+    if inner.is_empty() {
+        0
+    } else {
+        inner.split(", ").filter(|s| s.contains(':')).count().max(1)
+    }
+}
+
+/// The input's fixed `[N, 3, H, W]` or `[N, H, W, 3]` size and layout.
+fn image_input(model: &Path, input: &TensorInfo) -> InferenceResult<(Layout, u32, u32)> {
+    let d = &input.dims;
+    let expected = "rank 4: [batch, 3, height, width] or [batch, height, width, 3]";
+    if d.len() != 4 {
+        return Err(InferenceError::tensor(
+            model,
+            &input.name,
+            expected,
+            input.dims_text(),
+        ));
+    }
+    let (layout, h, w) = match (d[1], d[3]) {
+        (Some(3), _) => (Layout::Nchw, d[2], d[3]),
+        (_, Some(3)) => (Layout::Nhwc, d[1], d[2]),
+        _ => {
+            return Err(InferenceError::tensor(
+                model,
+                &input.name,
+                expected,
+                input.dims_text(),
+            ));
+        }
+    };
+    match (w, h) {
+        (Some(w), Some(h)) if w > 0 && h > 0 => Ok((layout, w as u32, h as u32)),
+        _ => Err(InferenceError::spec(
+            model,
+            format!(
+                "input '{}' {} has no fixed size: write input.width and input.height in a spec \
+                 beside the model",
+                input.name,
+                input.dims_text()
+            ),
+        )),
+    }
+}
+
+fn max_batch(input: &TensorInfo) -> usize {
+    match input.dims.first() {
+        Some(Some(n)) => (*n).max(1),
+        _ => 16,
+    }
+}
+
+/// Recognises the family and writes the spec its tool implies.
+pub fn recognise(model: &Path, facts: &ModelFacts) -> InferenceResult<ModelSpec> {
+    let unrecognised = |why: String| {
+        InferenceError::spec(
+            model,
+            format!("not a model family Kinelab knows ({why}); {SPEC_FIELDS_HELP}"),
+        )
+    };
+    let Some(input) = facts.inputs.first() else {
+        return Err(unrecognised("it has no inputs".into()));
+    };
+    if facts.inputs.len() != 1 {
+        return Err(unrecognised(format!(
+            "it has {} inputs, not one image",
+            facts.inputs.len()
+        )));
+    }
+    let output = |name: &str| facts.outputs.iter().find(|o| o.name == name);
+    let (layout, width, height) = image_input(model, input)?;
+    let element = if input.element == "u8" {
+        Element::U8
+    } else {
+        Element::F32
+    };
+    let base_input = |resize, mean, std, colour| InputSpec {
+        name: input.name.clone(),
+        layout,
+        width,
+        height,
+        element,
+        colour,
+        resize,
+        mean,
+        std,
+    };
+
+    // Ultralytics: kpt_shape in the metadata, one [1, 4 + nc + 3K, anchors] output.
+    if let Some(kpt) = facts.metadata.get("kpt_shape") {
+        let kpt = python_ints(kpt);
+        let out = facts
+            .outputs
+            .first()
+            .ok_or_else(|| unrecognised("no outputs".into()))?;
+        let (k, dims) = match kpt[..] {
+            [k, d] => (k, d),
+            _ => return Err(unrecognised(format!("kpt_shape '{kpt:?}' is not [K, 2|3]"))),
+        };
+        if dims != 3 {
+            return Err(unrecognised(format!(
+                "keypoints without visibility (kpt_shape [{k}, {dims}])"
+            )));
+        }
+        let classes = facts
+            .metadata
+            .get("names")
+            .map(|n| python_dict_len(n))
+            .filter(|&n| n > 0)
+            .unwrap_or(1);
+        let channels = 4 + classes + 3 * k;
+        if out.dims.len() != 3 || out.dims[1] != Some(channels) {
+            return Err(InferenceError::tensor(
+                model,
+                &out.name,
+                format!("[batch, {channels}, anchors] (4 + {classes} classes + 3×{k} keypoints)"),
+                out.dims_text(),
+            ));
+        }
+        let keypoints = if k == COCO_KEYPOINTS.len() {
+            COCO_KEYPOINTS.iter().map(|s| (*s).to_owned()).collect()
+        } else {
+            generic_names(k)
+        };
+        return Ok(ModelSpec {
+            family: Family::UltralyticsPose,
+            input: base_input(
+                Resize::Letterbox { pad: 114.0 },
+                [0.0; 3],
+                [255.0; 3],
+                ColourOrder::Rgb,
+            ),
+            output: OutputSpec::YoloPose {
+                output: out.name.clone(),
+                classes,
+                conf: 0.25,
+                iou: 0.7,
+                max_det: 300,
+            },
+            keypoints,
+            keypoint_map: BTreeMap::new(),
+            max_batch: max_batch(input),
+        });
+    }
+
+    // RTMPose (mmdeploy end2end.onnx): simcc_x and simcc_y.
+    if let (Some(x), Some(y)) = (output("simcc_x"), output("simcc_y")) {
+        let k = match (x.dims.get(1), x.dims.get(2)) {
+            (Some(Some(k)), Some(Some(_))) if x.dims.len() == 3 => *k,
+            _ => {
+                return Err(InferenceError::tensor(
+                    model,
+                    &x.name,
+                    "[batch, keypoints, bins]",
+                    x.dims_text(),
+                ));
+            }
+        };
+        let bins = x.dims[2].unwrap_or(0);
+        let split_ratio = bins as f32 / width as f32;
+        return Ok(ModelSpec {
+            family: Family::Rtmpose,
+            input: base_input(
+                Resize::Crop { padding: 1.25 },
+                IMAGENET_MEAN,
+                IMAGENET_STD,
+                ColourOrder::Rgb,
+            ),
+            output: OutputSpec::Simcc {
+                x: x.name.clone(),
+                y: y.name.clone(),
+                split_ratio,
+            },
+            keypoints: generic_names(k),
+            keypoint_map: BTreeMap::new(),
+            max_batch: max_batch(input),
+        });
+    }
+
+    // Heatmaps: DeepLabCut names them heatmap(s) (+ locref); mmdeploy's top-down
+    // heatmap models have one output named "output".
+    let rank4: Vec<&TensorInfo> = facts.outputs.iter().filter(|o| o.dims.len() == 4).collect();
+    let heat = rank4
+        .iter()
+        .find(|o| o.name.to_lowercase().contains("heatmap"))
+        .copied();
+    if let Some(heat) = heat {
+        let k = heat.dims[1]
+            .ok_or_else(|| unrecognised(format!("'{}' has no fixed keypoint count", heat.name)))?;
+        let locref = rank4
+            .iter()
+            .find(|o| o.name.to_lowercase().contains("locref"));
+        return Ok(ModelSpec {
+            family: Family::DlcHeatmap,
+            input: base_input(
+                Resize::Stretch,
+                IMAGENET_MEAN,
+                IMAGENET_STD,
+                ColourOrder::Rgb,
+            ),
+            output: OutputSpec::Heatmap {
+                heatmap: heat.name.clone(),
+                locref: locref.map(|l| l.name.clone()),
+                decode: HeatmapDecode::Dlc {
+                    locref_stdev: DLC_LOCREF_STDEV,
+                    sigmoid: true,
+                },
+            },
+            keypoints: generic_names(k),
+            keypoint_map: BTreeMap::new(),
+            max_batch: max_batch(input),
+        });
+    }
+    if let [only] = facts.outputs.as_slice()
+        && only.name == "output"
+        && only.dims.len() == 4
+        && let Some(k) = only.dims[1]
+    {
+        return Ok(ModelSpec {
+            family: Family::MmposeHeatmap,
+            input: base_input(
+                Resize::Crop { padding: 1.25 },
+                IMAGENET_MEAN,
+                IMAGENET_STD,
+                ColourOrder::Rgb,
+            ),
+            output: OutputSpec::Heatmap {
+                heatmap: only.name.clone(),
+                locref: None,
+                decode: HeatmapDecode::Msra,
+            },
+            keypoints: generic_names(k),
+            keypoint_map: BTreeMap::new(),
+            max_batch: max_batch(input),
+        });
+    }
+    let outs: Vec<String> = facts
+        .outputs
+        .iter()
+        .map(|o| format!("{} {}", o.name, o.dims_text()))
+        .collect();
+    Err(unrecognised(format!("outputs: {}", outs.join(", "))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(name: &str, dims: &[Option<usize>]) -> TensorInfo {
+        TensorInfo {
+            name: name.into(),
+            dims: dims.to_vec(),
+            element: "f32".into(),
+        }
+    }
+
+    #[test]
+    fn ultralytics_metadata_and_shapes() {
+        let mut metadata = BTreeMap::new();
+        metadata.insert("kpt_shape".into(), "[17, 3]".into());
+        metadata.insert("names".into(), "{0: 'person'}".into());
+        let facts = ModelFacts {
+            inputs: vec![info("images", &[Some(1), Some(3), Some(640), Some(640)])],
+            outputs: vec![info("output0", &[Some(1), Some(56), Some(8400)])],
+            metadata,
+        };
+        let spec = recognise(Path::new("yolo.onnx"), &facts).unwrap();
+        assert_eq!(spec.family, Family::UltralyticsPose);
+        assert_eq!(spec.keypoints[0], "nose");
+        assert_eq!(spec.input.resize, Resize::Letterbox { pad: 114.0 });
+        assert_eq!(spec.max_batch, 1);
+    }
+
+    #[test]
+    fn rtmpose_and_dlc_and_unknown() {
+        let facts = ModelFacts {
+            inputs: vec![info("input", &[None, Some(3), Some(256), Some(192)])],
+            outputs: vec![
+                info("simcc_x", &[None, Some(17), Some(384)]),
+                info("simcc_y", &[None, Some(17), Some(512)]),
+            ],
+            metadata: BTreeMap::new(),
+        };
+        let spec = recognise(Path::new("rtm.onnx"), &facts).unwrap();
+        assert_eq!(spec.family, Family::Rtmpose);
+        assert_eq!(
+            spec.output,
+            OutputSpec::Simcc {
+                x: "simcc_x".into(),
+                y: "simcc_y".into(),
+                split_ratio: 2.0
+            }
+        );
+
+        let facts = ModelFacts {
+            inputs: vec![info("image", &[None, Some(3), Some(256), Some(256)])],
+            outputs: vec![
+                info("heatmap", &[None, Some(4), Some(32), Some(32)]),
+                info("locref", &[None, Some(8), Some(32), Some(32)]),
+            ],
+            metadata: BTreeMap::new(),
+        };
+        let spec = recognise(Path::new("dlc.onnx"), &facts).unwrap();
+        assert_eq!(spec.family, Family::DlcHeatmap);
+        assert_eq!(spec.keypoints.len(), 4);
+
+        let facts = ModelFacts {
+            inputs: vec![info("x", &[Some(1), Some(3), Some(64), Some(64)])],
+            outputs: vec![info("y", &[Some(1), Some(10)])],
+            metadata: BTreeMap::new(),
+        };
+        let err = recognise(Path::new("odd.onnx"), &facts)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("odd.onnx") && err.contains("y [1, 10]") && err.contains("keypoints ["),
+            "{err}"
+        );
+    }
+}

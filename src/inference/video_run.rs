@@ -1,0 +1,198 @@
+//! A model over a video's frames, pipelined on three threads: decoding (in order,
+//! `video::range_decode`), preparing batches (RGB conversion, resize or crop,
+//! normalisation), and running the model on the calling thread. Progress comes after
+//! every batch with frames per second and the time left; a cancel flag stops it
+//! between batches.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use crossbeam_channel::bounded;
+
+use crate::video::range_decode::{Decoded, decode_frames};
+use crate::video::{FrameConverter, VideoError, VideoReader};
+
+use super::decode::Pose;
+use super::error::InferenceError;
+use super::model::{Batch, PoseModel, prepare};
+use super::preprocess::RgbFrame;
+use super::spec::ModelSpec;
+
+/// Why a run stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Video(#[from] VideoError),
+    #[error(transparent)]
+    Inference(#[from] InferenceError),
+    #[error("{}: the run was cancelled", video.display())]
+    Cancelled { video: PathBuf },
+}
+
+/// Where a run is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunProgress {
+    pub done: usize,
+    pub total: usize,
+    /// Frames per second since the start.
+    pub fps: f64,
+    /// Seconds left at that speed.
+    pub eta_secs: f64,
+}
+
+/// What a finished run did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunReport {
+    pub frames: Range<usize>,
+    /// Frames with at least one pose.
+    pub frames_with_poses: usize,
+    /// Frames that did not decode (no poses for them).
+    pub missing: Vec<usize>,
+    pub elapsed_secs: f64,
+}
+
+impl RunReport {
+    pub fn fps(&self) -> f64 {
+        self.frames.len() as f64 / self.elapsed_secs.max(1e-9)
+    }
+}
+
+/// A prepared batch: the frames it holds, and the frames before it that did not decode.
+struct Prepared {
+    frame_idxs: Vec<usize>,
+    batch: Batch,
+    missing: Vec<usize>,
+}
+
+/// Converts decoded frames to RGB and groups them into prepared batches.
+fn prepare_batches(
+    spec: &ModelSpec,
+    video: &Path,
+    batch_size: usize,
+    rx: crossbeam_channel::Receiver<Decoded>,
+    tx: &crossbeam_channel::Sender<Result<Prepared, VideoError>>,
+) {
+    let mut converter = FrameConverter::new(video);
+    let mut rgb: Vec<image::RgbImage> = Vec::with_capacity(batch_size);
+    let mut idxs = Vec::with_capacity(batch_size);
+    let mut missing = Vec::new();
+    let flush =
+        |rgb: &mut Vec<image::RgbImage>, idxs: &mut Vec<usize>, missing: &mut Vec<usize>| {
+            let items: Vec<_> = rgb
+                .iter()
+                .map(|img| {
+                    let frame = RgbFrame {
+                        width: img.width() as usize,
+                        height: img.height() as usize,
+                        pixels: img.as_raw(),
+                    };
+                    (frame, None)
+                })
+                .collect();
+            let batch = prepare(spec, &items);
+            let message = Prepared {
+                frame_idxs: std::mem::take(idxs),
+                batch,
+                missing: std::mem::take(missing),
+            };
+            rgb.clear();
+            tx.send(Ok(message)).is_ok()
+        };
+    for message in rx {
+        match message {
+            Ok(frame) => match converter.to_rgb(&frame) {
+                Ok(img) => {
+                    idxs.push(frame.frame_idx());
+                    rgb.push(img);
+                }
+                Err(e) => {
+                    if tx.send(Err(e)).is_err() {
+                        return;
+                    }
+                }
+            },
+            Err((frame_idx, _)) => missing.push(frame_idx),
+        }
+        if rgb.len() == batch_size && !flush(&mut rgb, &mut idxs, &mut missing) {
+            return;
+        }
+    }
+    if !rgb.is_empty() || !missing.is_empty() {
+        flush(&mut rgb, &mut idxs, &mut missing);
+    }
+}
+
+/// Runs `model` over `frames` of `video` (all when `None`) in batches of `batch_size`
+/// (at most the model's own limit). `on_poses(frame_idx, poses)` gets each frame's
+/// poses in frame pixels, in frame order.
+pub fn run_video(
+    model: &mut PoseModel,
+    video: &Path,
+    frames: Option<Range<usize>>,
+    batch_size: usize,
+    cancel: &AtomicBool,
+    on_progress: &mut dyn FnMut(&RunProgress),
+    on_poses: &mut dyn FnMut(usize, Vec<Pose>),
+) -> Result<RunReport, RunError> {
+    let started = Instant::now();
+    let reader = VideoReader::open(video)?;
+    let count = reader.frame_count();
+    let frames = match frames {
+        Some(r) => r.start.min(count)..r.end.min(count),
+        None => 0..count,
+    };
+    let total = frames.len();
+    let batch_size = batch_size.clamp(1, model.spec().max_batch.max(1));
+    let spec = model.spec().clone();
+    let (decoded_tx, decoded_rx) = bounded::<Decoded>(batch_size * 2);
+    let (batch_tx, batch_rx) = bounded::<Result<Prepared, VideoError>>(2);
+    let mut report = RunReport {
+        frames: frames.clone(),
+        frames_with_poses: 0,
+        missing: Vec::new(),
+        elapsed_secs: 0.0,
+    };
+    std::thread::scope(|scope| {
+        let range = frames.clone();
+        scope.spawn(move || decode_frames(reader, range, &decoded_tx, cancel));
+        let spec = &spec;
+        scope.spawn(move || prepare_batches(spec, video, batch_size, decoded_rx, &batch_tx));
+        // Owned here: dropped on any return, which stops the threads above.
+        let batch_rx = batch_rx;
+        let mut done = 0;
+        for message in &batch_rx {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(RunError::Cancelled {
+                    video: video.to_owned(),
+                });
+            }
+            let prepared = message?;
+            done += prepared.missing.len();
+            report.missing.extend(prepared.missing);
+            let poses = model.run(&prepared.batch)?;
+            for (frame_idx, of_frame) in prepared.frame_idxs.into_iter().zip(poses) {
+                report.frames_with_poses += usize::from(!of_frame.is_empty());
+                on_poses(frame_idx, of_frame);
+                done += 1;
+            }
+            let secs = started.elapsed().as_secs_f64();
+            let fps = done as f64 / secs.max(1e-9);
+            on_progress(&RunProgress {
+                done,
+                total,
+                fps,
+                eta_secs: (total.saturating_sub(done)) as f64 / fps.max(1e-9),
+            });
+        }
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RunError::Cancelled {
+                video: video.to_owned(),
+            });
+        }
+        Ok(())
+    })?;
+    report.elapsed_secs = started.elapsed().as_secs_f64();
+    Ok(report)
+}

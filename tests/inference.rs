@@ -1,0 +1,412 @@
+//! ONNX pose models: each family's decoding checked against hand-computed positions in
+//! the frame (tiny models with planted peaks), the same frame through Kinelab and
+//! through Python onnxruntime with the family's own code, bad models refused by name,
+//! and `kinelab infer` over a video.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use kinelab::inference::decode::Pose;
+use kinelab::inference::preprocess::RgbFrame;
+use kinelab::inference::spec::{Family, ModelSpec};
+use kinelab::inference::{PoseModel, SessionOptions};
+
+/// The tiny models of tests/python/pose_models.py, made once per test in `dir`.
+fn make_models(dir: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/pose_models.py");
+    let out = std::process::Command::new(common::peer_python())
+        .arg(&script)
+        .arg("make")
+        .arg(dir)
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "making the models failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn open(path: &Path) -> PoseModel {
+    PoseModel::open(path, None, &SessionOptions::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A 320×240 frame of a smooth pattern (the planted models ignore it).
+fn pattern_frame() -> Vec<u8> {
+    let (w, h) = (320, 240);
+    let mut px = Vec::with_capacity(w * h * 3);
+    for y in 0..h {
+        for x in 0..w {
+            px.extend([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8]);
+        }
+    }
+    px
+}
+
+fn predict(model: &mut PoseModel, pixels: &[u8], w: usize, h: usize) -> Vec<Pose> {
+    let frame = RgbFrame {
+        width: w,
+        height: h,
+        pixels,
+    };
+    model.predict(&[(frame, None)]).unwrap().remove(0)
+}
+
+fn assert_point(got: [f32; 3], want: [f64; 3], tol: f64, what: &str) {
+    for (g, w) in got.iter().zip(want) {
+        assert!(
+            (f64::from(*g) - w).abs() <= tol,
+            "{what}: got {got:?}, want {want:?}"
+        );
+    }
+}
+
+fn sigmoid(v: f64) -> f64 {
+    1.0 / (1.0 + (-v).exp())
+}
+
+#[test]
+fn planted_peaks_decode_to_hand_computed_positions_in_the_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    make_models(dir.path());
+    let frame = pattern_frame();
+    let tol = 1e-3;
+
+    // DeepLabCut: 320×240 stretched to 64×64, stride 8, locref × 7.2801, sigmoid.
+    let mut m = open(&dir.path().join("dlc_planted.onnx"));
+    assert_eq!(m.spec().family, Family::DlcHeatmap);
+    let p = predict(&mut m, &frame, 320, 240);
+    assert_eq!(p.len(), 1);
+    let (gx, gy) = (64.0 / 320.0, 64.0 / 240.0);
+    let x0 = (5.0 * 8.0 + 4.0 + 0.5 * 7.2801) / gx;
+    let y0 = (2.0 * 8.0 + 4.0 - 0.25 * 7.2801) / gy;
+    assert_point(p[0].points[0], [x0, y0, sigmoid(3.0)], tol, "dlc kp0");
+    assert_point(
+        p[0].points[1],
+        [12.0 / gx, 52.0 / gy, sigmoid(1.0)],
+        tol,
+        "dlc kp1",
+    );
+
+    // Top-down crop of the whole frame: box ×1.25 = 400×300, widened to the input's
+    // 48:64 aspect = 400×533.33, centred on (160, 120).
+    let (sw, sh) = (400.0, 400.0 / 0.75);
+    let back = |x_in: f64, y_in: f64| {
+        (
+            x_in / 48.0 * sw + 160.0 - sw / 2.0,
+            y_in / 64.0 * sh + 120.0 - sh / 2.0,
+        )
+    };
+
+    // MMPose: argmax (col 7, row 5), a quarter toward the higher neighbours, ×4.
+    let mut m = open(&dir.path().join("mmpose_planted.onnx"));
+    assert_eq!(m.spec().family, Family::MmposeHeatmap);
+    let p = predict(&mut m, &frame, 320, 240);
+    let (x, y) = back(7.25 * 4.0, 5.25 * 4.0);
+    assert_point(p[0].points[0], [x, y, 0.9], tol, "mmpose kp0");
+    // On row 0 MMPose refines neither axis.
+    let (x, y) = back(3.0 * 4.0, 0.0);
+    assert_point(p[0].points[1], [x, y, 0.7], tol, "mmpose kp1");
+
+    // RTMPose: SimCC bins ÷ 2, score the smaller maximum.
+    let mut m = open(&dir.path().join("rtmpose_planted.onnx"));
+    assert_eq!(m.spec().family, Family::Rtmpose);
+    let p = predict(&mut m, &frame, 320, 240);
+    let (x, y) = back(20.0, 35.0);
+    assert_point(p[0].points[0], [x, y, 0.6], tol, "rtmpose kp0");
+    let (x, y) = back(5.0, 50.0);
+    assert_point(p[0].points[1], [x, y, 0.3], tol, "rtmpose kp1");
+
+    // Ultralytics: 320×240 letterboxed into 64×64 (gain 0.2, 8 rows of padding above),
+    // the overlapping box suppressed, the one below conf dropped, best first.
+    let mut m = open(&dir.path().join("yolo_planted.onnx"));
+    assert_eq!(m.spec().family, Family::UltralyticsPose);
+    let p = predict(&mut m, &frame, 320, 240);
+    let scores: Vec<f32> = p.iter().map(|p| p.score).collect();
+    assert_eq!(scores, vec![0.9, 0.5]);
+    let back = |x: f64, y: f64| (x / 0.2, (y - 8.0) / 0.2);
+    let (x, y) = back(25.0, 28.0);
+    assert_point(p[0].points[0], [x, y, 0.95], tol, "yolo pose 0 kp0");
+    let (x, y) = back(35.0, 33.0);
+    assert_point(p[0].points[1], [x, y, 0.4], tol, "yolo pose 0 kp1");
+    let (x, y) = back(11.0, 51.0);
+    assert_point(p[1].points[1], [x, y, 0.8], tol, "yolo pose 1 kp1");
+    let b = p[0].bbox.expect("a box");
+    assert_point([b.x1, b.y1, b.x2], [100.0, 70.0, 200.0], tol, "yolo box");
+}
+
+/// Frame 10 of a synthetic clip as RGB, written as a PNG for Python to read.
+fn clip_frame(png: &Path) -> (Vec<u8>, usize, usize) {
+    let video = common::clip(&common::h264_gop30());
+    let mut reader = kinelab::video::VideoReader::open(&video).unwrap();
+    let frame = reader.frame(10).unwrap();
+    let rgb = kinelab::video::FrameConverter::new(&video)
+        .to_rgb(&frame)
+        .unwrap();
+    rgb.save(png).unwrap();
+    let (w, h) = (rgb.width() as usize, rgb.height() as usize);
+    (rgb.into_raw(), w, h)
+}
+
+#[test]
+fn same_frame_as_python_onnxruntime_within_a_thousandth_of_a_pixel() {
+    let dir = tempfile::tempdir().unwrap();
+    make_models(dir.path());
+    let png = dir.path().join("frame.png");
+    let (pixels, w, h) = clip_frame(&png);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/pose_models.py");
+    let out = std::process::Command::new(common::peer_python())
+        .arg(&script)
+        .arg("reference")
+        .arg(dir.path())
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reference: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for family in ["dlc", "mmpose", "rtmpose", "yolo"] {
+        let mut m = open(&dir.path().join(format!("{family}_random.onnx")));
+        let poses = predict(&mut m, &pixels, w, h);
+        let best = &poses[0];
+        let want = reference[family].as_array().unwrap();
+        assert_eq!(want.len(), best.points.len(), "{family}");
+        for (k, (got, want)) in best.points.iter().zip(want).enumerate() {
+            let want: Vec<Option<f64>> = want
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(serde_json::Value::as_f64)
+                .collect();
+            match (want[0], want[1]) {
+                (Some(x), Some(y)) => {
+                    let dx = (f64::from(got[0]) - x).abs();
+                    let dy = (f64::from(got[1]) - y).abs();
+                    assert!(
+                        dx <= 1e-3 && dy <= 1e-3,
+                        "{family} kp{k}: Kinelab {got:?}, onnxruntime {want:?}"
+                    );
+                }
+                _ => assert!(
+                    got[0].is_nan(),
+                    "{family} kp{k}: {got:?} where Python had none"
+                ),
+            }
+            let score = want[2].unwrap();
+            assert!(
+                (f64::from(got[2]) - score).abs() <= 1e-4,
+                "{family} kp{k} score: {} vs {score}",
+                got[2]
+            );
+        }
+    }
+}
+
+fn open_err(model: &Path, spec: Option<&Path>) -> String {
+    match PoseModel::open(model, spec, &SessionOptions::default()) {
+        Ok(_) => panic!("{} opened", model.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn bad_models_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let models = dir.path().join("models");
+    std::fs::create_dir(&models).unwrap();
+    make_models(&models);
+
+    let missing = models.join("nope.onnx");
+    let e = open_err(&missing, None);
+    assert!(
+        e.contains("nope.onnx") && e.contains("no such model file"),
+        "{e}"
+    );
+
+    let text = models.join("notes.onnx");
+    std::fs::write(&text, "these are my notes, not a model\n").unwrap();
+    let e = open_err(&text, None);
+    assert!(
+        e.contains("notes.onnx") && e.contains("not an ONNX model"),
+        "{e}"
+    );
+
+    let e = open_err(&models.join("bad_rank.onnx"), None);
+    assert!(
+        e.contains("bad_rank.onnx")
+            && e.contains("'image'")
+            && e.contains("rank 4")
+            && e.contains("[?, 3, 64]"),
+        "{e}"
+    );
+
+    // The weights file exists, one folder up: still refused.
+    std::fs::write(dir.path().join("outside.bin"), [0u8; 12]).unwrap();
+    let e = open_err(&models.join("external.onnx"), None);
+    assert!(
+        e.contains("external.onnx")
+            && e.contains("../outside.bin")
+            && e.contains("outside the model's folder"),
+        "{e}"
+    );
+
+    // A spec that names a tensor the model lacks.
+    let model = models.join("dlc_planted.onnx");
+    let mut spec = open(&model).spec().clone();
+    if let kinelab::inference::spec::OutputSpec::Heatmap { locref, .. } = &mut spec.output {
+        *locref = Some("offsets".into());
+    }
+    let spec_path = dir.path().join("wrong.json");
+    spec.write(&spec_path).unwrap();
+    let e = open_err(&model, Some(&spec_path));
+    assert!(
+        e.contains("dlc_planted.onnx") && e.contains("'offsets'") && e.contains("heatmap, locref"),
+        "{e}"
+    );
+
+    // A spec whose keypoint count disagrees with the heatmaps: the run names the tensor.
+    let mut spec = open(&model).spec().clone();
+    spec.keypoints.push("tail".into());
+    spec.write(&spec_path).unwrap();
+    let mut m = PoseModel::open(&model, Some(&spec_path), &SessionOptions::default()).unwrap();
+    let frame = pattern_frame();
+    let f = RgbFrame {
+        width: 320,
+        height: 240,
+        pixels: &frame,
+    };
+    let e = m.predict(&[(f, None)]).unwrap_err().to_string();
+    assert!(
+        e.contains("'heatmap'")
+            && e.contains("[batch, 3, height, width]")
+            && e.contains("[1, 2, 8, 8]"),
+        "{e}"
+    );
+
+    // A spec that is not JSON.
+    std::fs::write(&spec_path, "{ family: ").unwrap();
+    let e = open_err(&model, Some(&spec_path));
+    assert!(
+        e.contains("wrong.json") && e.contains("not a model spec"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_missing_runtime_library_says_how_to_get_one() {
+    let dir = tempfile::tempdir().unwrap();
+    make_models(dir.path());
+    let video = common::clip(&common::h264_gop30());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kinelab"))
+        .args(["infer", "--model"])
+        .arg(dir.path().join("dlc_planted.onnx"))
+        .arg(&video)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .env("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so.1.31.1")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("/nonexistent/libonnxruntime.so.1.31.1")
+            && e.contains("ONNX Runtime could not be loaded")
+            && e.contains("make setup"),
+        "{e}"
+    );
+}
+
+fn infer(model: &Path, video: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "infer".to_owned(),
+        "--model".into(),
+        model.display().to_string(),
+        video.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    common::kinelab_ok(&args)
+}
+
+#[test]
+fn infer_writes_one_file_per_video_that_peers_read() {
+    let dir = tempfile::tempdir().unwrap();
+    make_models(dir.path());
+    let video = common::clip(&common::h264_gop30());
+    let stem = video.file_stem().unwrap().to_string_lossy().into_owned();
+    let model = dir.path().join("dlc_planted.onnx");
+    let out = dir.path().join("out");
+
+    // DeepLabCut .h5: read back with pandas, every frame has the planted positions.
+    infer(
+        &model,
+        &video,
+        &out,
+        &["--format", "dlc-h5", "--start", "5", "--stop", "25"],
+    );
+    let h5: PathBuf = out.join(format!("{stem}DLC_dlc_planted.h5"));
+    let code = r#"
+import sys, pandas as pd
+df = pd.read_hdf(sys.argv[1])
+scorer = df.columns.get_level_values(0)[0]
+x = df[scorer]["kp1"]["x"]
+print(scorer, len(df), int(x.notna().sum()), float(x.dropna().iloc[0]), float(df[scorer]["kp1"]["y"].dropna().iloc[0]))
+"#;
+    let got = common::run_python(code, &[h5.to_str().unwrap()]);
+    let parts: Vec<&str> = got.split_whitespace().collect();
+    assert_eq!(parts[0], "DLC_dlc_planted");
+    assert_eq!(parts[2], "20", "frames 5..25 predicted: {got}");
+    let x0: f64 = parts[3].parse().unwrap();
+    let y0: f64 = parts[4].parse().unwrap();
+    let want_x = (5.0 * 8.0 + 4.0 + 0.5 * 7.2801) / 0.2;
+    let want_y = (2.0 * 8.0 + 4.0 - 0.25 * 7.2801) / (64.0 / 240.0);
+    assert!(
+        (x0 - want_x).abs() < 1e-3 && (y0 - want_y).abs() < 1e-3,
+        "{got}"
+    );
+
+    // SLEAP analysis: read back with h5py.
+    infer(
+        &model,
+        &video,
+        &out,
+        &["--format", "sleap-analysis", "--stop", "3"],
+    );
+    let analysis = out.join(format!("{stem}.dlc_planted.analysis.h5"));
+    let code = r#"
+import sys, h5py
+with h5py.File(sys.argv[1]) as f:
+    t = f["tracks"][:]
+    print(t.shape, [n.decode() for n in f["node_names"][:]], float(t[0, 0, 1, 0]))
+"#;
+    let got = common::run_python(code, &[analysis.to_str().unwrap()]);
+    assert!(got.contains("['kp1', 'kp2']"), "{got}");
+
+    // A Kinelab project: made the first time, given a second set the next.
+    infer(&model, &video, &out, &["--stop", "4"]);
+    infer(&model, &video, &out, &["--start", "4", "--stop", "8"]);
+    let project = kinelab::project::Project::open(&out.join(format!("{stem}.kinelab"))).unwrap();
+    let sets: Vec<_> = project.state().present_prediction_sets().collect();
+    assert_eq!(sets.len(), 2);
+    assert!(sets.iter().all(|s| s.def.name == "dlc_planted"));
+}
+
+#[test]
+fn a_recognised_spec_round_trips_through_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    make_models(dir.path());
+    for family in ["dlc", "mmpose", "rtmpose", "yolo"] {
+        let model = dir.path().join(format!("{family}_planted.onnx"));
+        let spec = open(&model).spec().clone();
+        let path = dir.path().join(format!("{family}.json"));
+        spec.write(&path).unwrap();
+        assert_eq!(ModelSpec::read(&path).unwrap(), spec, "{family}");
+    }
+}

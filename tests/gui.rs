@@ -1268,3 +1268,128 @@ fn space_plays_and_pauses_and_space_drag_still_pans() {
     assert_eq!(ws(&h).playing(), None, "a pan is not a play");
     assert_ne!(ws(&h).view.transform, zoom_before, "the view panned");
 }
+
+/// The tiny planted models of tests/python/pose_models.py, made in `dir`.
+fn make_pose_models(dir: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/pose_models.py");
+    let out = std::process::Command::new(common::peer_python())
+        .arg(&script)
+        .arg("make")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_models_suggestions_are_ghosts_accepted_by_click_drag_or_enter_never_over_a_label() {
+    use kinelab::inference::{PoseModel, SessionOptions};
+    use kinelab::project::Provenance;
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    make_pose_models(dir.path());
+    // The planted DeepLabCut model's two keypoints are the project's snout and left
+    // ear: its spec, beside it, says so.
+    let model = dir.path().join("dlc_planted.onnx");
+    let mut spec = PoseModel::open(&model, None, &SessionOptions::default())
+        .unwrap()
+        .spec()
+        .clone();
+    spec.keypoints = vec!["snout".into(), "leftear".into()];
+    spec.write(&model.with_extension("json")).unwrap();
+
+    let mut h = harness(&project);
+    press(&mut h, Modifiers::COMMAND, Key::M);
+    replace_text(&mut h, "Model file", model.to_str().unwrap());
+    h.get_by_label("Add model").click();
+    step_until(&mut h, "the model to load", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .suggestions
+            .entries
+            .iter()
+            .any(|e| e.loaded().is_some())
+    });
+    // G asks for suggestions on the frame shown; they come back from the worker.
+    press(&mut h, Modifiers::NONE, Key::G);
+    step_until(&mut h, "suggestions", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .suggestions
+            .current
+            .is_some()
+    });
+    h.run_steps(2);
+    h.get_by_label("2 suggestions shown");
+    // Planted: snout at (238.2, 68.17), left ear at (60, 195), both of the best pose,
+    // so m1's.
+    let (sx, sy) = (238.200_25_f32, 68.174_9_f32);
+    let pos = screen(&h, sx, sy);
+    click(&mut h, pos, PointerButton::Primary);
+    let snout = key_of(&h, 0, "m1", "snout");
+    let label = stored_label(&project, &snout).expect("the click accepted the suggestion");
+    assert!((label.x - f64::from(sx)).abs() < 1e-2 && (label.y - f64::from(sy)).abs() < 1e-2);
+    assert_eq!(
+        label.provenance,
+        Provenance::AcceptedSuggestion {
+            model: "dlc_planted".into()
+        }
+    );
+    assert!(label.score.is_some_and(|s| (s - 0.952_574).abs() < 1e-4));
+    // Dragging the left ear accepts it where it is dropped, as edited.
+    let (from, to) = (screen(&h, 60.0, 195.0), screen(&h, 70.0, 200.0));
+    drag(&mut h, from, to);
+    let ear = key_of(&h, 0, "m1", "leftear");
+    let label = stored_label(&project, &ear).expect("the drag accepted the suggestion");
+    assert!(
+        (label.x - 70.0).abs() < 0.5 && (label.y - 200.0).abs() < 0.5,
+        "{label:?}"
+    );
+    assert_eq!(
+        label.provenance,
+        Provenance::EditedSuggestion {
+            model: "dlc_planted".into()
+        }
+    );
+    assert_eq!(label.score, None);
+    // Undo both; place the snout by hand elsewhere; Enter accepts the rest, not over it.
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(stored_label(&project, &snout).is_none() && stored_label(&project, &ear).is_none());
+    {
+        let ws = h.state_mut().workspace.as_mut().unwrap();
+        ws.selection.keypoint = Some(snout.keypoint);
+        // The panel floats over the image's corner: out of the way of the click.
+        ws.models_panel.open = false;
+    }
+    click_img(&mut h, 30.0, 30.0, PointerButton::Primary);
+    press(&mut h, Modifiers::COMMAND, Key::M);
+    h.get_by_label("1 suggestion shown");
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    let kept = stored_label(&project, &snout).unwrap();
+    assert_eq!(
+        (kept.x, kept.y, kept.provenance),
+        (30.0, 30.0, Provenance::Human)
+    );
+    let ear_label = stored_label(&project, &ear).expect("Enter accepted the left ear");
+    assert_eq!(
+        ear_label.provenance,
+        Provenance::AcceptedSuggestion {
+            model: "dlc_planted".into()
+        }
+    );
+    assert!(
+        status_text(&h).contains("1 suggestion of dlc_planted accepted"),
+        "{}",
+        status_text(&h)
+    );
+    // The model list is part of the project: undoing the add removes it.
+    let models = ws(&h).project.state().settings.get("models").cloned();
+    assert!(models.is_some_and(|m| m.contains("dlc_planted.onnx")));
+}

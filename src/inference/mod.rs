@@ -12,6 +12,7 @@ pub mod recognise;
 pub mod runtime;
 pub mod spec;
 pub mod video_run;
+pub mod worker;
 
 pub use error::{InferenceError, InferenceResult};
 pub use model::{PoseModel, SessionOptions};

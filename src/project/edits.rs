@@ -112,15 +112,51 @@ pub fn set_labels(
     Edit::new(description, changes)
 }
 
-/// Makes predicted points labels, as one edit named `description`: "accepted
-/// prediction" of the set `set_name` (or "edited prediction" when `moved`), with the
-/// point's score. A keypoint labeled already on its frame keeps its label: a prediction
-/// never overwrites one. `None` when nothing is left to accept.
+/// Makes predicted points of the set named `set_name` labels (accepted as they are,
+/// or `moved` by a person), where no label is yet: predictions never overwrite labels.
+/// `None` when nothing would change.
 pub fn accept_predictions(
     state: &ProjectState,
     set_name: &str,
     points: impl IntoIterator<Item = (LabelKey, [f32; 3])>,
     moved: bool,
+    description: impl Into<String>,
+) -> Option<Edit> {
+    let set = set_name.to_owned();
+    let provenance = if moved {
+        Provenance::EditedPrediction { set }
+    } else {
+        Provenance::AcceptedPrediction { set }
+    };
+    accept_points(state, points, provenance, !moved, description)
+}
+
+/// Makes a model's suggestions labels (accepted as they are, or `moved` by a person),
+/// where no label is yet: suggestions never overwrite labels. `None` when nothing
+/// would change.
+pub fn accept_suggestions(
+    state: &ProjectState,
+    model: &str,
+    points: impl IntoIterator<Item = (LabelKey, [f32; 3])>,
+    moved: bool,
+    description: impl Into<String>,
+) -> Option<Edit> {
+    let model = model.to_owned();
+    let provenance = if moved {
+        Provenance::EditedSuggestion { model }
+    } else {
+        Provenance::AcceptedSuggestion { model }
+    };
+    accept_points(state, points, provenance, !moved, description)
+}
+
+/// Points as visible labels of `provenance` where no label is yet; their scores kept
+/// when `keep_score`.
+fn accept_points(
+    state: &ProjectState,
+    points: impl IntoIterator<Item = (LabelKey, [f32; 3])>,
+    provenance: Provenance,
+    keep_score: bool,
     description: impl Into<String>,
 ) -> Option<Edit> {
     let changes = points
@@ -133,16 +169,8 @@ pub fn accept_predictions(
                 x: f64::from(x),
                 y: f64::from(y),
                 visibility: Visibility::Visible,
-                provenance: if moved {
-                    Provenance::EditedPrediction {
-                        set: set_name.to_owned(),
-                    }
-                } else {
-                    Provenance::AcceptedPrediction {
-                        set: set_name.to_owned(),
-                    }
-                },
-                score: (!moved && !score.is_nan()).then_some(f64::from(score)),
+                provenance: provenance.clone(),
+                score: (keep_score && !score.is_nan()).then_some(f64::from(score)),
             }),
         })
         .collect();

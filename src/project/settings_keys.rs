@@ -14,3 +14,8 @@ pub const PREDICTION_BELOW_CUTOFF: &str = "prediction_below_cutoff";
 pub const PREDICTION_TRAIL_FRAMES: &str = "prediction_trail_frames";
 /// How predictions are coloured: "individual" or "keypoint".
 pub const PREDICTION_COLOR_BY: &str = "prediction_color_by";
+/// The pose models added to the project: a JSON list of model paths (relative to the
+/// project's folder where they are inside it).
+pub const MODELS: &str = "models";
+/// Suggestions scored below this are not shown (0 to 1).
+pub const SUGGESTION_THRESHOLD: &str = "suggestion_threshold";

@@ -7,16 +7,18 @@ pub enum MenuGroup {
     File,
     Edit,
     Label,
+    Model,
     Navigate,
     View,
     Help,
 }
 
 impl MenuGroup {
-    pub const ALL: [MenuGroup; 6] = [
+    pub const ALL: [MenuGroup; 7] = [
         Self::File,
         Self::Edit,
         Self::Label,
+        Self::Model,
         Self::Navigate,
         Self::View,
         Self::Help,
@@ -27,6 +29,7 @@ impl MenuGroup {
             Self::File => "File",
             Self::Edit => "Edit",
             Self::Label => "Label",
+            Self::Model => "Model",
             Self::Navigate => "Navigate",
             Self::View => "View",
             Self::Help => "Help",
@@ -106,6 +109,10 @@ commands! {
     SwapIndividuals, "swap_individuals", "Swap selected individual with the next", Label, Workspace, ["Ctrl+Shift+X"];
     AcceptFramePredictions, "accept_frame_predictions", "Accept this frame's predictions as labels", Label, Workspace, ["Shift+Enter"];
     AcceptPredictionsRange, "accept_predictions_range", "Accept predictions over frames…", Label, Workspace, [];
+    Models, "models", "Models…", Model, Workspace, ["Ctrl+M"];
+    SuggestFrame, "suggest_frame", "Suggest keypoints on this frame", Model, Workspace, ["G"];
+    AutoSuggest, "auto_suggest", "Suggest on every frame (on/off)", Model, Workspace, ["Shift+G"];
+    AcceptSuggestions, "accept_suggestions", "Accept this frame's suggestions as labels", Model, Workspace, ["Enter"];
     PlayPause, "play_pause", "Play / pause", Navigate, Workspace, ["Space"];
     Faster, "faster", "Play faster", Navigate, Workspace, ["CloseBracket"];
     Slower, "slower", "Play slower", Navigate, Workspace, ["OpenBracket"];

@@ -4,8 +4,10 @@
 
 pub mod keypoints;
 pub mod layers;
+pub mod models;
 pub mod prediction_overlay;
 pub mod status_bar;
+pub mod suggestion_overlay;
 pub mod timeline;
 pub mod transport;
 pub mod video_view;

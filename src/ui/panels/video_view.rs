@@ -7,6 +7,7 @@ use egui::{Color32, CursorIcon, PointerButton, Pos2, Rect, Sense, Shape, Stroke,
 use super::prediction_overlay::{
     HoveredPrediction, OverlayStyle, SetOnFrame, draw_predictions, paint_marks,
 };
+use super::suggestion_overlay::{Ghost, draw_suggestions};
 use crate::overlay::marks::{MarkSize, label_marks};
 use crate::project::PredictionSetId;
 use crate::project::{
@@ -15,13 +16,21 @@ use crate::project::{
 use crate::ui::theme::Theme;
 use crate::ui::view_transform::{ViewTransform, visible_part};
 
+/// Where a dragged point that is not a label yet comes from: released, it becomes one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DragSource {
+    /// A predicted point of this set ("edited prediction").
+    Prediction(PredictionSetId),
+    /// A model's suggestion ("edited suggestion").
+    Suggestion,
+}
+
 /// A keypoint being dragged: the edit is made once, on release.
 #[derive(Clone, Debug)]
 pub struct LabelDrag {
     pub key: LabelKey,
-    /// A predicted point being dragged: released, it becomes a label ("edited
-    /// prediction" of this set).
-    pub from_prediction: Option<PredictionSetId>,
+    /// A point that is not a label yet (a prediction, a suggestion).
+    pub from: Option<DragSource>,
     /// Where the pointer grabbed it, relative to the label (so it does not jump).
     pub grab_offset_in_image: Vec2,
     pub pos_in_image: Pos2,
@@ -51,6 +60,14 @@ pub enum ViewAction {
     /// Make a predicted point a label: as it is (a click), or moved here (a drag).
     AcceptPrediction {
         set: PredictionSetId,
+        key: LabelKey,
+        x: f32,
+        y: f32,
+        score: f32,
+        moved: bool,
+    },
+    /// Make a model's suggestion a label: as it is (a click), or moved here (a drag).
+    AcceptSuggestion {
         key: LabelKey,
         x: f32,
         y: f32,
@@ -100,6 +117,10 @@ pub struct VideoViewContext<'a> {
     /// The prediction sets shown, with their points on this frame.
     pub predictions: &'a [SetOnFrame<'a>],
     pub prediction_style: OverlayStyle,
+    /// A model's suggestions on this frame (above the threshold, where no label is),
+    /// and the model's name.
+    pub suggestions: &'a [Ghost],
+    pub suggestion_model: &'a str,
 }
 
 /// What the view reports besides actions.
@@ -201,8 +222,21 @@ pub fn video_view_ui(
         )
     };
 
+    // Suggestions over the predictions, under the labels.
+    let hovered_suggestion = {
+        let transform = &ctx.view.transform;
+        let to_ui = |p: Pos2| transform.ui_from_image(view_rect, p);
+        draw_suggestions(
+            &painter,
+            ctx.suggestions,
+            &to_ui,
+            ctx.marker_radius,
+            pointer_in_view.filter(|_| ctx.view.drag.is_none()),
+        )
+    };
+
     // Markers on this frame, with the one being dragged at the pointer (a predicted
-    // point being dragged shows as the label it will become).
+    // point or suggestion being dragged shows as the label it will become).
     let mut labels: Vec<(LabelKey, Label)> = if ctx.show_labels {
         ctx.state
             .labels_on_frame(ctx.video, ctx.frame_idx)
@@ -218,12 +252,7 @@ pub fn video_view_ui(
     } else {
         Vec::new()
     };
-    if let Some(drag) = ctx
-        .view
-        .drag
-        .as_ref()
-        .filter(|d| d.from_prediction.is_some())
-    {
+    if let Some(drag) = ctx.view.drag.as_ref().filter(|d| d.from.is_some()) {
         labels.push((
             drag.key,
             Label::human(
@@ -301,6 +330,28 @@ pub fn video_view_ui(
         );
         ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
     } else if ctx.view.drag.is_none()
+        && let Some(g) = hovered_suggestion.and_then(|i| ctx.suggestions.get(i))
+    {
+        // A suggestion: its keypoint, individual, model and score.
+        let name = ctx.state.skeleton.name_of(g.keypoint);
+        let who = if ctx.state.individuals.len() > 1 && g.individual != IndividualId::NONE {
+            format!(" ({})", ctx.state.individual_name(g.individual))
+        } else {
+            String::new()
+        };
+        let center = ctx.view.transform.ui_from_image(view_rect, pos2(g.x, g.y));
+        painter.text(
+            center + Vec2::new(radius + 4.0, -radius - 4.0),
+            egui::Align2::LEFT_BOTTOM,
+            format!(
+                "{name}{who} · suggested by {}, score {:.2}",
+                ctx.suggestion_model, g.score
+            ),
+            egui::FontId::proportional(14.0),
+            ui.visuals().strong_text_color(),
+        );
+        ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
+    } else if ctx.view.drag.is_none()
         && let Some(p) = hovered_prediction
     {
         // A predicted point: its keypoint, individual, set and likelihood.
@@ -341,6 +392,15 @@ pub fn video_view_ui(
         individual: p.individual,
         keypoint: p.keypoint,
     };
+    let ghost = hovered_suggestion
+        .and_then(|i| ctx.suggestions.get(i))
+        .copied();
+    let ghost_key = |g: &Ghost| LabelKey {
+        video: ctx.video,
+        frame_idx: ctx.frame_idx,
+        individual: g.individual,
+        keypoint: g.keypoint,
+    };
     // Dragging a marker: one edit on release.
     if response.drag_started_by(PointerButton::Primary)
         && let Some(origin) = ui.input(|i| i.pointer.press_origin())
@@ -349,13 +409,25 @@ pub fn video_view_ui(
         let grabbed = ctx.view.transform.image_from_ui(view_rect, origin);
         ctx.view.drag = Some(LabelDrag {
             key,
-            from_prediction: None,
+            from: None,
             grab_offset_in_image: pos2(label.x as f32, label.y as f32) - grabbed,
             pos_in_image: pos2(label.x as f32, label.y as f32),
         });
         out.actions.push(ViewAction::Select {
             individual: key.individual,
             keypoint: key.keypoint,
+        });
+    } else if response.drag_started_by(PointerButton::Primary)
+        && let Some(g) = ghost
+    {
+        // Dragging a suggestion accepts it, corrected, where it is dropped.
+        let origin = ui.input(|i| i.pointer.press_origin()).unwrap_or_default();
+        let grabbed = ctx.view.transform.image_from_ui(view_rect, origin);
+        ctx.view.drag = Some(LabelDrag {
+            key: ghost_key(&g),
+            from: Some(DragSource::Suggestion),
+            grab_offset_in_image: pos2(g.x, g.y) - grabbed,
+            pos_in_image: pos2(g.x, g.y),
         });
     } else if response.drag_started_by(PointerButton::Primary)
         && let Some(p) = hovered_prediction
@@ -365,7 +437,7 @@ pub fn video_view_ui(
         let grabbed = ctx.view.transform.image_from_ui(view_rect, origin);
         ctx.view.drag = Some(LabelDrag {
             key: prediction_key(&p),
-            from_prediction: Some(p.set),
+            from: Some(DragSource::Prediction(p.set)),
             grab_offset_in_image: pos2(p.x, p.y) - grabbed,
             pos_in_image: pos2(p.x, p.y),
         });
@@ -377,9 +449,16 @@ pub fn video_view_ui(
         }
         if response.drag_stopped() || !response.dragged() {
             let drag = ctx.view.drag.take().expect("checked above");
-            out.actions.push(match drag.from_prediction {
-                Some(set) => ViewAction::AcceptPrediction {
+            out.actions.push(match drag.from {
+                Some(DragSource::Prediction(set)) => ViewAction::AcceptPrediction {
                     set,
+                    key: drag.key,
+                    x: drag.pos_in_image.x,
+                    y: drag.pos_in_image.y,
+                    score: f32::NAN,
+                    moved: true,
+                },
+                Some(DragSource::Suggestion) => ViewAction::AcceptSuggestion {
                     key: drag.key,
                     x: drag.pos_in_image.x,
                     y: drag.pos_in_image.y,
@@ -402,6 +481,17 @@ pub fn video_view_ui(
                 individual: key.individual,
                 keypoint: key.keypoint,
             }),
+            // A click on a suggestion accepts it as it is.
+            None if ghost.is_some() => {
+                let g = ghost.expect("checked");
+                out.actions.push(ViewAction::AcceptSuggestion {
+                    key: ghost_key(&g),
+                    x: g.x,
+                    y: g.y,
+                    score: g.score,
+                    moved: false,
+                });
+            }
             // A click on a predicted point accepts it as it is.
             None if hovered_prediction.is_some() => {
                 let p = hovered_prediction.expect("checked");
@@ -451,6 +541,10 @@ pub const MOUSE_GESTURES: &[(&str, &str)] = &[
     (
         "Click a predicted point (diamond)",
         "Accept it as a label; drag it to accept it where it is dropped",
+    ),
+    (
+        "Click a suggestion (dashed ring)",
+        "Accept it as a label; drag it to accept it corrected",
     ),
     ("Right-click a marker", "Toggle occluded"),
     (

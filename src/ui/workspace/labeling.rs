@@ -66,6 +66,7 @@ impl Workspace {
                 | ViewAction::Move { .. }
                 | ViewAction::ToggleOccluded(_)
                 | ViewAction::AcceptPrediction { .. }
+                | ViewAction::AcceptSuggestion { .. }
         );
         if edits_label && let Some(reason) = self.labeling_refused() {
             self.set_error(reason);
@@ -105,6 +106,13 @@ impl Workspace {
                 score,
                 moved,
             } => self.accept_predictions(set, vec![(key, [x, y, score])], moved),
+            ViewAction::AcceptSuggestion {
+                key,
+                x,
+                y,
+                score,
+                moved,
+            } => self.accept_suggestions(vec![(key, [x, y, score])], moved),
             ViewAction::ToggleOccluded(key) => {
                 if let Some(edit) = edits::toggle_occluded(self.project.state(), key) {
                     self.apply_and_say(edit, key);

@@ -8,6 +8,7 @@ mod labeling;
 mod playing;
 mod predictions;
 mod run;
+pub mod suggestions;
 
 use std::path::PathBuf;
 
@@ -17,6 +18,7 @@ use super::commands::Command;
 use super::dialogs::{DialogRequest, Dialogs};
 use super::panels::keypoints::{KeypointsAction, KeypointsContext, keypoints_ui};
 use super::panels::layers::{Layers, LayersAction, LayersContext, layers_ui};
+use super::panels::models::{ModelsAction, ModelsContext, ModelsPanel};
 use super::panels::prediction_overlay::OverlayStyle;
 use super::panels::status_bar::{
     FrameState, StatusBarContext, StatusMessage, clock_text, status_bar_ui,
@@ -56,6 +58,7 @@ pub enum Action {
     SelectKeypoint(KeypointId),
     View(ViewAction),
     Layers(LayersAction),
+    Models(ModelsAction),
     Dialog(DialogRequest),
 }
 
@@ -117,6 +120,9 @@ pub struct Workspace {
     /// Labeled frames of the current video, rebuilt only when labels change.
     labeled_cache: Option<(u64, Vec<(u64, bool)>)>,
     label_generation: u64,
+    /// Pose models and their suggestions on the frame shown.
+    pub suggestions: suggestions::Suggestions,
+    pub models_panel: ModelsPanel,
 }
 
 impl Workspace {
@@ -140,6 +146,8 @@ impl Workspace {
             cache_bytes: DEFAULT_CACHE_BYTES,
             labeled_cache: None,
             label_generation: 0,
+            suggestions: suggestions::Suggestions::default(),
+            models_panel: ModelsPanel::default(),
         }
     }
 
@@ -342,6 +350,7 @@ impl Workspace {
             }
         }
         self.advance_playback(&ctx);
+        self.sync_models(&ctx);
         if !ctx.input(|i| i.key_down(egui::Key::Space)) {
             self.pending_space_toggle = None;
         }
@@ -423,6 +432,20 @@ impl Workspace {
             .dialogs
             .show(&ctx, &self.project, self.frame_count(), theme);
         actions.extend(requests.into_iter().map(Action::Dialog));
+        let ghost_count = self.ghosts().len();
+        let models = ModelsContext {
+            state: self.project.state(),
+            project_dir: &self.project.dir(),
+            entries: &self.suggestions.entries,
+            active: self.suggestions.active.as_deref(),
+            auto: self.suggestions.auto,
+            threshold: self.suggestion_threshold(),
+            shown: ghost_count,
+            millis: self.suggestions.current.as_ref().map(|c| c.millis),
+            theme,
+        };
+        let model_actions = self.models_panel.show(&ctx, &models);
+        actions.extend(model_actions.into_iter().map(Action::Models));
         for action in actions {
             self.apply(action);
         }
@@ -471,6 +494,7 @@ impl Workspace {
                     self.apply_edit(edit);
                 }
             }
+            Action::Models(action) => self.handle_models_action(action),
             Action::Dialog(request) => self.handle_dialog_request(request),
         }
     }
@@ -542,6 +566,8 @@ impl Workspace {
         let prediction_style = OverlayStyle::of(self.project.state());
         let overlay = self.overlay_frames(&prediction_style);
         let overlay_views: Vec<_> = overlay.iter().map(|o| o.view()).collect();
+        let ghosts = self.ghosts();
+        let suggestion_model = self.suggestion_model_name();
         let state = self.project.state();
         let painter = &self.painter;
         let has_frame = self.feed.as_ref().is_some_and(|f| f.shown().is_some());
@@ -561,6 +587,8 @@ impl Workspace {
                 show_labels: !self.layers.labels_hidden,
                 predictions: &overlay_views,
                 prediction_style,
+                suggestions: &ghosts,
+                suggestion_model: &suggestion_model,
             },
             &mut |p, rect, uv, nearest| {
                 if !has_frame {

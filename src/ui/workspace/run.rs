@@ -48,6 +48,18 @@ impl Workspace {
                 let (frame, count) = (self.selection.frame_idx, self.frame_count());
                 self.dialogs.accept_predictions.open_at(frame, count);
             }
+            Command::Models => self.models_panel.open = true,
+            Command::SuggestFrame => {
+                if let Err(e) = self.suggest_now() {
+                    self.set_error(e);
+                }
+            }
+            Command::AutoSuggest => {
+                self.suggestions.auto = !self.suggestions.auto;
+                let on = if self.suggestions.auto { "on" } else { "off" };
+                self.set_status(format!("suggestions on every frame: {on}"));
+            }
+            Command::AcceptSuggestions => self.accept_frame_suggestions(),
             Command::Fit => self.view.auto_fit = true,
             Command::ZoomIn | Command::ZoomOut | Command::ActualSize => self.zoom(command),
             Command::GoToFrame => self.dialogs.open_go_to(self.selection.frame_idx),

@@ -1,0 +1,482 @@
+//! Pose models in an open project: the models listed in its settings are loaded on the
+//! inference worker; suggestions for the frame shown are asked for on a key or on
+//! every new frame, drawn as ghosts, and accepted (all, one, or one corrected) as
+//! labels with the model's name as provenance. Suggestions never overwrite a label.
+
+use std::path::{Path, PathBuf};
+
+use super::Workspace;
+use crate::inference::decode::Pose;
+use crate::inference::worker::{InferenceWorker, LoadedModel, Reply, SuggestRequest};
+use crate::project::document::{resolve_video_path, stored_video_path};
+use crate::project::settings_keys::{MODELS, SUGGESTION_THRESHOLD};
+use crate::project::{IndividualId, LabelKey, VideoId, edits};
+use crate::ui::panels::models::ModelsAction;
+use crate::ui::panels::suggestion_overlay::Ghost;
+
+/// Suggestions scored below this are hidden unless the project says otherwise.
+pub const DEFAULT_SUGGESTION_THRESHOLD: f32 = 0.3;
+
+/// A model of the project, as the worker reported it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ModelStatus {
+    Loading,
+    Ready(Box<LoadedModel>),
+    Failed(String),
+}
+
+/// A model listed in the project.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelEntry {
+    /// As stored in the project (relative to its folder where inside it).
+    pub stored: String,
+    pub path: PathBuf,
+    pub status: ModelStatus,
+}
+
+impl ModelEntry {
+    pub fn loaded(&self) -> Option<&LoadedModel> {
+        match &self.status {
+            ModelStatus::Ready(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// The suggestions of one frame.
+#[derive(Clone, Debug)]
+pub struct FrameSuggestions {
+    pub video: VideoId,
+    pub frame_idx: u64,
+    pub model: PathBuf,
+    pub poses: Vec<Pose>,
+    pub millis: f64,
+}
+
+/// Models and suggestions of a workspace.
+#[derive(Default)]
+pub struct Suggestions {
+    worker: Option<InferenceWorker>,
+    pub entries: Vec<ModelEntry>,
+    /// The model that suggests.
+    pub active: Option<PathBuf>,
+    /// Suggest on every new frame.
+    pub auto: bool,
+    tag: u64,
+    /// The newest request: its tag, and the frame it was for.
+    asked: Option<(u64, VideoId, u64, PathBuf)>,
+    pub current: Option<FrameSuggestions>,
+    /// The models setting the entries were made from.
+    synced: Option<String>,
+}
+
+/// The model paths a project lists.
+pub fn listed_models(setting: Option<&String>) -> Vec<String> {
+    setting
+        .and_then(|s| serde_json::from_str::<Vec<String>>(s).ok())
+        .unwrap_or_default()
+}
+
+impl Workspace {
+    /// The suggestion threshold of the project.
+    pub fn suggestion_threshold(&self) -> f32 {
+        self.project
+            .state()
+            .setting_f32(SUGGESTION_THRESHOLD, DEFAULT_SUGGESTION_THRESHOLD)
+    }
+
+    /// Loads the models the project lists (and unloads those it no longer lists, after
+    /// an undo), then takes the worker's replies.
+    pub(super) fn sync_models(&mut self, ctx: &egui::Context) {
+        let setting = self.project.state().settings.get(MODELS).cloned();
+        if self.suggestions.synced != setting {
+            let dir = self.project.dir();
+            let listed = listed_models(setting.as_ref());
+            let s = &mut self.suggestions;
+            if s.worker.is_none() && !listed.is_empty() {
+                let repaint = ctx.clone();
+                match InferenceWorker::spawn(move || repaint.request_repaint()) {
+                    Ok(w) => s.worker = Some(w),
+                    Err(e) => self.set_error(format!("could not start the inference thread: {e}")),
+                }
+            }
+            let s = &mut self.suggestions;
+            let before = std::mem::take(&mut s.entries);
+            for stored in listed {
+                let path = resolve_video_path(&dir, &stored);
+                match before.iter().find(|e| e.stored == stored) {
+                    Some(kept) => s.entries.push(kept.clone()),
+                    None => {
+                        if let Some(w) = &s.worker {
+                            w.load(path.clone(), None);
+                        }
+                        s.entries.push(ModelEntry {
+                            stored,
+                            path,
+                            status: ModelStatus::Loading,
+                        });
+                    }
+                }
+            }
+            for gone in before
+                .iter()
+                .filter(|b| !s.entries.iter().any(|e| e.stored == b.stored))
+            {
+                if let Some(w) = &s.worker {
+                    w.forget(gone.path.clone());
+                }
+            }
+            if s.active
+                .as_ref()
+                .is_none_or(|a| !s.entries.iter().any(|e| &e.path == a))
+            {
+                s.active = s.entries.first().map(|e| e.path.clone());
+                s.current = None;
+            }
+            s.synced = setting;
+        }
+        self.poll_suggestions();
+        self.auto_suggest();
+    }
+
+    fn poll_suggestions(&mut self) {
+        let Some(worker) = &self.suggestions.worker else {
+            return;
+        };
+        for reply in worker.poll() {
+            match reply {
+                Reply::Loaded { model, result } => {
+                    let name = model.display().to_string();
+                    let failed = result.as_ref().err().cloned();
+                    if let Some(e) = self
+                        .suggestions
+                        .entries
+                        .iter_mut()
+                        .find(|e| e.path == model)
+                    {
+                        e.status = match result {
+                            Ok(m) => ModelStatus::Ready(m),
+                            Err(err) => ModelStatus::Failed(err),
+                        };
+                    }
+                    if let Some(e) = failed {
+                        self.set_error(format!("{name} could not be loaded: {e}"));
+                    }
+                }
+                Reply::Suggested {
+                    model,
+                    tag,
+                    result,
+                    millis,
+                } => {
+                    let Some((asked, video, frame_idx, _)) = self.suggestions.asked.clone() else {
+                        continue;
+                    };
+                    if asked != tag {
+                        continue;
+                    }
+                    match result {
+                        Ok(poses) => {
+                            self.suggestions.current = Some(FrameSuggestions {
+                                video,
+                                frame_idx,
+                                model,
+                                poses,
+                                millis,
+                            });
+                        }
+                        Err(e) => self.set_error(format!("no suggestions: {e}")),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Asks for suggestions on the frame shown, when it is decoded exactly. Returns why
+    /// not, when it cannot.
+    pub(super) fn suggest_now(&mut self) -> Result<(), String> {
+        let Some(model) = self.suggestions.active.clone() else {
+            return Err(
+                "no pose model: add one in the Models panel (Model > Add pose model…)".into(),
+            );
+        };
+        let ready = self
+            .suggestions
+            .entries
+            .iter()
+            .find(|e| e.path == model)
+            .is_some_and(|e| e.loaded().is_some());
+        if !ready {
+            return Err(format!("{} is not loaded (yet)", model.display()));
+        }
+        let (Some(video), Some(feed)) = (self.selection.video, self.feed.as_ref()) else {
+            return Err("no video shown".into());
+        };
+        let frame_idx = self.selection.frame_idx;
+        let Some((frame, _)) = feed
+            .shown()
+            .filter(|(f, _)| f.frame_idx() as u64 == frame_idx)
+        else {
+            return Err("the frame is still decoding".into());
+        };
+        if self
+            .suggestions
+            .asked
+            .as_ref()
+            .is_some_and(|(_, v, f, m)| *v == video && *f == frame_idx && *m == model)
+        {
+            return Ok(());
+        }
+        let Some(worker) = &self.suggestions.worker else {
+            return Err("the inference thread is not running".into());
+        };
+        self.suggestions.tag += 1;
+        let tag = self.suggestions.tag;
+        let request = SuggestRequest {
+            model: model.clone(),
+            video: feed.path().to_owned(),
+            frame: frame.clone(),
+            tag,
+        };
+        if worker.suggest(request) {
+            self.suggestions.asked = Some((tag, video, frame_idx, model));
+            Ok(())
+        } else {
+            Err("the inference thread is busy".into())
+        }
+    }
+
+    /// With "suggest on every frame" on, asks for the frame shown once it is exact.
+    fn auto_suggest(&mut self) {
+        if self.suggestions.auto && self.playback.is_none() {
+            let _ = self.suggest_now();
+        }
+    }
+
+    /// The suggestions to draw on the frame shown: mapped to the project's keypoints
+    /// and individuals (best pose first), above the threshold, where no label is.
+    pub(super) fn ghosts(&self) -> Vec<Ghost> {
+        let Some(current) = &self.suggestions.current else {
+            return Vec::new();
+        };
+        let state = self.project.state();
+        if Some(current.video) != self.selection.video
+            || current.frame_idx != self.selection.frame_idx
+        {
+            return Vec::new();
+        }
+        let Some(model) = self
+            .suggestions
+            .entries
+            .iter()
+            .find(|e| e.path == current.model)
+            .and_then(ModelEntry::loaded)
+        else {
+            return Vec::new();
+        };
+        let threshold = self.suggestion_threshold();
+        let mut order: Vec<&Pose> = current.poses.iter().collect();
+        order.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let mut ghosts = Vec::new();
+        let first = state.individuals.first().map(|i| i.id);
+        for (pose, individual) in order
+            .into_iter()
+            .zip(state.individuals.iter().map(|i| i.id))
+        {
+            for (name, point) in model.spec.keypoints.iter().zip(&pose.points) {
+                let Some(keypoint) = model
+                    .spec
+                    .project_keypoint(name)
+                    .and_then(|n| state.skeleton.by_name(n))
+                else {
+                    continue;
+                };
+                let owner = state.owner(keypoint.id, individual);
+                // A unique keypoint comes from the best pose only.
+                if owner == IndividualId::NONE && Some(individual) != first {
+                    continue;
+                }
+                let key = LabelKey {
+                    video: current.video,
+                    frame_idx: current.frame_idx,
+                    individual: owner,
+                    keypoint: keypoint.id,
+                };
+                if point[0].is_nan()
+                    || point[1].is_nan()
+                    || point[2] < threshold
+                    || state.label(&key).is_some()
+                {
+                    continue;
+                }
+                ghosts.push(Ghost {
+                    individual: owner,
+                    keypoint: keypoint.id,
+                    x: point[0],
+                    y: point[1],
+                    score: point[2],
+                    color: keypoint.def.color,
+                });
+            }
+        }
+        ghosts
+    }
+
+    /// The name of the model whose suggestions are shown.
+    pub(super) fn suggestion_model_name(&self) -> String {
+        self.suggestions
+            .current
+            .as_ref()
+            .and_then(|c| self.suggestions.entries.iter().find(|e| e.path == c.model))
+            .and_then(ModelEntry::loaded)
+            .map_or_else(String::new, |m| m.name.clone())
+    }
+
+    /// Makes suggestions labels, as one edit; says what it did.
+    pub(super) fn accept_suggestions(&mut self, points: Vec<(LabelKey, [f32; 3])>, moved: bool) {
+        if let Some(reason) = self.labeling_refused() {
+            self.set_error(reason);
+            return;
+        }
+        let model = self.suggestion_model_name();
+        let offered = points.len();
+        let description = match (offered, moved) {
+            (1, false) => format!("accept a suggestion of {model}"),
+            (1, true) => format!("accept and correct a suggestion of {model}"),
+            (n, _) => format!("accept {n} suggestions of {model}"),
+        };
+        match edits::accept_suggestions(self.project.state(), &model, points, moved, description) {
+            Some(edit) => {
+                let accepted = edit.changes.len();
+                if self.apply_edit(edit) {
+                    self.set_status(format!(
+                        "{} of {model} accepted as labels",
+                        crate::util::text::plural(accepted, "suggestion", "suggestions")
+                    ));
+                }
+            }
+            None => self.set_status("nothing to accept: no suggestion is shown where no label is"),
+        }
+    }
+
+    /// Accepts every suggestion shown on the frame.
+    pub(super) fn accept_frame_suggestions(&mut self) {
+        let Some(video) = self.selection.video else {
+            return;
+        };
+        let frame_idx = self.selection.frame_idx;
+        let points: Vec<(LabelKey, [f32; 3])> = self
+            .ghosts()
+            .into_iter()
+            .map(|g| {
+                let key = LabelKey {
+                    video,
+                    frame_idx,
+                    individual: g.individual,
+                    keypoint: g.keypoint,
+                };
+                (key, [g.x, g.y, g.score])
+            })
+            .collect();
+        if points.is_empty() {
+            self.set_status("no suggestions on this frame to accept (press G to ask the model)");
+            return;
+        }
+        self.accept_suggestions(points, false);
+    }
+
+    /// Adds a model file to the project (an undoable edit of its model list).
+    pub(super) fn add_model(&mut self, path: &Path) {
+        let dir = self.project.dir();
+        let stored = stored_video_path(&dir, path);
+        let mut listed = listed_models(self.project.state().settings.get(MODELS));
+        if listed.contains(&stored) {
+            self.set_status(format!("{} is in the project already", path.display()));
+            return;
+        }
+        listed.push(stored);
+        self.set_models(listed, "add a pose model");
+    }
+
+    fn set_models(&mut self, listed: Vec<String>, what: &str) {
+        let value = serde_json::to_string(&listed).unwrap_or_else(|_| "[]".into());
+        if let Some(mut edit) = edits::set_setting(self.project.state(), MODELS, value) {
+            edit.description = what.to_owned();
+            self.apply_edit(edit);
+        }
+    }
+
+    /// What the Models panel asked for.
+    pub(super) fn handle_models_action(&mut self, action: ModelsAction) {
+        match action {
+            ModelsAction::Add(path) => self.add_model(&path),
+            ModelsAction::Remove(path) => {
+                let dir = self.project.dir();
+                let listed: Vec<String> = listed_models(self.project.state().settings.get(MODELS))
+                    .into_iter()
+                    .filter(|s| resolve_video_path(&dir, s) != path)
+                    .collect();
+                self.set_models(listed, "remove a pose model");
+            }
+            ModelsAction::SetActive(path) => {
+                self.suggestions.active = Some(path);
+                self.suggestions.current = None;
+                self.suggestions.asked = None;
+            }
+            ModelsAction::SuggestNow => {
+                if let Err(e) = self.suggest_now() {
+                    self.set_error(e);
+                }
+            }
+            ModelsAction::SetAuto(on) => self.suggestions.auto = on,
+            ModelsAction::SetThreshold(t) => {
+                if let Some(edit) = edits::set_setting(
+                    self.project.state(),
+                    SUGGESTION_THRESHOLD,
+                    format!("{t:.2}"),
+                ) {
+                    self.apply_edit(edit);
+                }
+            }
+            ModelsAction::MapKeypoint {
+                model,
+                model_keypoint,
+                project_keypoint,
+            } => {
+                if let Some(m) = self
+                    .suggestions
+                    .entries
+                    .iter_mut()
+                    .find(|e| e.path == model)
+                    && let ModelStatus::Ready(loaded) = &mut m.status
+                {
+                    if project_keypoint == model_keypoint {
+                        loaded.spec.keypoint_map.remove(&model_keypoint);
+                    } else {
+                        loaded
+                            .spec
+                            .keypoint_map
+                            .insert(model_keypoint, project_keypoint);
+                    }
+                }
+            }
+            ModelsAction::WriteSpec(model) => {
+                let Some(loaded) = self
+                    .suggestions
+                    .entries
+                    .iter()
+                    .find(|e| e.path == model)
+                    .and_then(ModelEntry::loaded)
+                else {
+                    return;
+                };
+                let path = model.with_extension("json");
+                match loaded.spec.write(&path) {
+                    Ok(()) => self.set_status(format!("spec written to {}", path.display())),
+                    Err(e) => self.set_error(e.to_string()),
+                }
+            }
+            ModelsAction::AcceptAll => self.accept_frame_suggestions(),
+        }
+    }
+}

@@ -1393,3 +1393,85 @@ fn a_models_suggestions_are_ghosts_accepted_by_click_drag_or_enter_never_over_a_
     let models = ws(&h).project.state().settings.get("models").cloned();
     assert!(models.is_some_and(|m| m.contains("dlc_planted.onnx")));
 }
+
+#[test]
+fn running_a_model_on_the_video_adds_an_undoable_prediction_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    make_pose_models(dir.path());
+    let model = dir.path().join("dlc_planted.onnx");
+    let mut h = harness(&project);
+    press(&mut h, Modifiers::COMMAND, Key::M);
+    replace_text(&mut h, "Model file", model.to_str().unwrap());
+    h.get_by_label("Add model").click();
+    step_until(&mut h, "the model to load", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .suggestions
+            .entries
+            .iter()
+            .any(|e| e.loaded().is_some())
+    });
+    h.run_steps(2);
+    // The model's keypoints (kp1, kp2) are mapped in the panel to the skeleton.
+    {
+        use kinelab::ui::panels::models::ModelsAction;
+        let ws = h.state_mut().workspace.as_mut().unwrap();
+        for (model_kp, project_kp) in [("kp1", "snout"), ("kp2", "rightear")] {
+            ws.apply(kinelab::ui::workspace::Action::Models(
+                ModelsAction::MapKeypoint {
+                    model: model.clone(),
+                    model_keypoint: model_kp.into(),
+                    project_keypoint: project_kp.into(),
+                },
+            ));
+        }
+    }
+    h.get_by_label("Run on video…").click();
+    h.run_steps(2);
+    // Out of the way of the window it opened.
+    h.state_mut().workspace.as_mut().unwrap().models_panel.open = false;
+    h.run_steps(2);
+    replace_text(&mut h, "to", "29");
+    h.get_by_label("Run").click();
+    step_until(&mut h, "the run", |app| {
+        !app.workspace.as_ref().unwrap().dialogs.run_model.open
+    });
+    h.run_steps(2);
+    let state = ws(&h).project.state();
+    let set = state
+        .present_prediction_sets()
+        .next()
+        .expect("the run's set");
+    assert_eq!(set.def.name, "dlc_planted");
+    assert!(
+        status_text(&h).contains("30 frames (30 with poses"),
+        "{}",
+        status_text(&h)
+    );
+    // Its points are drawn where the model put them: m1's snout and right ear.
+    let (video, set_id) = (state.videos[0].id, set.id);
+    let (shape, points) = ws(&h)
+        .project
+        .prediction_frame(set_id, video, 12)
+        .unwrap()
+        .expect("frame 12 predicted");
+    let snout = state.skeleton.by_name("snout").unwrap().id;
+    let m1 = state.individual_by_name("m1").unwrap().id;
+    let slot = shape.slot(m1, snout).unwrap();
+    assert!(
+        (points[slot] - 238.2).abs() < 0.01,
+        "{:?}",
+        &points[slot..slot + 3]
+    );
+    assert!(
+        ws(&h)
+            .project
+            .prediction_frame(set_id, video, 30)
+            .unwrap()
+            .is_none_or(|(_, p)| p.iter().all(|v| v.is_nan()))
+    );
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(ws(&h).project.state().present_prediction_sets().count(), 0);
+}

@@ -135,6 +135,16 @@ impl PoseModel {
         })
     }
 
+    /// The model with another spec (a keypoint map edited in the app), checked
+    /// against the model as `open` checks one.
+    pub fn with_spec(mut self, spec: ModelSpec) -> InferenceResult<Self> {
+        spec.validate(&self.path)?;
+        check_spec(&self.path, &spec, &self.facts)?;
+        self.spec = spec;
+        self.spec_source = SpecSource::Recognised;
+        Ok(self)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -113,6 +113,7 @@ commands! {
     SuggestFrame, "suggest_frame", "Suggest keypoints on this frame", Model, Workspace, ["G"];
     AutoSuggest, "auto_suggest", "Suggest on every frame (on/off)", Model, Workspace, ["Shift+G"];
     AcceptSuggestions, "accept_suggestions", "Accept this frame's suggestions as labels", Model, Workspace, ["Enter"];
+    RunModelOnVideo, "run_model_on_video", "Run model on video…", Model, Workspace, [];
     PlayPause, "play_pause", "Play / pause", Navigate, Workspace, ["Space"];
     Faster, "faster", "Play faster", Navigate, Workspace, ["CloseBracket"];
     Slower, "slower", "Play slower", Navigate, Workspace, ["OpenBracket"];

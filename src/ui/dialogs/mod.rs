@@ -11,6 +11,7 @@ pub mod individuals;
 pub mod relink;
 pub mod render_video;
 pub mod request;
+pub mod run_model;
 pub mod settings;
 pub mod skeleton;
 
@@ -32,6 +33,7 @@ pub struct Dialogs {
     pub import: import::ImportDialog,
     pub accept_predictions: accept_predictions::AcceptPredictionsDialog,
     pub render_video: render_video::RenderVideoDialog,
+    pub run_model: run_model::RunModelDialog,
 }
 
 impl Dialogs {
@@ -63,6 +65,7 @@ impl Dialogs {
             || self.import.open
             || self.accept_predictions.open
             || self.render_video.open
+            || self.run_model.open
     }
 
     /// Draws the open dialogs; returns what they asked for.
@@ -84,6 +87,7 @@ impl Dialogs {
         self.import.show(ctx, project, theme, &mut out);
         self.accept_predictions.show(ctx, project.state(), &mut out);
         self.render_video.show(ctx, project, &mut out);
+        self.run_model.show(ctx, project, &mut out);
         out
     }
 }

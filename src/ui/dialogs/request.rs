@@ -18,6 +18,13 @@ pub enum DialogRequest {
         set: Option<crate::project::PredictionSetId>,
         summary: String,
     },
+    /// Add a prediction set written hidden already (a model's run) as one undoable
+    /// edit; `summary` says what the run did.
+    AddPredictionSet {
+        set: crate::project::PredictionSetId,
+        description: String,
+        summary: String,
+    },
     /// Accept a set's predictions on frames `from..=to` of the video shown.
     AcceptPredictions {
         set: crate::project::PredictionSetId,

@@ -54,6 +54,8 @@ pub enum ModelsAction {
     },
     /// Write the model's spec (with its keypoint map) beside it.
     WriteSpec(PathBuf),
+    /// Run the model over the video shown.
+    RunOnVideo(PathBuf),
     AcceptAll,
 }
 
@@ -184,6 +186,9 @@ impl ModelsPanel {
                     }
                     ModelStatus::Ready(m) => {
                         ui.label(m.spec.family.label());
+                        if ui.small_button("Run on video…").clicked() {
+                            out.push(ModelsAction::RunOnVideo(entry.path.clone()));
+                        }
                     }
                     ModelStatus::Failed(_) => {
                         ui.colored_label(c.theme.error, "failed");

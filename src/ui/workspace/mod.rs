@@ -666,6 +666,18 @@ impl Workspace {
                     Err(e) => self.set_error(format!("Import failed: {e}")),
                 }
             }
+            DialogRequest::AddPredictionSet {
+                set,
+                description,
+                summary,
+            } => {
+                let added = self.project.add_import(description, None, Some(set));
+                self.after_history_step();
+                match added {
+                    Ok(_) => self.set_status(format!("{summary}; added as a prediction set")),
+                    Err(e) => self.set_error(format!("the model run could not be added: {e}")),
+                }
+            }
             DialogRequest::AcceptPredictions { set, from, to } => {
                 self.accept_range_predictions(set, from, to)
             }

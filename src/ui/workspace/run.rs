@@ -60,6 +60,10 @@ impl Workspace {
                 self.set_status(format!("suggestions on every frame: {on}"));
             }
             Command::AcceptSuggestions => self.accept_frame_suggestions(),
+            Command::RunModelOnVideo => {
+                let active = self.suggestions.active.clone();
+                self.open_run_model(active);
+            }
             Command::Fit => self.view.auto_fit = true,
             Command::ZoomIn | Command::ZoomOut | Command::ActualSize => self.zoom(command),
             Command::GoToFrame => self.dialogs.open_go_to(self.selection.frame_idx),

@@ -385,6 +385,31 @@ impl Workspace {
         self.accept_suggestions(points, false);
     }
 
+    /// Opens "Run model on video" for `model` (with its spec as the panel has it) and
+    /// the video shown.
+    pub(super) fn open_run_model(&mut self, model: Option<PathBuf>) {
+        let Some(video) = self.selection.video else {
+            self.set_status("add a video first: File > Add video…");
+            return;
+        };
+        let loaded = model.as_ref().and_then(|m| {
+            self.suggestions
+                .entries
+                .iter()
+                .find(|e| &e.path == m)
+                .and_then(ModelEntry::loaded)
+        });
+        match (model.clone(), loaded) {
+            (Some(path), Some(loaded)) => {
+                let spec = loaded.spec.clone();
+                self.dialogs
+                    .run_model
+                    .open_for(&self.project, video, path, spec);
+            }
+            _ => self.set_status("no pose model is loaded: add one in the Models panel (Ctrl+M)"),
+        }
+    }
+
     /// Adds a model file to the project (an undoable edit of its model list).
     pub(super) fn add_model(&mut self, path: &Path) {
         let dir = self.project.dir();
@@ -477,6 +502,7 @@ impl Workspace {
                 }
             }
             ModelsAction::AcceptAll => self.accept_frame_suggestions(),
+            ModelsAction::RunOnVideo(path) => self.open_run_model(Some(path)),
         }
     }
 }

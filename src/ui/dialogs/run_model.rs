@@ -1,0 +1,290 @@
+//! Run a model on a video: the active model over a range of the video shown, on a
+//! worker (decoding, preparing and inference pipelined), with progress in frames per
+//! second and time left, and a Cancel button. The result becomes a prediction set, one
+//! undoable edit, drawn as a layer like an imported one.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use super::request::DialogRequest;
+use crate::inference::layout::PoseLayout;
+use crate::inference::spec::ModelSpec;
+use crate::inference::video_run::{RunError, run_video};
+use crate::inference::{PoseModel, SessionOptions};
+use crate::project::prediction_store::PredictionWriter;
+use crate::project::predictions::{PredictionArrays, PredictionSetDef};
+use crate::project::{PredictionSetId, Project, VideoId};
+use crate::ui::jobs::Job;
+
+/// What a finished run gives the workspace.
+struct RunDone {
+    set: PredictionSetId,
+    model: String,
+    summary: String,
+}
+
+enum RunFailure {
+    Cancelled,
+    Failed(String),
+}
+
+/// The "Run model on video" window.
+pub struct RunModelDialog {
+    pub open: bool,
+    pub video: Option<VideoId>,
+    /// The model, and its spec as the Models panel has it (keypoint map included).
+    pub model: Option<(PathBuf, ModelSpec)>,
+    pub from: String,
+    pub to: String,
+    pub batch: String,
+    pub animals: String,
+    job: Option<Job<Result<RunDone, RunFailure>>>,
+    total: Arc<AtomicU64>,
+    /// Frames per second so far, as f64 bits.
+    fps_bits: Arc<AtomicU64>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Default for RunModelDialog {
+    fn default() -> Self {
+        Self {
+            open: false,
+            video: None,
+            model: None,
+            from: String::new(),
+            to: String::new(),
+            batch: "8".into(),
+            animals: "1".into(),
+            job: None,
+            total: Arc::default(),
+            fps_bits: Arc::default(),
+            cancel: Arc::default(),
+        }
+    }
+}
+
+impl Drop for RunModelDialog {
+    /// Closing the project stops its run.
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+/// "1 min 23 s" or "12 s".
+fn duration_text(secs: f64) -> String {
+    let secs = secs.max(0.0).round() as u64;
+    if secs >= 60 {
+        format!("{} min {} s", secs / 60, secs % 60)
+    } else {
+        format!("{secs} s")
+    }
+}
+
+impl RunModelDialog {
+    /// Opens it for `video` and `model`: every frame, one animal per individual.
+    pub fn open_for(&mut self, project: &Project, video: VideoId, model: PathBuf, spec: ModelSpec) {
+        if self.job.is_none() {
+            let count = project
+                .state()
+                .video(video)
+                .map_or(0, |v| v.def.frame_count);
+            self.video = Some(video);
+            self.from = "0".into();
+            self.to = count.saturating_sub(1).to_string();
+            self.animals = project.state().individuals.len().max(1).to_string();
+            self.model = Some((model, spec));
+        }
+        self.open = true;
+    }
+
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Frames done, in all, and frames per second, while it runs.
+    pub fn progress(&self) -> Option<(u64, u64, f64)> {
+        let job = self.job.as_ref()?;
+        let fps = f64::from_bits(self.fps_bits.load(Ordering::Relaxed));
+        Some((job.progress(), self.total.load(Ordering::Relaxed), fps))
+    }
+
+    fn start(&mut self, ctx: &egui::Context, project: &Project) -> Result<(), String> {
+        let video = self.video.ok_or("no video to run on")?;
+        let (model_path, spec) = self
+            .model
+            .clone()
+            .ok_or("no model: add one in the Models panel")?;
+        let video_path = project
+            .video_path(video)
+            .ok_or("the video is no longer in the project")?;
+        let number = |s: &str, what: &str| {
+            s.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("{what} is not a number: '{}'", s.trim()))
+        };
+        let (from, to) = (number(&self.from, "From")?, number(&self.to, "To")?);
+        if to < from {
+            return Err(format!("To ({to}) is before From ({from})"));
+        }
+        let batch = number(&self.batch, "Batch")?.max(1);
+        let animals = number(&self.animals, "Animals")?.max(1);
+        let state = project.state().clone();
+        let frame_count = state.video(video).map_or(0, |v| v.def.frame_count);
+        let layout = PoseLayout::new(&state, &spec, animals, frame_count)?;
+        let project_path = project.path().to_owned();
+        let total = Arc::clone(&self.total);
+        let fps_bits = Arc::clone(&self.fps_bits);
+        self.cancel = Arc::new(AtomicBool::new(false));
+        let cancel = Arc::clone(&self.cancel);
+        total.store((to + 1 - from) as u64, Ordering::Relaxed);
+        fps_bits.store(0f64.to_bits(), Ordering::Relaxed);
+        let repaint = ctx.clone();
+        self.job = Some(Job::spawn("run model on video", ctx, move |progress| {
+            let failed = |e: &dyn std::fmt::Display| RunFailure::Failed(e.to_string());
+            let mut model = PoseModel::open(&model_path, None, &SessionOptions::default())
+                .and_then(|m| m.with_spec(spec))
+                .map_err(|e| failed(&e))?;
+            let mut arrays = PredictionArrays::empty(layout.shape.clone());
+            let report = run_video(
+                &mut model,
+                &video_path,
+                Some(from..to + 1),
+                batch,
+                &cancel,
+                &mut |p| {
+                    total.store(p.total as u64, Ordering::Relaxed);
+                    progress.store(p.done as u64, Ordering::Relaxed);
+                    fps_bits.store(p.fps.to_bits(), Ordering::Relaxed);
+                    repaint.request_repaint();
+                },
+                &mut |frame_idx, poses| layout.put(&state, &mut arrays, frame_idx as u64, &poses),
+            )
+            .map_err(|e| match e {
+                RunError::Cancelled { .. } => RunFailure::Cancelled,
+                e => failed(&e),
+            })?;
+            let name = model.name();
+            let def = PredictionSetDef {
+                name: name.clone(),
+                source: model.path().display().to_string(),
+                scorer: name.clone(),
+                created_unix_secs: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0.0, |d| d.as_secs_f64()),
+            };
+            let mut writer = PredictionWriter::open(&project_path).map_err(|e| failed(&e))?;
+            let set = writer
+                .write_set(&def, &[(video, arrays)], false, &mut |_, _| {})
+                .map_err(|e| failed(&e))?;
+            let missing = if report.missing.is_empty() {
+                String::new()
+            } else {
+                format!(", {} did not decode", report.missing.len())
+            };
+            let summary = format!(
+                "{} frames ({} with poses{missing}) at {:.1} frames/s",
+                report.frames.len(),
+                report.frames_with_poses,
+                report.fps()
+            );
+            Ok(RunDone {
+                set,
+                model: name,
+                summary,
+            })
+        }));
+        Ok(())
+    }
+
+    pub fn show(&mut self, ctx: &egui::Context, project: &Project, out: &mut Vec<DialogRequest>) {
+        if let Some(result) = self.job.as_ref().and_then(Job::poll) {
+            self.job = None;
+            out.push(match result {
+                Ok(done) => {
+                    self.open = false;
+                    DialogRequest::AddPredictionSet {
+                        set: done.set,
+                        description: format!("run {} on the video", done.model),
+                        summary: format!("{}: {}", done.model, done.summary),
+                    }
+                }
+                Err(RunFailure::Cancelled) => {
+                    DialogRequest::Status("Model run cancelled: nothing was added".into())
+                }
+                Err(RunFailure::Failed(e)) => {
+                    DialogRequest::Error(format!("Model run failed: {e}"))
+                }
+            });
+        }
+        if !self.open {
+            return;
+        }
+        let mut open = self.open;
+        let mut error = None;
+        egui::Window::new("Run model on video")
+            .open(&mut open)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                let model = self
+                    .model
+                    .as_ref()
+                    .and_then(|(p, _)| p.file_name())
+                    .map_or_else(|| "(none)".to_owned(), |n| n.to_string_lossy().into_owned());
+                let video = self
+                    .video
+                    .and_then(|v| project.video_path(v))
+                    .map_or_else(|| "(none)".to_owned(), |p| p.display().to_string());
+                ui.label(format!("Model: {model}"));
+                ui.label(format!("Video: {video}"));
+                ui.add_enabled_ui(self.job.is_none(), |ui| {
+                    ui.horizontal(|ui| {
+                        let label = ui.label("From frame");
+                        ui.add(egui::TextEdit::singleline(&mut self.from).desired_width(70.0))
+                            .labelled_by(label.id);
+                        let label = ui.label("to");
+                        ui.add(egui::TextEdit::singleline(&mut self.to).desired_width(70.0))
+                            .labelled_by(label.id);
+                    });
+                    ui.horizontal(|ui| {
+                        let label = ui.label("Batch");
+                        ui.add(egui::TextEdit::singleline(&mut self.batch).desired_width(40.0))
+                            .labelled_by(label.id);
+                        let label = ui.label("Animals per frame");
+                        ui.add(egui::TextEdit::singleline(&mut self.animals).desired_width(40.0))
+                            .labelled_by(label.id);
+                    });
+                });
+                match self.progress() {
+                    Some((done, total, fps)) => {
+                        let left = if fps > 0.0 {
+                            format!(
+                                ", {} left",
+                                duration_text(total.saturating_sub(done) as f64 / fps)
+                            )
+                        } else {
+                            String::new()
+                        };
+                        ui.add(
+                            egui::ProgressBar::new(done as f32 / total.max(1) as f32)
+                                .text(format!("{done} / {total} frames, {fps:.1} frames/s{left}")),
+                        );
+                        if ui.button("Cancel").clicked() {
+                            self.cancel();
+                        }
+                    }
+                    None => {
+                        if ui.button("Run").clicked()
+                            && let Err(e) = self.start(ctx, project)
+                        {
+                            error = Some(e);
+                        }
+                    }
+                }
+            });
+        if let Some(e) = error {
+            out.push(DialogRequest::Error(format!("Run model: {e}")));
+        }
+        self.open = open || self.job.is_some();
+    }
+}

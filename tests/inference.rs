@@ -288,6 +288,26 @@ fn bad_models_are_refused_by_name() {
         "{e}"
     );
 
+    // A provider this build lacks is named, with how to get it; the CPU always runs.
+    let cuda = SessionOptions {
+        provider: kinelab::inference::providers::Provider::Cuda,
+        ..SessionOptions::default()
+    };
+    match PoseModel::open(&model, None, &cuda) {
+        Ok(m) => assert_eq!(m.provider(), kinelab::inference::providers::Provider::Cuda),
+        Err(e) => {
+            let e = e.to_string();
+            assert!(e.contains("dlc_planted.onnx") && e.contains("CUDA"), "{e}");
+        }
+    }
+    let cpu = SessionOptions {
+        provider: kinelab::inference::providers::Provider::Cpu,
+        ..SessionOptions::default()
+    };
+    let m = PoseModel::open(&model, None, &cpu).unwrap();
+    assert_eq!(m.provider(), kinelab::inference::providers::Provider::Cpu);
+    assert_eq!(open(&model).provider(), kinelab::inference::providers::Provider::Cpu);
+
     // A spec that is not JSON.
     std::fs::write(&spec_path, "{ family: ").unwrap();
     let e = open_err(&model, Some(&spec_path));

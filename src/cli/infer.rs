@@ -48,6 +48,7 @@ pub struct InferArgs<'a> {
     pub stop: Option<usize>,
     pub animals: usize,
     pub threads: usize,
+    pub provider: crate::inference::providers::Provider,
     pub write_spec: bool,
 }
 
@@ -79,6 +80,7 @@ pub fn run(args: &InferArgs<'_>) -> anyhow::Result<()> {
     }
     let options = SessionOptions {
         intra_threads: args.threads,
+        provider: args.provider,
     };
     let mut model = PoseModel::open(args.model, args.spec, &options)?;
     let spec = model.spec().clone();
@@ -87,12 +89,13 @@ pub fn run(args: &InferArgs<'_>) -> anyhow::Result<()> {
         SpecSource::Recognised => "recognised from its tensors and metadata".into(),
     };
     eprintln!(
-        "model {}: {} ({how}); {} keypoints, input {}×{}",
+        "model {}: {} ({how}); {} keypoints, input {}×{}; runs on {}",
         args.model.display(),
         spec.family.label(),
         spec.keypoints.len(),
         spec.input.width,
-        spec.input.height
+        spec.input.height,
+        model.provider().label()
     );
     if args.write_spec && *model.spec_source() == SpecSource::Recognised {
         let path = args.model.with_extension("json");

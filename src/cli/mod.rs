@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_import;
+mod bench_infer;
 mod bench_play;
 mod bench_ui;
 pub mod demo;
@@ -238,6 +239,9 @@ pub enum Command {
         /// ONNX Runtime threads per operator (0: one per core).
         #[arg(long, default_value_t = 0)]
         threads: usize,
+        /// Where the model runs.
+        #[arg(long, value_enum, default_value_t = crate::inference::providers::Provider::Auto)]
+        provider: crate::inference::providers::Provider,
         /// Write the recognised spec beside the model (<model>.json) to edit it.
         #[arg(long)]
         write_spec: bool,
@@ -360,6 +364,24 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// A pose model's speed on a video: one suggestion's latency on a decoded frame,
+    /// the model alone at the batch size, decoding alone, and the pipelined run (see
+    /// scripts/bench-inference).
+    Infer {
+        #[arg(long)]
+        model: PathBuf,
+        video: PathBuf,
+        #[arg(long, default_value_t = 8)]
+        batch: usize,
+        /// Timed runs of the suggestion and of the model alone.
+        #[arg(long, default_value_t = 50)]
+        iters: usize,
+        /// ONNX Runtime threads per operator (0: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Read a DeepLabCut label or prediction file (.csv, or .h5 in fixed or table
     /// format) ROUNDS times; print the median time (see scripts/bench-formats).
     ReadLabels {
@@ -442,6 +464,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             stop,
             animals,
             threads,
+            provider,
             write_spec,
         } => infer::run(&infer::InferArgs {
             model: &model,
@@ -454,6 +477,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             stop,
             animals,
             threads,
+            provider,
             write_spec,
         }),
         Command::Demo { dir, no_open } => {
@@ -576,6 +600,21 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 cpu_path,
                 json,
             } => bench_play::run(&video, seconds, speed, cpu_path, json),
+            BenchCommand::Infer {
+                model,
+                video,
+                batch,
+                iters,
+                threads,
+                json,
+            } => bench_infer::run(&bench_infer::BenchInferArgs {
+                model: &model,
+                video: &video,
+                batch,
+                iters,
+                threads,
+                json,
+            }),
             BenchCommand::ReadLabels { file, rounds, json } => {
                 bench::read_labels(&file, rounds, json)
             }

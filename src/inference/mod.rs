@@ -8,6 +8,7 @@ pub mod layout;
 pub mod model;
 pub mod onnx_file;
 pub mod preprocess;
+pub mod providers;
 pub mod recognise;
 pub mod runtime;
 pub mod spec;

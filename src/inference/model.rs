@@ -14,6 +14,7 @@ use super::decode::{self, Pose, Tensor, YoloParams};
 use super::error::{InferenceError, InferenceResult};
 use super::onnx_file;
 use super::preprocess::{self, BoxXyxy, InputMap, RgbFrame};
+use super::providers::Provider;
 use super::recognise::{self, ModelFacts, TensorInfo};
 use super::runtime;
 use super::spec::{Element, Family, Layout, ModelSpec, OutputSpec};
@@ -23,6 +24,8 @@ use super::spec::{Element, Family, Layout, ModelSpec, OutputSpec};
 pub struct SessionOptions {
     /// Threads for one operator (0: ONNX Runtime's default, one per core).
     pub intra_threads: usize,
+    /// The execution provider asked for.
+    pub provider: Provider,
 }
 
 /// Where a model's spec came from.
@@ -38,6 +41,8 @@ pub enum SpecSource {
 pub struct PoseModel {
     path: PathBuf,
     session: Session,
+    /// The execution provider that runs it.
+    provider: Provider,
     spec: ModelSpec,
     spec_source: SpecSource,
     facts: ModelFacts,
@@ -104,6 +109,8 @@ impl PoseModel {
                 .with_intra_threads(options.intra_threads)
                 .map_err(|e| fail(&e))?;
         }
+        let (mut builder, provider) = super::providers::register(builder, options.provider)
+            .map_err(|why| InferenceError::model(path, why))?;
         let session = builder.commit_from_file(path).map_err(|e| fail(&e))?;
         let facts = ModelFacts {
             inputs: session
@@ -129,6 +136,7 @@ impl PoseModel {
         Ok(Self {
             path: path.to_owned(),
             session,
+            provider,
             spec,
             spec_source,
             facts,
@@ -147,6 +155,11 @@ impl PoseModel {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The execution provider that runs the model.
+    pub fn provider(&self) -> Provider {
+        self.provider
     }
 
     pub fn spec(&self) -> &ModelSpec {

@@ -15,6 +15,7 @@ use crate::video::{FrameConverter, VideoFrame};
 use super::decode::Pose;
 use super::model::{PoseModel, SessionOptions, SpecSource};
 use super::preprocess::RgbFrame;
+use super::providers::Provider;
 use super::recognise::ModelFacts;
 use super::spec::ModelSpec;
 
@@ -25,8 +26,10 @@ pub struct LoadedModel {
     pub spec: ModelSpec,
     pub spec_source: SpecSource,
     pub facts: ModelFacts,
-    /// Execution providers the runtime offers (CPU always).
+    /// Execution providers the runtime library offers (CPU always).
     pub providers: Vec<String>,
+    /// The one that runs this model.
+    pub provider: Provider,
 }
 
 /// One frame to suggest on.
@@ -43,6 +46,7 @@ enum Request {
     Load {
         model: PathBuf,
         spec: Option<PathBuf>,
+        options: SessionOptions,
     },
     Forget {
         model: PathBuf,
@@ -84,9 +88,13 @@ impl InferenceWorker {
         Ok(Self { tx, rx })
     }
 
-    /// Loads (or reloads, with a new spec) a model.
-    pub fn load(&self, model: PathBuf, spec: Option<PathBuf>) -> bool {
-        self.send(Request::Load { model, spec })
+    /// Loads (or reloads, with a new spec or options) a model.
+    pub fn load(&self, model: PathBuf, spec: Option<PathBuf>, options: SessionOptions) -> bool {
+        self.send(Request::Load {
+            model,
+            spec,
+            options,
+        })
     }
 
     /// Unloads a model.
@@ -120,11 +128,14 @@ fn serve(requests: &Receiver<Request>, replies: &Sender<Reply>, wake: &dyn Fn())
         let mut newest = None;
         for request in std::iter::once(first).chain(requests.try_iter()) {
             match request {
-                Request::Load { model, spec } => {
+                Request::Load {
+                    model,
+                    spec,
+                    options,
+                } => {
                     models.remove(&model);
-                    let result =
-                        PoseModel::open(&model, spec.as_deref(), &SessionOptions::default())
-                            .map_err(|e| e.to_string());
+                    let result = PoseModel::open(&model, spec.as_deref(), &options)
+                        .map_err(|e| e.to_string());
                     let result = result.map(|m| {
                         let info = LoadedModel {
                             name: m.name(),
@@ -133,6 +144,7 @@ fn serve(requests: &Receiver<Request>, replies: &Sender<Reply>, wake: &dyn Fn())
                             facts: m.facts().clone(),
                             providers: super::runtime::available_providers()
                                 .unwrap_or_else(|_| vec!["CPUExecutionProvider".into()]),
+                            provider: m.provider(),
                         };
                         models.insert(model.clone(), m);
                         Box::new(info)

@@ -19,3 +19,5 @@ pub const PREDICTION_COLOR_BY: &str = "prediction_color_by";
 pub const MODELS: &str = "models";
 /// Suggestions scored below this are not shown (0 to 1).
 pub const SUGGESTION_THRESHOLD: &str = "suggestion_threshold";
+/// Where models run: an execution provider's id ("auto", "cpu", "cuda", ...).
+pub const INFERENCE_PROVIDER: &str = "inference_provider";

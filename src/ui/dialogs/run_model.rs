@@ -35,6 +35,8 @@ pub struct RunModelDialog {
     pub video: Option<VideoId>,
     /// The model, and its spec as the Models panel has it (keypoint map included).
     pub model: Option<(PathBuf, ModelSpec)>,
+    /// How the model runs (the project's execution provider).
+    pub options: SessionOptions,
     pub from: String,
     pub to: String,
     pub batch: String,
@@ -52,6 +54,7 @@ impl Default for RunModelDialog {
             open: false,
             video: None,
             model: None,
+            options: SessionOptions::default(),
             from: String::new(),
             to: String::new(),
             batch: "8".into(),
@@ -83,7 +86,14 @@ fn duration_text(secs: f64) -> String {
 
 impl RunModelDialog {
     /// Opens it for `video` and `model`: every frame, one animal per individual.
-    pub fn open_for(&mut self, project: &Project, video: VideoId, model: PathBuf, spec: ModelSpec) {
+    pub fn open_for(
+        &mut self,
+        project: &Project,
+        video: VideoId,
+        model: PathBuf,
+        spec: ModelSpec,
+        options: SessionOptions,
+    ) {
         if self.job.is_none() {
             let count = project
                 .state()
@@ -94,6 +104,7 @@ impl RunModelDialog {
             self.to = count.saturating_sub(1).to_string();
             self.animals = project.state().individuals.len().max(1).to_string();
             self.model = Some((model, spec));
+            self.options = options;
         }
         self.open = true;
     }
@@ -133,6 +144,7 @@ impl RunModelDialog {
         let frame_count = state.video(video).map_or(0, |v| v.def.frame_count);
         let layout = PoseLayout::new(&state, &spec, animals, frame_count)?;
         let project_path = project.path().to_owned();
+        let options = self.options.clone();
         let total = Arc::clone(&self.total);
         let fps_bits = Arc::clone(&self.fps_bits);
         self.cancel = Arc::new(AtomicBool::new(false));
@@ -142,7 +154,7 @@ impl RunModelDialog {
         let repaint = ctx.clone();
         self.job = Some(Job::spawn("run model on video", ctx, move |progress| {
             let failed = |e: &dyn std::fmt::Display| RunFailure::Failed(e.to_string());
-            let mut model = PoseModel::open(&model_path, None, &SessionOptions::default())
+            let mut model = PoseModel::open(&model_path, None, &options)
                 .and_then(|m| m.with_spec(spec))
                 .map_err(|e| failed(&e))?;
             let mut arrays = PredictionArrays::empty(layout.shape.clone());

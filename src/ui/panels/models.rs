@@ -9,6 +9,7 @@ use egui::RichText;
 
 use crate::formats::FileKind;
 use crate::inference::model::SpecSource;
+use crate::inference::providers::Provider;
 use crate::inference::spec::{Element, HeatmapDecode, Layout, OutputSpec, Resize};
 use crate::inference::worker::LoadedModel;
 use crate::project::ProjectState;
@@ -31,6 +32,7 @@ pub struct ModelsContext<'a> {
     pub active: Option<&'a Path>,
     pub auto: bool,
     pub threshold: f32,
+    pub provider: Provider,
     /// Suggestions drawn on the frame shown, and how long the model took for them.
     pub shown: usize,
     pub millis: Option<f64>,
@@ -56,6 +58,8 @@ pub enum ModelsAction {
     WriteSpec(PathBuf),
     /// Run the model over the video shown.
     RunOnVideo(PathBuf),
+    /// Run models on this execution provider.
+    SetProvider(Provider),
     AcceptAll,
 }
 
@@ -152,6 +156,7 @@ impl ModelsPanel {
                         self.models_ui(ui, c, &mut out);
                         ui.separator();
                         self.add_ui(ui, ctx, c, &mut out);
+                        self.provider_ui(ui, c, &mut out);
                         ui.separator();
                         suggest_ui(ui, c, &mut self.threshold_drag, &mut out);
                     });
@@ -206,6 +211,37 @@ impl ModelsPanel {
                 _ => {}
             }
         }
+    }
+
+    fn provider_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        c: &ModelsContext<'_>,
+        out: &mut Vec<ModelsAction>,
+    ) {
+        ui.horizontal(|ui| {
+            let label = ui.label("Run models on");
+            egui::ComboBox::from_id_salt("execution provider")
+                .selected_text(c.provider.label())
+                .show_ui(ui, |ui| {
+                    for p in Provider::ALL {
+                        let text = if p.compiled() {
+                            p.label().to_owned()
+                        } else {
+                            format!("{} (not in this build)", p.label())
+                        };
+                        let item = ui.add_enabled(
+                            p.compiled(),
+                            egui::Button::selectable(c.provider == p, text),
+                        );
+                        if item.clicked() && c.provider != p {
+                            out.push(ModelsAction::SetProvider(p));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
     }
 
     fn add_ui(
@@ -269,7 +305,11 @@ fn details_ui(
                     t.dims_text()
                 ));
             }
-            ui.label(format!("Providers: {}", m.providers.join(", ")));
+            ui.label(format!(
+                "Runs on: {} (the runtime offers {})",
+                m.provider.label(),
+                m.providers.join(", ")
+            ));
             ui.add_space(4.0);
             ui.label("Keypoints (model to project):");
             let project: Vec<&str> = c

@@ -440,6 +440,7 @@ impl Workspace {
             active: self.suggestions.active.as_deref(),
             auto: self.suggestions.auto,
             threshold: self.suggestion_threshold(),
+            provider: self.inference_provider(),
             shown: ghost_count,
             millis: self.suggestions.current.as_ref().map(|c| c.millis),
             theme,

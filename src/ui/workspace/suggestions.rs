@@ -6,10 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use super::Workspace;
+use crate::inference::SessionOptions;
 use crate::inference::decode::Pose;
+use crate::inference::providers::Provider;
 use crate::inference::worker::{InferenceWorker, LoadedModel, Reply, SuggestRequest};
 use crate::project::document::{resolve_video_path, stored_video_path};
-use crate::project::settings_keys::{MODELS, SUGGESTION_THRESHOLD};
+use crate::project::settings_keys::{INFERENCE_PROVIDER, MODELS, SUGGESTION_THRESHOLD};
 use crate::project::{IndividualId, LabelKey, VideoId, edits};
 use crate::ui::panels::models::ModelsAction;
 use crate::ui::panels::suggestion_overlay::Ghost;
@@ -66,8 +68,9 @@ pub struct Suggestions {
     /// The newest request: its tag, and the frame it was for.
     asked: Option<(u64, VideoId, u64, PathBuf)>,
     pub current: Option<FrameSuggestions>,
-    /// The models setting the entries were made from.
+    /// The models setting the entries were made from, and the provider they run on.
     synced: Option<String>,
+    synced_provider: Option<Provider>,
 }
 
 /// The model paths a project lists.
@@ -78,6 +81,24 @@ pub fn listed_models(setting: Option<&String>) -> Vec<String> {
 }
 
 impl Workspace {
+    /// The execution provider the project asks for.
+    pub fn inference_provider(&self) -> Provider {
+        self.project
+            .state()
+            .settings
+            .get(INFERENCE_PROVIDER)
+            .and_then(|id| Provider::from_id(id))
+            .unwrap_or_default()
+    }
+
+    /// How the project's models run.
+    pub fn session_options(&self) -> SessionOptions {
+        SessionOptions {
+            intra_threads: 0,
+            provider: self.inference_provider(),
+        }
+    }
+
     /// The suggestion threshold of the project.
     pub fn suggestion_threshold(&self) -> f32 {
         self.project
@@ -89,7 +110,15 @@ impl Workspace {
     /// an undo), then takes the worker's replies.
     pub(super) fn sync_models(&mut self, ctx: &egui::Context) {
         let setting = self.project.state().settings.get(MODELS).cloned();
+        let provider = self.inference_provider();
+        if self.suggestions.synced_provider != Some(provider) {
+            // Another provider: every model loads again.
+            self.suggestions.synced_provider = Some(provider);
+            self.suggestions.synced = None;
+            self.suggestions.entries.clear();
+        }
         if self.suggestions.synced != setting {
+            let options = self.session_options();
             let dir = self.project.dir();
             let listed = listed_models(setting.as_ref());
             let s = &mut self.suggestions;
@@ -108,7 +137,7 @@ impl Workspace {
                     Some(kept) => s.entries.push(kept.clone()),
                     None => {
                         if let Some(w) = &s.worker {
-                            w.load(path.clone(), None);
+                            w.load(path.clone(), None, options.clone());
                         }
                         s.entries.push(ModelEntry {
                             stored,
@@ -402,9 +431,10 @@ impl Workspace {
         match (model.clone(), loaded) {
             (Some(path), Some(loaded)) => {
                 let spec = loaded.spec.clone();
+                let options = self.session_options();
                 self.dialogs
                     .run_model
-                    .open_for(&self.project, video, path, spec);
+                    .open_for(&self.project, video, path, spec, options);
             }
             _ => self.set_status("no pose model is loaded: add one in the Models panel (Ctrl+M)"),
         }
@@ -502,6 +532,13 @@ impl Workspace {
                 }
             }
             ModelsAction::AcceptAll => self.accept_frame_suggestions(),
+            ModelsAction::SetProvider(p) => {
+                if let Some(edit) =
+                    edits::set_setting(self.project.state(), INFERENCE_PROVIDER, p.id().to_owned())
+                {
+                    self.apply_edit(edit);
+                }
+            }
             ModelsAction::RunOnVideo(path) => self.open_run_model(Some(path)),
         }
     }

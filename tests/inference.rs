@@ -306,7 +306,10 @@ fn bad_models_are_refused_by_name() {
     };
     let m = PoseModel::open(&model, None, &cpu).unwrap();
     assert_eq!(m.provider(), kinelab::inference::providers::Provider::Cpu);
-    assert_eq!(open(&model).provider(), kinelab::inference::providers::Provider::Cpu);
+    assert_eq!(
+        open(&model).provider(),
+        kinelab::inference::providers::Provider::Cpu
+    );
 
     // A spec that is not JSON.
     std::fs::write(&spec_path, "{ family: ").unwrap();

@@ -30,6 +30,7 @@ pub fn run(args: &BenchInferArgs<'_>) -> anyhow::Result<()> {
     let options = SessionOptions {
         intra_threads: args.threads,
         provider: crate::inference::providers::Provider::Auto,
+        no_spinning: false,
     };
     let mut model = PoseModel::open(args.model, None, &options)?;
     let batch = args.batch.clamp(1, model.spec().max_batch.max(1));
@@ -53,6 +54,32 @@ pub fn run(args: &BenchInferArgs<'_>) -> anyhow::Result<()> {
         }
     }
     let (latency_ms, latency_p95) = median_p95(&latency);
+
+    // Its parts: conversion to RGB, preparation, and the model call (with decoding)
+    // on the prepared input, the part to set beside onnxruntime's session.run.
+    let (mut rgb_ms, mut prepare_ms, mut call_ms) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..args.iters + 3 {
+        let t0 = Instant::now();
+        let rgb = converter.to_rgb(&frame)?;
+        let t1 = Instant::now();
+        let f = RgbFrame {
+            width: rgb.width() as usize,
+            height: rgb.height() as usize,
+            pixels: rgb.as_raw(),
+        };
+        let one = prepare(model.spec(), &[(f, None)]);
+        let t2 = Instant::now();
+        model.run(&one)?;
+        let t3 = Instant::now();
+        if i >= 3 {
+            rgb_ms.push(ms(t1 - t0));
+            prepare_ms.push(ms(t2 - t1));
+            call_ms.push(ms(t3 - t2));
+        }
+    }
+    let (rgb_ms, _) = median_p95(&rgb_ms);
+    let (prepare_ms, _) = median_p95(&prepare_ms);
+    let (call_ms, _) = median_p95(&call_ms);
 
     // The model alone at the batch size, on a prepared batch.
     let rgb = converter.to_rgb(&frame)?;
@@ -84,10 +111,16 @@ pub fn run(args: &BenchInferArgs<'_>) -> anyhow::Result<()> {
     }
     let decode_fps = decoded as f64 / started.elapsed().as_secs_f64();
 
-    // The whole run: decode, prepare and infer pipelined, poses decoded.
+    // The whole run: decode, prepare and infer pipelined, poses decoded, on a session
+    // set up as `kinelab infer` sets up its own.
+    let run_options = SessionOptions {
+        no_spinning: true,
+        ..options
+    };
+    let mut video_model = PoseModel::open(args.model, None, &run_options)?;
     let cancel = AtomicBool::new(false);
     let report = run_video(
-        &mut model,
+        &mut video_model,
         args.video,
         None,
         batch,
@@ -106,6 +139,9 @@ pub fn run(args: &BenchInferArgs<'_>) -> anyhow::Result<()> {
                 "batch": batch,
                 "suggestion_ms_median": latency_ms,
                 "suggestion_ms_p95": latency_p95,
+                "rgb_ms": rgb_ms,
+                "prepare_ms": prepare_ms,
+                "model_call_ms": call_ms,
                 "model_ms_per_batch": batch_ms,
                 "model_fps": model_fps,
                 "decode_fps": decode_fps,
@@ -117,6 +153,9 @@ pub fn run(args: &BenchInferArgs<'_>) -> anyhow::Result<()> {
     } else {
         println!(
             "suggestion on a decoded frame: {latency_ms:.2} ms median ({latency_p95:.2} ms p95)"
+        );
+        println!(
+            "  of which: to RGB {rgb_ms:.2} ms, preparing {prepare_ms:.2} ms, the model call with decoding {call_ms:.2} ms"
         );
         println!("model alone, batch {batch}: {batch_ms:.2} ms per batch, {model_fps:.1} frames/s");
         println!("decoding alone (to RGB): {decode_fps:.1} frames/s");

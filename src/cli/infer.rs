@@ -81,6 +81,7 @@ pub fn run(args: &InferArgs<'_>) -> anyhow::Result<()> {
     let options = SessionOptions {
         intra_threads: args.threads,
         provider: args.provider,
+        no_spinning: true,
     };
     let mut model = PoseModel::open(args.model, args.spec, &options)?;
     let spec = model.spec().clone();

@@ -26,6 +26,10 @@ pub struct SessionOptions {
     pub intra_threads: usize,
     /// The execution provider asked for.
     pub provider: Provider,
+    /// Let the operator threads spin between runs (lowest latency for suggestions);
+    /// off for whole-video runs, where spinning threads take the cores that decode and
+    /// prepare the next frames.
+    pub no_spinning: bool,
 }
 
 /// Where a model's spec came from.
@@ -107,6 +111,12 @@ impl PoseModel {
         if options.intra_threads > 0 {
             builder = builder
                 .with_intra_threads(options.intra_threads)
+                .map_err(|e| fail(&e))?;
+        }
+        if options.no_spinning {
+            builder = builder
+                .with_intra_op_spinning(false)
+                .and_then(|b| b.with_inter_op_spinning(false))
                 .map_err(|e| fail(&e))?;
         }
         let (mut builder, provider) = super::providers::register(builder, options.provider)

@@ -144,7 +144,10 @@ impl RunModelDialog {
         let frame_count = state.video(video).map_or(0, |v| v.def.frame_count);
         let layout = PoseLayout::new(&state, &spec, animals, frame_count)?;
         let project_path = project.path().to_owned();
-        let options = self.options.clone();
+        let options = SessionOptions {
+            no_spinning: true,
+            ..self.options.clone()
+        };
         let total = Arc::clone(&self.total);
         let fps_bits = Arc::clone(&self.fps_bits);
         self.cancel = Arc::new(AtomicBool::new(false));

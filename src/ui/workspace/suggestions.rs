@@ -96,6 +96,7 @@ impl Workspace {
         SessionOptions {
             intra_threads: 0,
             provider: self.inference_provider(),
+            no_spinning: false,
         }
     }
 

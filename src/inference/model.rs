@@ -116,7 +116,9 @@ impl PoseModel {
         if options.no_spinning {
             builder = builder
                 .with_intra_op_spinning(false)
-                .and_then(|b| b.with_inter_op_spinning(false))
+                .map_err(|e| fail(&e))?;
+            builder = builder
+                .with_inter_op_spinning(false)
                 .map_err(|e| fail(&e))?;
         }
         let (mut builder, provider) = super::providers::register(builder, options.provider)

@@ -1475,3 +1475,77 @@ fn running_a_model_on_the_video_adds_an_undoable_prediction_set() {
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(ws(&h).project.state().present_prediction_sets().count(), 0);
 }
+
+#[test]
+fn a_top_down_model_gets_a_box_per_animal_from_its_labels() {
+    use kinelab::inference::{PoseModel, SessionOptions};
+    use kinelab::project::edits;
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    make_pose_models(dir.path());
+    // The planted RTMPose model's first keypoint is the right ear; its second is not
+    // in the project.
+    let model = dir.path().join("rtmpose_planted.onnx");
+    let mut spec = PoseModel::open(&model, None, &SessionOptions::default())
+        .unwrap()
+        .spec()
+        .clone();
+    spec.keypoints = vec!["rightear".into(), "tailtip".into()];
+    spec.write(&model.with_extension("json")).unwrap();
+    // Each mouse has its snout and left ear labeled on frame 0.
+    {
+        let mut p = Project::open(&project).unwrap();
+        for (who, points) in [
+            ("m1", [(100.0, 80.0), (140.0, 60.0)]),
+            ("m2", [(220.0, 160.0), (260.0, 190.0)]),
+        ] {
+            for (kp, (x, y)) in ["snout", "leftear"].into_iter().zip(points) {
+                let s = p.state();
+                let key = LabelKey {
+                    video: s.videos[0].id,
+                    frame_idx: 0,
+                    individual: s.individual_by_name(who).unwrap().id,
+                    keypoint: s.skeleton.by_name(kp).unwrap().id,
+                };
+                let edit = edits::set_label_position(s, key, x, y).unwrap();
+                p.apply(edit).unwrap();
+            }
+        }
+    }
+    let mut h = harness(&project);
+    press(&mut h, Modifiers::COMMAND, Key::M);
+    replace_text(&mut h, "Model file", model.to_str().unwrap());
+    h.get_by_label("Add model").click();
+    step_until(&mut h, "the model to load", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .suggestions
+            .entries
+            .iter()
+            .any(|e| e.loaded().is_some())
+    });
+    press(&mut h, Modifiers::NONE, Key::G);
+    step_until(&mut h, "suggestions", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .suggestions
+            .current
+            .is_some()
+    });
+    h.run_steps(2);
+    h.get_by_label("2 suggestions shown");
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    // m1's box: its points grown to 48×48 around (120, 70), cropped ×1.25 and widened
+    // to 48:64 = 60×80; the planted peak (20, 35) of the 48×64 input lands at
+    // (20/48·60 + 120 − 30, 35/64·80 + 70 − 40). m2's box is centred on (240, 175).
+    for (who, x, y) in [("m1", 115.0, 73.75), ("m2", 235.0, 178.75)] {
+        let key = key_of(&h, 0, who, "rightear");
+        let label = stored_label(&project, &key).unwrap_or_else(|| panic!("{who}'s right ear"));
+        assert!(
+            (label.x - x).abs() < 1e-3 && (label.y - y).abs() < 1e-3,
+            "{who}: {label:?}, want ({x}, {y})"
+        );
+    }
+}

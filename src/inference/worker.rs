@@ -14,7 +14,7 @@ use crate::video::{FrameConverter, VideoFrame};
 
 use super::decode::Pose;
 use super::model::{PoseModel, SessionOptions, SpecSource};
-use super::preprocess::RgbFrame;
+use super::preprocess::{BoxXyxy, RgbFrame};
 use super::providers::Provider;
 use super::recognise::ModelFacts;
 use super::spec::ModelSpec;
@@ -38,6 +38,9 @@ pub struct SuggestRequest {
     /// Names the video in errors (and converts with its colour tags).
     pub video: PathBuf,
     pub frame: VideoFrame,
+    /// For top-down models: one box per animal, each giving one pose, in order; empty:
+    /// the whole frame.
+    pub boxes: Vec<BoxXyxy>,
     /// Returned with the reply, so the UI can drop replies it no longer wants.
     pub tag: u64,
 }
@@ -184,10 +187,32 @@ fn serve(requests: &Receiver<Request>, replies: &Sender<Reply>, wake: &dyn Fn())
                             height: rgb.height() as usize,
                             pixels: rgb.as_raw(),
                         };
-                        model
-                            .predict(&[(frame, None)])
-                            .map(|mut v| v.pop().unwrap_or_default())
-                            .map_err(|e| e.to_string())
+                        if request.boxes.is_empty() {
+                            model
+                                .predict(&[(frame, None)])
+                                .map(|mut v| v.pop().unwrap_or_default())
+                                .map_err(|e| e.to_string())
+                        } else {
+                            // One pose per box, in the boxes' order.
+                            let items: Vec<_> =
+                                request.boxes.iter().map(|b| (frame, Some(*b))).collect();
+                            model
+                                .predict(&items)
+                                .map(|per_box| {
+                                    per_box
+                                        .into_iter()
+                                        .map(|mut poses| {
+                                            poses.truncate(1);
+                                            poses.pop().unwrap_or(Pose {
+                                                points: Vec::new(),
+                                                score: 0.0,
+                                                bbox: None,
+                                            })
+                                        })
+                                        .collect()
+                                })
+                                .map_err(|e| e.to_string())
+                        }
                     })
             }
         };

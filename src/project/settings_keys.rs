@@ -21,3 +21,5 @@ pub const MODELS: &str = "models";
 pub const SUGGESTION_THRESHOLD: &str = "suggestion_threshold";
 /// Where models run: an execution provider's id ("auto", "cpu", "cuda", ...).
 pub const INFERENCE_PROVIDER: &str = "inference_provider";
+/// "1": the model suggests on every frame shown (the demo project starts so).
+pub const SUGGEST_EVERY_FRAME: &str = "suggest_every_frame";

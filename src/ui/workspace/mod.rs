@@ -438,7 +438,7 @@ impl Workspace {
             project_dir: &self.project.dir(),
             entries: &self.suggestions.entries,
             active: self.suggestions.active.as_deref(),
-            auto: self.suggestions.auto,
+            auto: self.suggests_every_frame(),
             threshold: self.suggestion_threshold(),
             provider: self.inference_provider(),
             shown: ghost_count,

@@ -55,9 +55,8 @@ impl Workspace {
                 }
             }
             Command::AutoSuggest => {
-                self.suggestions.auto = !self.suggestions.auto;
-                let on = if self.suggestions.auto { "on" } else { "off" };
-                self.set_status(format!("suggestions on every frame: {on}"));
+                let on = !self.suggests_every_frame();
+                self.set_suggest_every_frame(on);
             }
             Command::AcceptSuggestions => self.accept_frame_suggestions(),
             Command::RunModelOnVideo => {

@@ -8,11 +8,14 @@ use std::path::{Path, PathBuf};
 use super::Workspace;
 use crate::inference::SessionOptions;
 use crate::inference::decode::Pose;
+use crate::inference::preprocess::BoxXyxy;
 use crate::inference::providers::Provider;
 use crate::inference::worker::{InferenceWorker, LoadedModel, Reply, SuggestRequest};
 use crate::project::document::{resolve_video_path, stored_video_path};
-use crate::project::settings_keys::{INFERENCE_PROVIDER, MODELS, SUGGESTION_THRESHOLD};
-use crate::project::{IndividualId, LabelKey, VideoId, edits};
+use crate::project::settings_keys::{
+    INFERENCE_PROVIDER, MODELS, SUGGEST_EVERY_FRAME, SUGGESTION_THRESHOLD,
+};
+use crate::project::{IndividualId, LabelKey, VideoId, Visibility, edits};
 use crate::ui::panels::models::ModelsAction;
 use crate::ui::panels::suggestion_overlay::Ghost;
 
@@ -52,6 +55,9 @@ pub struct FrameSuggestions {
     pub frame_idx: u64,
     pub model: PathBuf,
     pub poses: Vec<Pose>,
+    /// For a top-down model given boxes: the individual each pose belongs to. Empty:
+    /// poses fill the individuals best score first.
+    pub owners: Vec<IndividualId>,
     pub millis: f64,
 }
 
@@ -62,15 +68,36 @@ pub struct Suggestions {
     pub entries: Vec<ModelEntry>,
     /// The model that suggests.
     pub active: Option<PathBuf>,
-    /// Suggest on every new frame.
-    pub auto: bool,
     tag: u64,
-    /// The newest request: its tag, and the frame it was for.
-    asked: Option<(u64, VideoId, u64, PathBuf)>,
+    /// The newest request: its tag, the frame it was for, the model, and the
+    /// individuals its boxes belong to.
+    asked: Option<(u64, VideoId, u64, PathBuf, Vec<IndividualId>)>,
     pub current: Option<FrameSuggestions>,
     /// The models setting the entries were made from, and the provider they run on.
     synced: Option<String>,
     synced_provider: Option<Provider>,
+}
+
+/// Smallest box side given to a top-down model, in frame pixels: two points close
+/// together (an ear and the snout) still make a crop the animal fits in.
+const MIN_BOX_SIDE: f32 = 48.0;
+
+/// The box around `points`, at least `MIN_BOX_SIDE` on each side.
+fn box_around(points: &[(f32, f32)]) -> BoxXyxy {
+    let (mut x1, mut y1, mut x2, mut y2) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for &(x, y) in points {
+        x1 = x1.min(x);
+        y1 = y1.min(y);
+        x2 = x2.max(x);
+        y2 = y2.max(y);
+    }
+    let grow = |lo: f32, hi: f32| {
+        let extra = (MIN_BOX_SIDE - (hi - lo)).max(0.0) / 2.0;
+        (lo - extra, hi + extra)
+    };
+    let (x1, x2) = grow(x1, x2);
+    let (y1, y2) = grow(y1, y2);
+    BoxXyxy { x1, y1, x2, y2 }
 }
 
 /// The model paths a project lists.
@@ -97,6 +124,29 @@ impl Workspace {
             intra_threads: 0,
             provider: self.inference_provider(),
             no_spinning: false,
+        }
+    }
+
+    /// Whether the model suggests on every frame shown (a project setting).
+    pub fn suggests_every_frame(&self) -> bool {
+        self.project
+            .state()
+            .settings
+            .get(SUGGEST_EVERY_FRAME)
+            .is_some_and(|v| v == "1")
+    }
+
+    pub(super) fn set_suggest_every_frame(&mut self, on: bool) {
+        let value = if on { "1" } else { "0" }.to_owned();
+        if let Some(mut edit) = edits::set_setting(self.project.state(), SUGGEST_EVERY_FRAME, value)
+        {
+            edit.description = format!("suggest on every frame: {}", if on { "on" } else { "off" });
+            if self.apply_edit(edit) {
+                self.set_status(format!(
+                    "suggestions on every frame: {}",
+                    if on { "on" } else { "off" }
+                ));
+            }
         }
     }
 
@@ -199,7 +249,8 @@ impl Workspace {
                     result,
                     millis,
                 } => {
-                    let Some((asked, video, frame_idx, _)) = self.suggestions.asked.clone() else {
+                    let Some((asked, video, frame_idx, _, owners)) = self.suggestions.asked.clone()
+                    else {
                         continue;
                     };
                     if asked != tag {
@@ -212,6 +263,7 @@ impl Workspace {
                                 frame_idx,
                                 model,
                                 poses,
+                                owners,
                                 millis,
                             });
                         }
@@ -230,15 +282,16 @@ impl Workspace {
                 "no pose model: add one in the Models panel (Model > Add pose model…)".into(),
             );
         };
-        let ready = self
+        let top_down = self
             .suggestions
             .entries
             .iter()
             .find(|e| e.path == model)
-            .is_some_and(|e| e.loaded().is_some());
-        if !ready {
+            .and_then(ModelEntry::loaded)
+            .map(|m| m.spec.is_top_down());
+        let Some(top_down) = top_down else {
             return Err(format!("{} is not loaded (yet)", model.display()));
-        }
+        };
         let (Some(video), Some(feed)) = (self.selection.video, self.feed.as_ref()) else {
             return Err("no video shown".into());
         };
@@ -253,10 +306,15 @@ impl Workspace {
             .suggestions
             .asked
             .as_ref()
-            .is_some_and(|(_, v, f, m)| *v == video && *f == frame_idx && *m == model)
+            .is_some_and(|(_, v, f, m, _)| *v == video && *f == frame_idx && *m == model)
         {
             return Ok(());
         }
+        let (owners, boxes): (Vec<IndividualId>, Vec<BoxXyxy>) = if top_down {
+            self.animal_boxes(video, frame_idx).into_iter().unzip()
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let Some(worker) = &self.suggestions.worker else {
             return Err("the inference thread is not running".into());
         };
@@ -266,10 +324,11 @@ impl Workspace {
             model: model.clone(),
             video: feed.path().to_owned(),
             frame: frame.clone(),
+            boxes,
             tag,
         };
         if worker.suggest(request) {
-            self.suggestions.asked = Some((tag, video, frame_idx, model));
+            self.suggestions.asked = Some((tag, video, frame_idx, model, owners));
             Ok(())
         } else {
             Err("the inference thread is busy".into())
@@ -278,7 +337,7 @@ impl Workspace {
 
     /// With "suggest on every frame" on, asks for the frame shown once it is exact.
     fn auto_suggest(&mut self) {
-        if self.suggestions.auto && self.playback.is_none() {
+        if self.suggests_every_frame() && self.playback.is_none() {
             let _ = self.suggest_now();
         }
     }
@@ -350,6 +409,40 @@ impl Workspace {
             }
         }
         ghosts
+    }
+
+    /// Boxes for a top-down model, one per individual that has at least two points on
+    /// the frame: its labels, else its points in the prediction sets shown (above the
+    /// cutoff). Empty when none has: the model then looks at the whole frame.
+    fn animal_boxes(&self, video: VideoId, frame_idx: u64) -> Vec<(IndividualId, BoxXyxy)> {
+        let state = self.project.state();
+        let style = crate::ui::panels::prediction_overlay::OverlayStyle::of(state);
+        let overlay = self.overlay_frames(&style);
+        let mut boxes = Vec::new();
+        for individual in state.individuals.iter().map(|i| i.id) {
+            let mut points: Vec<(f32, f32)> = state
+                .labels_on_frame(video, frame_idx)
+                .filter(|(k, l)| k.individual == individual && l.visibility != Visibility::Absent)
+                .map(|(_, l)| (l.x as f32, l.y as f32))
+                .collect();
+            if points.len() < 2 {
+                points = overlay
+                    .iter()
+                    .flat_map(|set| {
+                        let shape = &set.shape;
+                        shape.keypoints.iter().filter_map(move |&k| {
+                            let slot = shape.slot(individual, k)?;
+                            let p = set.points.get(slot..slot + 3)?;
+                            (!p[0].is_nan() && style.alpha_of(p[2]) >= 1.0).then_some((p[0], p[1]))
+                        })
+                    })
+                    .collect();
+            }
+            if points.len() >= 2 {
+                boxes.push((individual, box_around(&points)));
+            }
+        }
+        boxes
     }
 
     /// The name of the model whose suggestions are shown.
@@ -484,7 +577,7 @@ impl Workspace {
                     self.set_error(e);
                 }
             }
-            ModelsAction::SetAuto(on) => self.suggestions.auto = on,
+            ModelsAction::SetAuto(on) => self.set_suggest_every_frame(on),
             ModelsAction::SetThreshold(t) => {
                 if let Some(edit) = edits::set_setting(
                     self.project.state(),

@@ -1549,3 +1549,53 @@ fn a_top_down_model_gets_a_box_per_animal_from_its_labels() {
         );
     }
 }
+
+#[test]
+fn suggestions_prepared_ahead_show_at_once_on_the_frames_ahead() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    make_pose_models(dir.path());
+    let model = dir.path().join("dlc_planted.onnx");
+    let mut h = harness(&project);
+    press(&mut h, Modifiers::COMMAND, Key::M);
+    replace_text(&mut h, "Model file", model.to_str().unwrap());
+    h.get_by_label("Add model").click();
+    step_until(&mut h, "the model to load", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .suggestions
+            .entries
+            .iter()
+            .any(|e| e.loaded().is_some())
+    });
+    {
+        use kinelab::ui::panels::models::ModelsAction;
+        let ws = h.state_mut().workspace.as_mut().unwrap();
+        ws.apply(kinelab::ui::workspace::Action::Models(
+            ModelsAction::MapKeypoint {
+                model: model.clone(),
+                model_keypoint: "kp1".into(),
+                project_keypoint: "snout".into(),
+            },
+        ));
+    }
+    h.run_steps(1);
+    h.get_by_label("Prepare suggestions ahead").click();
+    step_until(&mut h, "20 frames prepared", |app| {
+        let s = &app.workspace.as_ref().unwrap().suggestions;
+        s.ahead.len() == 20 && s.ahead_pending == 0
+    });
+    let ahead: Vec<u64> = {
+        let mut f: Vec<u64> = ws(&h).suggestions.ahead.keys().copied().collect();
+        f.sort_unstable();
+        f
+    };
+    assert_eq!(ahead, (1..=20).collect::<Vec<_>>());
+    h.state_mut().workspace.as_mut().unwrap().go_to(7);
+    h.run_steps(3);
+    press(&mut h, Modifiers::NONE, Key::G);
+    let current = ws(&h).suggestions.current.clone().expect("shown at once");
+    assert_eq!((current.frame_idx, current.millis), (7, 0.0));
+    h.get_by_label("1 suggestion shown");
+}

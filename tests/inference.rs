@@ -433,3 +433,55 @@ fn a_recognised_spec_round_trips_through_its_file() {
         assert_eq!(ModelSpec::read(&path).unwrap(), spec, "{family}");
     }
 }
+
+#[test]
+fn the_demo_model_finds_the_demo_mouse_within_3_px_on_frames_it_never_saw() {
+    use std::collections::HashMap;
+    use std::sync::atomic::AtomicBool;
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+    // Its spec (model.json beside it) names the demo skeleton's keypoints.
+    let mut model = open(&demo.join("model.onnx"));
+    assert_eq!(model.spec().family, Family::DlcHeatmap);
+    assert_eq!(
+        model.spec().keypoints,
+        [
+            "snout",
+            "left_ear",
+            "right_ear",
+            "body_center",
+            "tail_base",
+            "tail_tip"
+        ]
+    );
+    assert!(std::fs::metadata(demo.join("model.onnx")).unwrap().len() < 5 << 20);
+    let truth: HashMap<(u64, String), (f64, f64)> = kinelab::cli::demo::truth()
+        .into_iter()
+        .map(|(f, k, x, y)| ((f, k), (x, y)))
+        .collect();
+    let names = model.spec().keypoints.clone();
+    let mut errors = Vec::new();
+    let cancel = AtomicBool::new(false);
+    let report = kinelab::inference::video_run::run_video(
+        &mut model,
+        &demo.join("demo.mp4"),
+        None,
+        8,
+        &cancel,
+        &mut |_| {},
+        &mut |frame_idx, poses| {
+            let pose = &poses[0];
+            for (name, p) in names.iter().zip(&pose.points) {
+                let (x, y) = truth[&(frame_idx as u64, name.clone())];
+                errors.push((f64::from(p[0]) - x).hypot(f64::from(p[1]) - y));
+            }
+        },
+    )
+    .unwrap();
+    assert_eq!(report.frames_with_poses, 300);
+    let within = errors.iter().filter(|&&e| e <= 3.0).count() as f64 / errors.len() as f64;
+    assert!(
+        within >= 0.95,
+        "{:.1}% of keypoints within 3 px (the bar is 95%)",
+        within * 100.0
+    );
+}

@@ -13,6 +13,9 @@ use crate::video::describe::describe_for_project;
 const CLIP: &[u8] = include_bytes!("../../assets/demo/demo.mp4");
 const TRUTH: &str = include_str!("../../assets/demo/truth.csv");
 const SKELETON: &str = include_str!("../../assets/demo/skeleton.json");
+/// The demo's pose model and its spec (made by `scripts/train-demo-model`).
+const MODEL: &[u8] = include_bytes!("../../assets/demo/model.onnx");
+const MODEL_SPEC: &str = include_str!("../../assets/demo/model.json");
 
 /// File name of the demo project inside its folder.
 pub const PROJECT_FILE: &str = "demo.kinelab";
@@ -40,9 +43,11 @@ pub fn install(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
         .with_context(|| format!("{}: could not create", dir.display()))?;
     write_if_changed(&dir.join("demo.mp4"), CLIP)?;
     write_if_changed(&dir.join("truth.csv"), TRUTH.as_bytes())?;
+    write_if_changed(&dir.join("model.onnx"), MODEL)?;
+    write_if_changed(&dir.join("model.json"), MODEL_SPEC.as_bytes())?;
     let project = dir.join(PROJECT_FILE);
     if project.exists() {
-        Project::open(&project)?;
+        add_demo_model(&mut Project::open(&project)?)?;
         return Ok(project);
     }
     let skeleton = SkeletonPreset::from_json("demo", SKELETON)?;
@@ -57,8 +62,26 @@ pub fn install(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
         &dir.join("demo.mp4"),
         &mut |_| {},
     )?);
-    Project::create(&project, &new)?;
+    add_demo_model(&mut Project::create(&project, &new)?)?;
     Ok(project)
+}
+
+/// Lists the demo's model in the demo project, suggesting on every frame, unless the
+/// project lists models already (a person's choice is kept).
+fn add_demo_model(project: &mut Project) -> anyhow::Result<()> {
+    use crate::project::settings_keys::{MODELS, SUGGEST_EVERY_FRAME};
+    if project.state().settings.contains_key(MODELS) {
+        return Ok(());
+    }
+    for (key, value) in [(MODELS, r#"["model.onnx"]"#), (SUGGEST_EVERY_FRAME, "1")] {
+        if let Some(mut edit) =
+            crate::project::edits::set_setting(project.state(), key, value.into())
+        {
+            edit.description = "add the demo's pose model".into();
+            project.apply(edit)?;
+        }
+    }
+    Ok(())
 }
 
 /// The demo clip's true keypoint positions: (frame_idx, keypoint, x, y).

@@ -12,6 +12,7 @@ use crate::formats::ExportReport;
 use crate::formats::{dlc_csv, dlc_predictions, pandas_h5, sleap_analysis};
 use crate::inference::layout::PoseLayout;
 use crate::inference::model::SpecSource;
+use crate::inference::providers::Provider;
 use crate::inference::video_run::{RunReport, run_video};
 use crate::inference::{PoseModel, SessionOptions};
 use crate::project::document::project_dir;
@@ -37,18 +38,43 @@ pub enum InferFormat {
 }
 
 /// What `kinelab infer` was given.
-pub struct InferArgs<'a> {
-    pub model: &'a Path,
-    pub spec: Option<&'a Path>,
-    pub videos: &'a [PathBuf],
-    pub out: &'a Path,
+#[derive(Debug, clap::Args)]
+pub struct InferArgs {
+    /// The model (.onnx).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Its spec (.json); default: <model>.json or model.json beside it, else
+    /// recognised.
+    #[arg(long)]
+    pub spec: Option<PathBuf>,
+    /// Videos to run the model on.
+    #[arg(required = true)]
+    pub videos: Vec<PathBuf>,
+    /// Output folder (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = InferFormat::Kinelab)]
     pub format: InferFormat,
+    /// Frames per model run (at most what the model takes).
+    #[arg(long, default_value_t = 8)]
     pub batch: usize,
+    /// First frame (from 0).
+    #[arg(long)]
     pub start: Option<usize>,
+    /// Frame to stop before (default: the end).
+    #[arg(long)]
     pub stop: Option<usize>,
+    /// Animals kept per frame, best score first (multi-animal models).
+    #[arg(long, default_value_t = 1)]
     pub animals: usize,
+    /// ONNX Runtime threads per operator (0: one per core).
+    #[arg(long, default_value_t = 0)]
     pub threads: usize,
-    pub provider: crate::inference::providers::Provider,
+    /// Where the model runs.
+    #[arg(long, value_enum, default_value_t = Provider::Auto)]
+    pub provider: Provider,
+    /// Write the recognised spec beside the model (<model>.json) to edit it.
+    #[arg(long)]
     pub write_spec: bool,
 }
 
@@ -74,7 +100,7 @@ fn animal_names(n: usize) -> Vec<String> {
     }
 }
 
-pub fn run(args: &InferArgs<'_>) -> anyhow::Result<()> {
+pub fn run(args: &InferArgs) -> anyhow::Result<()> {
     if args.batch == 0 {
         bail!("--batch must be at least 1");
     }
@@ -83,7 +109,7 @@ pub fn run(args: &InferArgs<'_>) -> anyhow::Result<()> {
         provider: args.provider,
         no_spinning: true,
     };
-    let mut model = PoseModel::open(args.model, args.spec, &options)?;
+    let mut model = PoseModel::open(&args.model, args.spec.as_deref(), &options)?;
     let spec = model.spec().clone();
     let how = match model.spec_source() {
         SpecSource::File(p) => format!("spec {}", p.display()),
@@ -103,11 +129,11 @@ pub fn run(args: &InferArgs<'_>) -> anyhow::Result<()> {
         spec.write(&path)?;
         eprintln!("spec written to {}", path.display());
     }
-    std::fs::create_dir_all(args.out)
+    std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the output folder", args.out.display()))?;
     let model_name = model.name();
-    for video in args.videos {
-        let out = output_path(args.out, video, &model_name, args.format);
+    for video in &args.videos {
+        let out = output_path(&args.out, video, &model_name, args.format);
         let report = infer_video(&mut model, video, &out, args)?;
         let missing = if report.missing.is_empty() {
             String::new()
@@ -146,7 +172,7 @@ fn infer_video(
     model: &mut PoseModel,
     video: &Path,
     out: &Path,
-    args: &InferArgs<'_>,
+    args: &InferArgs,
 ) -> anyhow::Result<RunReport> {
     let spec = model.spec().clone();
     let new_project = |dir: &Path| -> anyhow::Result<NewProject> {
@@ -174,7 +200,7 @@ fn infer_video(
         };
         Target::Project(Box::new(project))
     } else {
-        let new = new_project(args.out)?;
+        let new = new_project(&args.out)?;
         let state = new
             .to_state()
             .with_context(|| format!("{}: its keypoint names", args.model.display()))?;

@@ -208,44 +208,7 @@ pub enum Command {
     /// Run a pose model (ONNX) over whole videos and write its predictions: one file
     /// per video, named after the video and the model. Without --spec, the model's
     /// family is recognised from its tensors and metadata (the choice is printed).
-    Infer {
-        /// The model (.onnx).
-        #[arg(long)]
-        model: PathBuf,
-        /// Its spec (.json); default: <model>.json or model.json beside it, else
-        /// recognised.
-        #[arg(long)]
-        spec: Option<PathBuf>,
-        /// Videos to run the model on.
-        #[arg(required = true)]
-        videos: Vec<PathBuf>,
-        /// Output folder (created if missing).
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long, value_enum, default_value_t = infer::InferFormat::Kinelab)]
-        format: infer::InferFormat,
-        /// Frames per model run (at most what the model takes).
-        #[arg(long, default_value_t = 8)]
-        batch: usize,
-        /// First frame (from 0).
-        #[arg(long)]
-        start: Option<usize>,
-        /// Frame to stop before (default: the end).
-        #[arg(long)]
-        stop: Option<usize>,
-        /// Animals kept per frame, best score first (multi-animal models).
-        #[arg(long, default_value_t = 1)]
-        animals: usize,
-        /// ONNX Runtime threads per operator (0: one per core).
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Where the model runs.
-        #[arg(long, value_enum, default_value_t = crate::inference::providers::Provider::Auto)]
-        provider: crate::inference::providers::Provider,
-        /// Write the recognised spec beside the model (<model>.json) to edit it.
-        #[arg(long)]
-        write_spec: bool,
-    },
+    Infer(infer::InferArgs),
     /// Copy the demo project (a synthetic clip with a skeleton) into DIR and open it.
     Demo {
         /// Where to put it (default: Kinelab's folder in the user data folder).
@@ -453,33 +416,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             &out,
             &crate::formats::ExportOptions { val_fraction },
         ),
-        Command::Infer {
-            model,
-            spec,
-            videos,
-            out,
-            format,
-            batch,
-            start,
-            stop,
-            animals,
-            threads,
-            provider,
-            write_spec,
-        } => infer::run(&infer::InferArgs {
-            model: &model,
-            spec: spec.as_deref(),
-            videos: &videos,
-            out: &out,
-            format,
-            batch,
-            start,
-            stop,
-            animals,
-            threads,
-            provider,
-            write_spec,
-        }),
+        Command::Infer(args) => infer::run(&args),
         Command::Demo { dir, no_open } => {
             let project = demo::install(dir.as_deref())?;
             println!("demo project: {}", project.display());

@@ -4,13 +4,13 @@
 //! person stepping through frames never waits for frames already left behind. Replies
 //! come back over a bounded channel, and `wake` tells the UI to look.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 
-use crate::video::{FrameConverter, VideoFrame};
+use crate::video::{FrameConverter, VideoFrame, VideoReader};
 
 use super::decode::Pose;
 use super::model::{PoseModel, SessionOptions, SpecSource};
@@ -45,6 +45,15 @@ pub struct SuggestRequest {
     pub tag: u64,
 }
 
+/// Frames to suggest on ahead of the person, decoded by the worker; served when no
+/// suggestion for the frame shown waits. A new list replaces the one before.
+pub struct AheadRequest {
+    pub model: PathBuf,
+    pub video: PathBuf,
+    pub frames: Vec<usize>,
+    pub tag: u64,
+}
+
 enum Request {
     Load {
         model: PathBuf,
@@ -55,6 +64,7 @@ enum Request {
         model: PathBuf,
     },
     Suggest(SuggestRequest),
+    Ahead(AheadRequest),
 }
 
 /// What the worker sends back.
@@ -69,6 +79,13 @@ pub enum Reply {
         tag: u64,
         result: Result<Vec<Pose>, String>,
         millis: f64,
+    },
+    /// A frame ahead's suggestions.
+    Ahead {
+        model: PathBuf,
+        tag: u64,
+        frame_idx: usize,
+        result: Result<Vec<Pose>, String>,
     },
 }
 
@@ -117,26 +134,131 @@ impl InferenceWorker {
         }
     }
 
+    /// Asks for suggestions on frames ahead (replacing any list before); an empty list
+    /// stops the preparing.
+    pub fn ahead(&self, request: AheadRequest) -> bool {
+        self.send(Request::Ahead(request))
+    }
+
     /// Replies that arrived since the last call.
     pub fn poll(&self) -> Vec<Reply> {
         self.rx.try_iter().collect()
     }
 }
 
+/// The worker's own state between requests.
+struct Worker {
+    models: HashMap<PathBuf, PoseModel>,
+    converter: Option<(PathBuf, FrameConverter)>,
+    /// The video the frames ahead are decoded from.
+    reader: Option<(PathBuf, VideoReader)>,
+    /// Frames to suggest on ahead, when nothing else waits.
+    ahead: VecDeque<(PathBuf, PathBuf, usize, u64)>,
+}
+
+impl Worker {
+    fn converter(&mut self, video: &Path) -> &mut FrameConverter {
+        if self.converter.as_ref().is_some_and(|(p, _)| p != video) {
+            self.converter = None;
+        }
+        &mut self
+            .converter
+            .get_or_insert_with(|| (video.to_owned(), FrameConverter::new(video)))
+            .1
+    }
+
+    /// Poses of one frame: the whole frame, or one pose per box.
+    fn predict(
+        &mut self,
+        model: &Path,
+        video: &Path,
+        frame: &VideoFrame,
+        boxes: &[BoxXyxy],
+    ) -> Result<Vec<Pose>, String> {
+        let rgb = self
+            .converter(video)
+            .to_rgb(frame)
+            .map_err(|e| e.to_string())?;
+        let Some(model) = self.models.get_mut(model) else {
+            return Err(format!("{}: the model is not loaded", model.display()));
+        };
+        let frame = RgbFrame {
+            width: rgb.width() as usize,
+            height: rgb.height() as usize,
+            pixels: rgb.as_raw(),
+        };
+        if boxes.is_empty() {
+            return model
+                .predict(&[(frame, None)])
+                .map(|mut v| v.pop().unwrap_or_default())
+                .map_err(|e| e.to_string());
+        }
+        // One pose per box, in the boxes' order.
+        let items: Vec<_> = boxes.iter().map(|b| (frame, Some(*b))).collect();
+        let per_box = model.predict(&items).map_err(|e| e.to_string())?;
+        Ok(per_box
+            .into_iter()
+            .map(|mut poses| {
+                poses.truncate(1);
+                poses.pop().unwrap_or(Pose {
+                    points: Vec::new(),
+                    score: 0.0,
+                    bbox: None,
+                })
+            })
+            .collect())
+    }
+
+    /// Decodes a frame ahead and suggests on it.
+    fn predict_ahead(
+        &mut self,
+        model: &Path,
+        video: &Path,
+        frame_idx: usize,
+    ) -> Result<Vec<Pose>, String> {
+        if self.reader.as_ref().is_some_and(|(p, _)| p != video) {
+            self.reader = None;
+        }
+        if self.reader.is_none() {
+            let r = VideoReader::open(video).map_err(|e| e.to_string())?;
+            self.reader = Some((video.to_owned(), r));
+        }
+        let Some((_, reader)) = self.reader.as_mut() else {
+            return Err(format!("{}: could not be opened", video.display()));
+        };
+        let frame = reader.frame(frame_idx).map_err(|e| e.to_string())?;
+        self.predict(model, video, &frame, &[])
+    }
+}
+
 fn serve(requests: &Receiver<Request>, replies: &Sender<Reply>, wake: &dyn Fn()) {
-    let mut models: HashMap<PathBuf, PoseModel> = HashMap::new();
-    let mut converter: Option<(PathBuf, FrameConverter)> = None;
-    while let Ok(first) = requests.recv() {
-        // Loads and unloads in order; of the suggestions, only the newest.
+    let mut w = Worker {
+        models: HashMap::new(),
+        converter: None,
+        reader: None,
+        ahead: VecDeque::new(),
+    };
+    loop {
+        // Wait only when no frame ahead is queued.
+        let first = if w.ahead.is_empty() {
+            match requests.recv() {
+                Ok(r) => Some(r),
+                Err(_) => return,
+            }
+        } else {
+            None
+        };
+        // Loads and unloads in order; of the suggestions, only the newest; of the lists
+        // of frames ahead, the newest.
         let mut newest = None;
-        for request in std::iter::once(first).chain(requests.try_iter()) {
+        for request in first.into_iter().chain(requests.try_iter()) {
             match request {
                 Request::Load {
                     model,
                     spec,
                     options,
                 } => {
-                    models.remove(&model);
+                    w.models.remove(&model);
                     let result = PoseModel::open(&model, spec.as_deref(), &options)
                         .map_err(|e| e.to_string());
                     let result = result.map(|m| {
@@ -149,7 +271,7 @@ fn serve(requests: &Receiver<Request>, replies: &Sender<Reply>, wake: &dyn Fn())
                                 .unwrap_or_else(|_| vec!["CPUExecutionProvider".into()]),
                             provider: m.provider(),
                         };
-                        models.insert(model.clone(), m);
+                        w.models.insert(model.clone(), m);
                         Box::new(info)
                     });
                     if replies.send(Reply::Loaded { model, result }).is_err() {
@@ -158,69 +280,50 @@ fn serve(requests: &Receiver<Request>, replies: &Sender<Reply>, wake: &dyn Fn())
                     wake();
                 }
                 Request::Forget { model } => {
-                    models.remove(&model);
+                    w.models.remove(&model);
+                    w.ahead.retain(|(m, ..)| *m != model);
                 }
                 Request::Suggest(s) => newest = Some(s),
+                Request::Ahead(a) => {
+                    w.ahead.clear();
+                    let AheadRequest {
+                        model,
+                        video,
+                        frames,
+                        tag,
+                    } = a;
+                    w.ahead.extend(
+                        frames
+                            .into_iter()
+                            .map(|f| (model.clone(), video.clone(), f, tag)),
+                    );
+                }
             }
         }
-        let Some(request) = newest else { continue };
-        let started = Instant::now();
-        let result = match models.get_mut(&request.model) {
-            None => Err(format!(
-                "{}: the model is not loaded",
-                request.model.display()
-            )),
-            Some(model) => {
-                let conv = match &mut converter {
-                    Some((path, c)) if *path == request.video => c,
-                    _ => {
-                        &mut converter
-                            .insert((request.video.clone(), FrameConverter::new(&request.video)))
-                            .1
-                    }
-                };
-                conv.to_rgb(&request.frame)
-                    .map_err(|e| e.to_string())
-                    .and_then(|rgb| {
-                        let frame = RgbFrame {
-                            width: rgb.width() as usize,
-                            height: rgb.height() as usize,
-                            pixels: rgb.as_raw(),
-                        };
-                        if request.boxes.is_empty() {
-                            model
-                                .predict(&[(frame, None)])
-                                .map(|mut v| v.pop().unwrap_or_default())
-                                .map_err(|e| e.to_string())
-                        } else {
-                            // One pose per box, in the boxes' order.
-                            let items: Vec<_> =
-                                request.boxes.iter().map(|b| (frame, Some(*b))).collect();
-                            model
-                                .predict(&items)
-                                .map(|per_box| {
-                                    per_box
-                                        .into_iter()
-                                        .map(|mut poses| {
-                                            poses.truncate(1);
-                                            poses.pop().unwrap_or(Pose {
-                                                points: Vec::new(),
-                                                score: 0.0,
-                                                bbox: None,
-                                            })
-                                        })
-                                        .collect()
-                                })
-                                .map_err(|e| e.to_string())
-                        }
-                    })
+        let reply = if let Some(request) = newest {
+            let started = Instant::now();
+            let result = w.predict(
+                &request.model,
+                &request.video,
+                &request.frame,
+                &request.boxes,
+            );
+            Reply::Suggested {
+                model: request.model,
+                tag: request.tag,
+                result,
+                millis: started.elapsed().as_secs_f64() * 1e3,
             }
-        };
-        let reply = Reply::Suggested {
-            model: request.model,
-            tag: request.tag,
-            result,
-            millis: started.elapsed().as_secs_f64() * 1e3,
+        } else if let Some((model, video, frame_idx, tag)) = w.ahead.pop_front() {
+            let result = w.predict_ahead(&model, &video, frame_idx);
+            Reply::Ahead {
+                model,
+                tag,
+                frame_idx,
+                result,
+            }
+        } else {
+            continue;
         };
         if replies.send(reply).is_err() {
             return;

@@ -36,6 +36,9 @@ pub struct ModelsContext<'a> {
     /// Suggestions drawn on the frame shown, and how long the model took for them.
     pub shown: usize,
     pub millis: Option<f64>,
+    /// Frames prepared ahead, and frames still being prepared.
+    pub ahead_ready: usize,
+    pub ahead_pending: usize,
     pub theme: &'a Theme,
 }
 
@@ -60,6 +63,8 @@ pub enum ModelsAction {
     RunOnVideo(PathBuf),
     /// Run models on this execution provider.
     SetProvider(Provider),
+    /// Prepare suggestions on the next N unlabeled frames.
+    SuggestAhead(usize),
     AcceptAll,
 }
 
@@ -71,6 +76,8 @@ pub struct ModelsPanel {
     picker: FilePicker,
     /// The threshold while its slider is dragged (one edit when it is let go).
     threshold_drag: Option<f32>,
+    /// How many unlabeled frames to prepare suggestions on.
+    ahead: Option<usize>,
 }
 
 fn input_text(m: &LoadedModel) -> String {
@@ -159,6 +166,7 @@ impl ModelsPanel {
                         self.provider_ui(ui, c, &mut out);
                         ui.separator();
                         suggest_ui(ui, c, &mut self.threshold_drag, &mut out);
+                        self.ahead_ui(ui, c, &mut out);
                     });
             });
         self.open = open;
@@ -210,6 +218,33 @@ impl ModelsPanel {
                 ModelStatus::Ready(m) if active => details_ui(ui, c, &entry.path, m, out),
                 _ => {}
             }
+        }
+    }
+
+    fn ahead_ui(&mut self, ui: &mut egui::Ui, c: &ModelsContext<'_>, out: &mut Vec<ModelsAction>) {
+        let ready = c
+            .entries
+            .iter()
+            .any(|e| Some(e.path.as_path()) == c.active && e.loaded().is_some());
+        let n = self.ahead.get_or_insert(20);
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(ready, egui::Button::new("Prepare suggestions ahead"))
+                .on_hover_text("on the next unlabeled frames, in the background")
+                .clicked()
+            {
+                out.push(ModelsAction::SuggestAhead(*n));
+            }
+            let label = ui.label("frames");
+            ui.add(egui::DragValue::new(n).range(1..=10_000))
+                .labelled_by(label.id);
+        });
+        if c.ahead_ready + c.ahead_pending > 0 {
+            ui.label(format!(
+                "{} prepared, {} to go",
+                crate::util::text::plural(c.ahead_ready, "frame", "frames"),
+                c.ahead_pending
+            ));
         }
     }
 

@@ -443,6 +443,8 @@ impl Workspace {
             provider: self.inference_provider(),
             shown: ghost_count,
             millis: self.suggestions.current.as_ref().map(|c| c.millis),
+            ahead_ready: self.suggestions.ahead.len(),
+            ahead_pending: self.suggestions.ahead_pending,
             theme,
         };
         let model_actions = self.models_panel.show(&ctx, &models);

@@ -3,6 +3,7 @@
 //! every new frame, drawn as ghosts, and accepted (all, one, or one corrected) as
 //! labels with the model's name as provenance. Suggestions never overwrite a label.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::Workspace;
@@ -73,6 +74,11 @@ pub struct Suggestions {
     /// individuals its boxes belong to.
     asked: Option<(u64, VideoId, u64, PathBuf, Vec<IndividualId>)>,
     pub current: Option<FrameSuggestions>,
+    /// Suggestions prepared ahead on frames of one video by one model.
+    pub ahead: HashMap<u64, Vec<Pose>>,
+    ahead_for: Option<(VideoId, PathBuf, u64)>,
+    /// Frames ahead asked for and not back yet.
+    pub ahead_pending: usize,
     /// The models setting the entries were made from, and the provider they run on.
     synced: Option<String>,
     synced_provider: Option<Provider>,
@@ -243,6 +249,28 @@ impl Workspace {
                         self.set_error(format!("{name} could not be loaded: {e}"));
                     }
                 }
+                Reply::Ahead {
+                    model,
+                    tag,
+                    frame_idx,
+                    result,
+                } => {
+                    let Some((_, for_model, ahead_tag)) = &self.suggestions.ahead_for else {
+                        continue;
+                    };
+                    if *ahead_tag != tag || *for_model != model {
+                        continue;
+                    }
+                    self.suggestions.ahead_pending =
+                        self.suggestions.ahead_pending.saturating_sub(1);
+                    match result {
+                        Ok(poses) => {
+                            self.suggestions.ahead.insert(frame_idx as u64, poses);
+                        }
+                        Err(e) => self
+                            .set_error(format!("no suggestions ahead on frame {frame_idx}: {e}")),
+                    }
+                }
                 Reply::Suggested {
                     model,
                     tag,
@@ -296,6 +324,25 @@ impl Workspace {
             return Err("no video shown".into());
         };
         let frame_idx = self.selection.frame_idx;
+        // Prepared ahead already: shown at once.
+        if let Some((v, m, _)) = &self.suggestions.ahead_for
+            && *v == video
+            && *m == model
+            && let Some(poses) = self.suggestions.ahead.get(&frame_idx)
+        {
+            self.suggestions.tag += 1;
+            self.suggestions.current = Some(FrameSuggestions {
+                video,
+                frame_idx,
+                model: model.clone(),
+                poses: poses.clone(),
+                owners: Vec::new(),
+                millis: 0.0,
+            });
+            self.suggestions.asked =
+                Some((self.suggestions.tag, video, frame_idx, model, Vec::new()));
+            return Ok(());
+        }
         let Some((frame, _)) = feed
             .shown()
             .filter(|(f, _)| f.frame_idx() as u64 == frame_idx)
@@ -508,6 +555,56 @@ impl Workspace {
         self.accept_suggestions(points, false);
     }
 
+    /// Prepares suggestions on the next `count` frames without labels after the one
+    /// shown, in the background; they show at once when the person gets there.
+    pub(super) fn suggest_ahead(&mut self, count: usize) {
+        let (Some(video), Some(model)) = (self.selection.video, self.suggestions.active.clone())
+        else {
+            self.set_status("no pose model or video to prepare suggestions with");
+            return;
+        };
+        let Some(path) = self.project.video_path(video) else {
+            return;
+        };
+        let state = self.project.state();
+        let frame_count = self.frame_count();
+        let frames: Vec<usize> = (self.selection.frame_idx + 1..frame_count)
+            .filter(|&f| state.label_count_on_frame(video, f) == 0)
+            .take(count)
+            .map(|f| f as usize)
+            .collect();
+        let Some(worker) = &self.suggestions.worker else {
+            return;
+        };
+        self.suggestions.tag += 1;
+        let tag = self.suggestions.tag;
+        let n = frames.len();
+        let request = crate::inference::worker::AheadRequest {
+            model: model.clone(),
+            video: path,
+            frames,
+            tag,
+        };
+        if worker.ahead(request) {
+            let same = self
+                .suggestions
+                .ahead_for
+                .as_ref()
+                .is_some_and(|(v, m, _)| *v == video && *m == model);
+            if !same {
+                self.suggestions.ahead.clear();
+            }
+            self.suggestions.ahead_for = Some((video, model, tag));
+            self.suggestions.ahead_pending = n;
+            self.set_status(format!(
+                "preparing suggestions on {} ahead",
+                crate::util::text::plural(n, "unlabeled frame", "unlabeled frames")
+            ));
+        } else {
+            self.set_error("the inference thread is busy: try again");
+        }
+    }
+
     /// Opens "Run model on video" for `model` (with its spec as the panel has it) and
     /// the video shown.
     pub(super) fn open_run_model(&mut self, model: Option<PathBuf>) {
@@ -571,6 +668,9 @@ impl Workspace {
                 self.suggestions.active = Some(path);
                 self.suggestions.current = None;
                 self.suggestions.asked = None;
+                self.suggestions.ahead.clear();
+                self.suggestions.ahead_for = None;
+                self.suggestions.ahead_pending = 0;
             }
             ModelsAction::SuggestNow => {
                 if let Err(e) = self.suggest_now() {
@@ -634,6 +734,7 @@ impl Workspace {
                 }
             }
             ModelsAction::RunOnVideo(path) => self.open_run_model(Some(path)),
+            ModelsAction::SuggestAhead(n) => self.suggest_ahead(n),
         }
     }
 }

@@ -1269,40 +1269,20 @@ fn space_plays_and_pauses_and_space_drag_still_pans() {
     assert_ne!(ws(&h).view.transform, zoom_before, "the view panned");
 }
 
-/// The tiny planted models of tests/python/pose_models.py, made in `dir`.
-fn make_pose_models(dir: &Path) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/pose_models.py");
-    let out = std::process::Command::new(common::peer_python())
-        .arg(&script)
-        .arg("make")
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-#[test]
-fn a_models_suggestions_are_ghosts_accepted_by_click_drag_or_enter_never_over_a_label() {
+/// Writes `model`'s recognised spec beside it with these keypoint names.
+fn write_spec_naming(model: &Path, keypoints: &[&str]) {
     use kinelab::inference::{PoseModel, SessionOptions};
-    use kinelab::project::Provenance;
-    let dir = tempfile::tempdir().unwrap();
-    let project = make_project(dir.path());
-    make_pose_models(dir.path());
-    // The planted DeepLabCut model's two keypoints are the project's snout and left
-    // ear: its spec, beside it, says so.
-    let model = dir.path().join("dlc_planted.onnx");
-    let mut spec = PoseModel::open(&model, None, &SessionOptions::default())
+    let mut spec = PoseModel::open(model, None, &SessionOptions::default())
         .unwrap()
         .spec()
         .clone();
-    spec.keypoints = vec!["snout".into(), "leftear".into()];
+    spec.keypoints = keypoints.iter().map(|k| (*k).to_owned()).collect();
     spec.write(&model.with_extension("json")).unwrap();
+}
 
-    let mut h = harness(&project);
+/// The app on `project` with `model` added through the Models panel and loaded.
+fn with_model(project: &Path, model: &Path) -> Harness<'static, KinelabApp> {
+    let mut h = harness(project);
     press(&mut h, Modifiers::COMMAND, Key::M);
     replace_text(&mut h, "Model file", model.to_str().unwrap());
     h.get_by_label("Add model").click();
@@ -1315,6 +1295,21 @@ fn a_models_suggestions_are_ghosts_accepted_by_click_drag_or_enter_never_over_a_
             .iter()
             .any(|e| e.loaded().is_some())
     });
+    h
+}
+
+#[test]
+fn a_models_suggestions_are_ghosts_accepted_by_click_drag_or_enter_never_over_a_label() {
+    use kinelab::project::Provenance;
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    common::make_pose_models(dir.path());
+    // The planted DeepLabCut model's two keypoints are the project's snout and left
+    // ear: its spec, beside it, says so.
+    let model = dir.path().join("dlc_planted.onnx");
+    write_spec_naming(&model, &["snout", "leftear"]);
+
+    let mut h = with_model(&project, &model);
     // G asks for suggestions on the frame shown; they come back from the worker.
     press(&mut h, Modifiers::NONE, Key::G);
     step_until(&mut h, "suggestions", |app| {
@@ -1398,21 +1393,9 @@ fn a_models_suggestions_are_ghosts_accepted_by_click_drag_or_enter_never_over_a_
 fn running_a_model_on_the_video_adds_an_undoable_prediction_set() {
     let dir = tempfile::tempdir().unwrap();
     let project = make_project(dir.path());
-    make_pose_models(dir.path());
+    common::make_pose_models(dir.path());
     let model = dir.path().join("dlc_planted.onnx");
-    let mut h = harness(&project);
-    press(&mut h, Modifiers::COMMAND, Key::M);
-    replace_text(&mut h, "Model file", model.to_str().unwrap());
-    h.get_by_label("Add model").click();
-    step_until(&mut h, "the model to load", |app| {
-        app.workspace
-            .as_ref()
-            .unwrap()
-            .suggestions
-            .entries
-            .iter()
-            .any(|e| e.loaded().is_some())
-    });
+    let mut h = with_model(&project, &model);
     h.run_steps(2);
     // The model's keypoints (kp1, kp2) are mapped in the panel to the skeleton.
     {
@@ -1478,20 +1461,14 @@ fn running_a_model_on_the_video_adds_an_undoable_prediction_set() {
 
 #[test]
 fn a_top_down_model_gets_a_box_per_animal_from_its_labels() {
-    use kinelab::inference::{PoseModel, SessionOptions};
     use kinelab::project::edits;
     let dir = tempfile::tempdir().unwrap();
     let project = make_project(dir.path());
-    make_pose_models(dir.path());
+    common::make_pose_models(dir.path());
     // The planted RTMPose model's first keypoint is the right ear; its second is not
     // in the project.
     let model = dir.path().join("rtmpose_planted.onnx");
-    let mut spec = PoseModel::open(&model, None, &SessionOptions::default())
-        .unwrap()
-        .spec()
-        .clone();
-    spec.keypoints = vec!["rightear".into(), "tailtip".into()];
-    spec.write(&model.with_extension("json")).unwrap();
+    write_spec_naming(&model, &["rightear", "tailtip"]);
     // Each mouse has its snout and left ear labeled on frame 0.
     {
         let mut p = Project::open(&project).unwrap();
@@ -1512,19 +1489,7 @@ fn a_top_down_model_gets_a_box_per_animal_from_its_labels() {
             }
         }
     }
-    let mut h = harness(&project);
-    press(&mut h, Modifiers::COMMAND, Key::M);
-    replace_text(&mut h, "Model file", model.to_str().unwrap());
-    h.get_by_label("Add model").click();
-    step_until(&mut h, "the model to load", |app| {
-        app.workspace
-            .as_ref()
-            .unwrap()
-            .suggestions
-            .entries
-            .iter()
-            .any(|e| e.loaded().is_some())
-    });
+    let mut h = with_model(&project, &model);
     press(&mut h, Modifiers::NONE, Key::G);
     step_until(&mut h, "suggestions", |app| {
         app.workspace
@@ -1554,21 +1519,9 @@ fn a_top_down_model_gets_a_box_per_animal_from_its_labels() {
 fn suggestions_prepared_ahead_show_at_once_on_the_frames_ahead() {
     let dir = tempfile::tempdir().unwrap();
     let project = make_project(dir.path());
-    make_pose_models(dir.path());
+    common::make_pose_models(dir.path());
     let model = dir.path().join("dlc_planted.onnx");
-    let mut h = harness(&project);
-    press(&mut h, Modifiers::COMMAND, Key::M);
-    replace_text(&mut h, "Model file", model.to_str().unwrap());
-    h.get_by_label("Add model").click();
-    step_until(&mut h, "the model to load", |app| {
-        app.workspace
-            .as_ref()
-            .unwrap()
-            .suggestions
-            .entries
-            .iter()
-            .any(|e| e.loaded().is_some())
-    });
+    let mut h = with_model(&project, &model);
     {
         use kinelab::ui::panels::models::ModelsAction;
         let ws = h.state_mut().workspace.as_mut().unwrap();

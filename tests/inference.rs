@@ -12,22 +12,6 @@ use kinelab::inference::preprocess::RgbFrame;
 use kinelab::inference::spec::{Family, ModelSpec};
 use kinelab::inference::{PoseModel, SessionOptions};
 
-/// The tiny models of tests/python/pose_models.py, made once per test in `dir`.
-fn make_models(dir: &Path) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/pose_models.py");
-    let out = std::process::Command::new(common::peer_python())
-        .arg(&script)
-        .arg("make")
-        .arg(dir)
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "making the models failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn open(path: &Path) -> PoseModel {
     PoseModel::open(path, None, &SessionOptions::default())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -70,7 +54,7 @@ fn sigmoid(v: f64) -> f64 {
 #[test]
 fn planted_peaks_decode_to_hand_computed_positions_in_the_frame() {
     let dir = tempfile::tempdir().unwrap();
-    make_models(dir.path());
+    common::make_pose_models(dir.path());
     let frame = pattern_frame();
     let tol = 1e-3;
 
@@ -153,7 +137,7 @@ fn clip_frame(png: &Path) -> (Vec<u8>, usize, usize) {
 #[test]
 fn same_frame_as_python_onnxruntime_within_a_thousandth_of_a_pixel() {
     let dir = tempfile::tempdir().unwrap();
-    make_models(dir.path());
+    common::make_pose_models(dir.path());
     let png = dir.path().join("frame.png");
     let (pixels, w, h) = clip_frame(&png);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/pose_models.py");
@@ -219,7 +203,7 @@ fn bad_models_are_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let models = dir.path().join("models");
     std::fs::create_dir(&models).unwrap();
-    make_models(&models);
+    common::make_pose_models(&models);
 
     let missing = models.join("nope.onnx");
     let e = open_err(&missing, None);
@@ -323,7 +307,7 @@ fn bad_models_are_refused_by_name() {
 #[test]
 fn a_missing_runtime_library_says_how_to_get_one() {
     let dir = tempfile::tempdir().unwrap();
-    make_models(dir.path());
+    common::make_pose_models(dir.path());
     let video = common::clip(&common::h264_gop30());
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kinelab"))
         .args(["infer", "--model"])
@@ -361,7 +345,7 @@ fn infer(model: &Path, video: &Path, out: &Path, extra: &[&str]) -> String {
 #[test]
 fn infer_writes_one_file_per_video_that_peers_read() {
     let dir = tempfile::tempdir().unwrap();
-    make_models(dir.path());
+    common::make_pose_models(dir.path());
     let video = common::clip(&common::h264_gop30());
     let stem = video.file_stem().unwrap().to_string_lossy().into_owned();
     let model = dir.path().join("dlc_planted.onnx");
@@ -424,7 +408,7 @@ with h5py.File(sys.argv[1]) as f:
 #[test]
 fn a_recognised_spec_round_trips_through_its_file() {
     let dir = tempfile::tempdir().unwrap();
-    make_models(dir.path());
+    common::make_pose_models(dir.path());
     for family in ["dlc", "mmpose", "rtmpose", "yolo"] {
         let model = dir.path().join(format!("{family}_planted.onnx"));
         let spec = open(&model).spec().clone();

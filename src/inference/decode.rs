@@ -31,6 +31,18 @@ pub struct Pose {
     pub bbox: Option<BoxXyxy>,
 }
 
+impl Pose {
+    /// A pose without a box, scored by the mean of its points' scores.
+    fn of_points(points: Vec<[f32; 3]>) -> Self {
+        let score = mean_score(&points);
+        Self {
+            points,
+            score,
+            bbox: None,
+        }
+    }
+}
+
 fn expect_rank(model: &Path, t: &Tensor, rank: usize, what: &str) -> InferenceResult<()> {
     if t.shape.len() != rank || t.data.len() != t.shape.iter().product::<usize>() {
         return Err(InferenceError::tensor(model, &t.name, what, t.shape_text()));
@@ -136,12 +148,7 @@ pub fn heatmaps(
             };
             points.push(point);
         }
-        let score = mean_score(&points);
-        poses.push(Pose {
-            points,
-            score,
-            bbox: None,
-        });
+        poses.push(Pose::of_points(points));
     }
     Ok(poses)
 }
@@ -208,12 +215,7 @@ pub fn simcc(
                 points.push([f32::NAN, f32::NAN, score]);
             }
         }
-        let score = mean_score(&points);
-        poses.push(Pose {
-            points,
-            score,
-            bbox: None,
-        });
+        poses.push(Pose::of_points(points));
     }
     Ok(poses)
 }

@@ -563,3 +563,20 @@ pub fn truncated_clip(dir: &Path) -> PathBuf {
     std::fs::write(&cut, &bytes[..bytes.len() * 8 / 10]).unwrap();
     cut
 }
+
+/// The tiny ONNX pose models of tests/python/pose_models.py (planted peaks, random
+/// weights, bad ones), made in `dir`.
+pub fn make_pose_models(dir: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/pose_models.py");
+    let out = Command::new(peer_python())
+        .arg(&script)
+        .arg("make")
+        .arg(dir)
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "making the models failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -423,24 +423,25 @@ pub fn video_view_ui(
         // Dragging a suggestion accepts it, corrected, where it is dropped.
         let origin = ui.input(|i| i.pointer.press_origin()).unwrap_or_default();
         let grabbed = ctx.view.transform.image_from_ui(view_rect, origin);
-        ctx.view.drag = Some(LabelDrag {
-            key: ghost_key(&g),
-            from: Some(DragSource::Suggestion),
-            grab_offset_in_image: pos2(g.x, g.y) - grabbed,
-            pos_in_image: pos2(g.x, g.y),
-        });
+        ctx.view.drag = Some(point_drag(
+            ghost_key(&g),
+            DragSource::Suggestion,
+            pos2(g.x, g.y),
+            grabbed,
+        ));
     } else if response.drag_started_by(PointerButton::Primary)
         && let Some(p) = hovered_prediction
     {
         // Dragging a predicted point accepts it where it is dropped.
         let origin = ui.input(|i| i.pointer.press_origin()).unwrap_or_default();
         let grabbed = ctx.view.transform.image_from_ui(view_rect, origin);
-        ctx.view.drag = Some(LabelDrag {
-            key: prediction_key(&p),
-            from: Some(DragSource::Prediction(p.set)),
-            grab_offset_in_image: pos2(p.x, p.y) - grabbed,
-            pos_in_image: pos2(p.x, p.y),
-        });
+        let source = DragSource::Prediction(p.set);
+        ctx.view.drag = Some(point_drag(
+            prediction_key(&p),
+            source,
+            pos2(p.x, p.y),
+            grabbed,
+        ));
     }
     if let Some(drag) = ctx.view.drag.as_mut() {
         if let Some(pos) = response.interact_pointer_pos() {
@@ -527,6 +528,17 @@ pub fn video_view_ui(
         out.actions.push(ViewAction::ToggleOccluded(key));
     }
     out
+}
+
+/// The drag of a point that is not a label yet, at `at`, grabbed at `grabbed` (both in
+/// image pixels).
+fn point_drag(key: LabelKey, from: DragSource, at: Pos2, grabbed: Pos2) -> LabelDrag {
+    LabelDrag {
+        key,
+        from: Some(from),
+        grab_offset_in_image: at - grabbed,
+        pos_in_image: at,
+    }
 }
 
 /// What the mouse does in the view, for the shortcut sheet and the README.

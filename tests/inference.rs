@@ -121,6 +121,47 @@ fn planted_peaks_decode_to_hand_computed_positions_in_the_frame() {
     assert_point([b.x1, b.y1, b.x2], [100.0, 70.0, 200.0], tol, "yolo box");
 }
 
+#[test]
+fn sleap_nn_exports_take_the_frame_as_bytes_and_give_their_peaks() {
+    use kinelab::inference::spec::{Element, Resize};
+    let dir = tempfile::tempdir().unwrap();
+    common::make_pose_models(dir.path());
+    let frame = pattern_frame();
+
+    // Single instance, grey input: the peaks as the model gives them, in frame pixels.
+    let mut m = open(&dir.path().join("sleap_single_planted.onnx"));
+    let spec = m.spec().clone();
+    assert_eq!(spec.family, Family::SleapNn);
+    assert_eq!(spec.keypoints, ["head", "thorax"]);
+    assert_eq!(
+        (spec.input.channels, spec.input.element, spec.input.resize),
+        (1, Element::U8, Resize::Native)
+    );
+    let p = predict(&mut m, &frame, 320, 240);
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].points[0], [100.5, 60.25, 0.8]);
+    assert!(p[0].points[1][0].is_nan() && p[0].points[1][2] == 0.0);
+    assert_eq!(
+        p[0].score, 0.8,
+        "the mean over the peaks that have a position"
+    );
+
+    // Top-down (centroid, then centred instance, in one graph): the valid instances,
+    // scored by their centroids.
+    let mut m = open(&dir.path().join("sleap_topdown_planted.onnx"));
+    let p = predict(&mut m, &frame, 320, 240);
+    assert_eq!(p.len(), 1, "the second instance is not valid");
+    assert_eq!(p[0].points, vec![[10.0, 20.0, 0.7], [30.0, 40.0, 0.6]]);
+    assert_eq!(p[0].score, 0.9);
+
+    // Bottom-up exports need grouping outside the model: refused, saying so.
+    let e = open_err(&dir.path().join("sleap_bottomup.onnx"), None);
+    assert!(
+        e.contains("sleap_bottomup.onnx") && e.contains("part affinity fields"),
+        "{e}"
+    );
+}
+
 /// Frame 10 of a synthetic clip as RGB, written as a PNG for Python to read.
 fn clip_frame(png: &Path) -> (Vec<u8>, usize, usize) {
     let video = common::clip(&common::h264_gop30());

@@ -329,6 +329,96 @@ pub fn yolo_pose(model: &Path, out: &Tensor, p: &YoloParams) -> InferenceResult<
     Ok(all)
 }
 
+/// Peaks decoded in the graph (sleap-nn): `peaks [B, K, 2]` and `peak_vals [B, K]`
+/// give one pose per input, scored by the mean of its peaks' values where they have a
+/// position; `peaks [B, M, K, 2]` and `peak_vals [B, M, K]` give up to M, those marked
+/// valid in `instance_valid [B, M]` (every one with a position without it), scored by
+/// `instance_scores [B, M]` where given.
+pub fn peaks(
+    model: &Path,
+    peaks: &Tensor,
+    vals: &Tensor,
+    valid: Option<&Tensor>,
+    scores: Option<&Tensor>,
+    keypoints: usize,
+) -> InferenceResult<Vec<Vec<Pose>>> {
+    let rank = peaks.shape.len();
+    let expected = format!("[batch, {keypoints}, 2] or [batch, instances, {keypoints}, 2]");
+    let shape_ok = (rank == 3 || rank == 4)
+        && peaks.shape[rank - 1] == 2
+        && peaks.shape[rank - 2] == keypoints
+        && peaks.data.len() == peaks.shape.iter().product::<usize>();
+    if !shape_ok {
+        return Err(InferenceError::tensor(
+            model,
+            &peaks.name,
+            expected,
+            peaks.shape_text(),
+        ));
+    }
+    let lead = &peaks.shape[..rank - 1];
+    if vals.shape != lead || vals.data.len() != lead.iter().product::<usize>() {
+        return Err(InferenceError::tensor(
+            model,
+            &vals.name,
+            format!("{lead:?}"),
+            vals.shape_text(),
+        ));
+    }
+    let b = peaks.shape[0];
+    let m = if rank == 4 { peaks.shape[1] } else { 1 };
+    for t in [valid, scores].into_iter().flatten() {
+        if t.shape != [b, m] || t.data.len() != b * m {
+            return Err(InferenceError::tensor(
+                model,
+                &t.name,
+                format!("[{b}, {m}]"),
+                t.shape_text(),
+            ));
+        }
+    }
+    let mut all = Vec::with_capacity(b);
+    for bi in 0..b {
+        let mut poses = Vec::new();
+        for mi in 0..m {
+            let instance = bi * m + mi;
+            let points: Vec<[f32; 3]> = (0..keypoints)
+                .map(|k| {
+                    let at = instance * keypoints + k;
+                    [peaks.data[at * 2], peaks.data[at * 2 + 1], vals.data[at]]
+                })
+                .collect();
+            let has_points = points.iter().any(|p| !p[0].is_nan());
+            let marked = valid.map_or(has_points || rank == 3, |v| v.data[instance] != 0.0);
+            if !marked {
+                continue;
+            }
+            let mut pose = Pose::of_points(points);
+            pose.score = match scores {
+                Some(s) => s.data[instance],
+                None => mean_of_placed(&pose.points),
+            };
+            poses.push(pose);
+        }
+        all.push(poses);
+    }
+    Ok(all)
+}
+
+/// The mean value of the points that have a position (sleap-nn's instance score).
+fn mean_of_placed(points: &[[f32; 3]]) -> f32 {
+    let placed: Vec<f32> = points
+        .iter()
+        .filter(|p| !p[0].is_nan())
+        .map(|p| p[2])
+        .collect();
+    if placed.is_empty() {
+        0.0
+    } else {
+        placed.iter().sum::<f32>() / placed.len() as f32
+    }
+}
+
 /// Intersection over union of two `xyxy` boxes (torchvision's `box_iou`).
 fn iou(a: &[f32; 4], b: &[f32; 4]) -> f32 {
     let area = |r: &[f32; 4]| (r[2] - r[0]) * (r[3] - r[1]);

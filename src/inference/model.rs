@@ -56,6 +56,9 @@ pub struct PoseModel {
 pub struct Batch {
     values: BatchValues,
     pub maps: Vec<InputMap>,
+    width: usize,
+    height: usize,
+    channels: usize,
 }
 
 enum BatchValues {
@@ -199,10 +202,10 @@ impl PoseModel {
             return Ok(Vec::new());
         }
         let input = &self.spec.input;
-        let (w, h) = (input.width as usize, input.height as usize);
+        let (w, h, c) = (batch.width, batch.height, batch.channels);
         let shape: [usize; 4] = match input.layout {
-            Layout::Nchw => [batch.len(), 3, h, w],
-            Layout::Nhwc => [batch.len(), h, w, 3],
+            Layout::Nchw => [batch.len(), c, h, w],
+            Layout::Nhwc => [batch.len(), h, w, c],
         };
         let path = self.path.clone();
         let run_err = |e: &dyn std::fmt::Display| InferenceError::run(&path, e);
@@ -228,15 +231,15 @@ impl PoseModel {
             let value = outputs.get(name).ok_or_else(|| {
                 InferenceError::tensor(&path, name, "an output of the model", "none")
             })?;
-            let (shape, data) = value
-                .try_extract_tensor::<f32>()
-                .map_err(|e| InferenceError::tensor(&path, name, "32-bit floats", e.to_string()))?;
+            let (shape, data) = extract_as_f32(value).map_err(|e| {
+                InferenceError::tensor(&path, name, "numbers or booleans", e.to_string())
+            })?;
             tensors.insert(
                 name.to_owned(),
                 Tensor {
                     name: name.to_owned(),
-                    shape: shape.iter().map(|&d| d.max(0) as usize).collect(),
-                    data: data.to_vec(),
+                    shape,
+                    data,
                 },
             );
         }
@@ -290,6 +293,19 @@ impl PoseModel {
                     .map(|p| vec![p])
                     .collect()
             }
+            OutputSpec::Peaks {
+                peaks,
+                peak_vals,
+                instance_valid,
+                instance_scores,
+            } => decode::peaks(
+                &self.path,
+                get(peaks),
+                get(peak_vals),
+                instance_valid.as_deref().map(get),
+                instance_scores.as_deref().map(get),
+                k,
+            )?,
             OutputSpec::YoloPose {
                 output,
                 classes,
@@ -323,6 +339,26 @@ impl PoseModel {
     }
 }
 
+/// An output's values as `f32`, from floats, booleans or integers (sleap-nn marks valid
+/// instances with booleans).
+fn extract_as_f32(value: &ort::value::DynValue) -> Result<(Vec<usize>, Vec<f32>), ort::Error> {
+    let dims = |shape: &ort::value::Shape| shape.iter().map(|&d| d.max(0) as usize).collect();
+    if let Ok((shape, data)) = value.try_extract_tensor::<f32>() {
+        return Ok((dims(shape), data.to_vec()));
+    }
+    if let Ok((shape, data)) = value.try_extract_tensor::<bool>() {
+        return Ok((
+            dims(shape),
+            data.iter().map(|&b| f32::from(u8::from(b))).collect(),
+        ));
+    }
+    if let Ok((shape, data)) = value.try_extract_tensor::<u8>() {
+        return Ok((dims(shape), data.iter().map(|&b| f32::from(b)).collect()));
+    }
+    let (shape, data) = value.try_extract_tensor::<i64>()?;
+    Ok((dims(shape), data.iter().map(|&v| v as f32).collect()))
+}
+
 /// The output tensors a spec reads.
 fn output_names(output: &OutputSpec) -> Vec<&str> {
     match output {
@@ -334,6 +370,17 @@ fn output_names(output: &OutputSpec) -> Vec<&str> {
             v
         }
         OutputSpec::Simcc { x, y, .. } => vec![x, y],
+        OutputSpec::Peaks {
+            peaks,
+            peak_vals,
+            instance_valid,
+            instance_scores,
+        } => {
+            let mut v = vec![peaks.as_str(), peak_vals.as_str()];
+            v.extend(instance_valid.as_deref());
+            v.extend(instance_scores.as_deref());
+            v
+        }
         OutputSpec::YoloPose { output, .. } => vec![output],
     }
 }
@@ -379,10 +426,13 @@ fn check_spec(path: &Path, spec: &ModelSpec, facts: &ModelFacts) -> InferenceRes
             ),
         ));
     };
-    let (w, h) = (input.width as usize, input.height as usize);
+    // A native-size input takes any frame size the model's dimensions allow.
+    let size = |v: u32| (v > 0).then_some(v as usize);
+    let (w, h) = (size(input.width), size(input.height));
+    let c = Some(input.channels as usize);
     let want = match input.layout {
-        Layout::Nchw => [None, Some(3), Some(h), Some(w)],
-        Layout::Nhwc => [None, Some(h), Some(w), Some(3)],
+        Layout::Nchw => [None, c, h, w],
+        Layout::Nhwc => [None, h, w, c],
     };
     let fits = info.dims.len() == 4
         && info
@@ -391,9 +441,11 @@ fn check_spec(path: &Path, spec: &ModelSpec, facts: &ModelFacts) -> InferenceRes
             .zip(want)
             .all(|(have, want)| have.is_none() || want.is_none() || *have == want);
     if !fits {
+        let text = |v: Option<usize>| v.map_or_else(|| "any".to_owned(), |v| v.to_string());
+        let (h, w, c) = (text(h), text(w), input.channels);
         let expected = match input.layout {
-            Layout::Nchw => format!("[batch, 3, {h}, {w}]"),
-            Layout::Nhwc => format!("[batch, {h}, {w}, 3]"),
+            Layout::Nchw => format!("[batch, {c}, {h}, {w}]"),
+            Layout::Nhwc => format!("[batch, {h}, {w}, {c}]"),
         };
         return Err(InferenceError::tensor(
             path,
@@ -429,7 +481,7 @@ fn check_spec(path: &Path, spec: &ModelSpec, facts: &ModelFacts) -> InferenceRes
                 ),
             ));
         };
-        if out.element != "f32" {
+        if !matches!(out.element.as_str(), "f32" | "bool" | "u8" | "i64") {
             return Err(InferenceError::tensor(
                 path,
                 name,
@@ -452,18 +504,38 @@ fn check_spec(path: &Path, spec: &ModelSpec, facts: &ModelFacts) -> InferenceRes
     Ok(())
 }
 
-/// Prepares frames (and, for top-down models, their boxes) as one input batch.
+/// Prepares frames (and, for top-down models, their boxes) as one input batch. With
+/// `Native` resizing the batch takes the first frame's size; a frame of another size
+/// is stretched to it (and mapped back).
 pub fn prepare(spec: &ModelSpec, items: &[(RgbFrame<'_>, Option<BoxXyxy>)]) -> Batch {
     let input = &spec.input;
-    let per_item = input.width as usize * input.height as usize * 3;
+    let (width, height) = items
+        .first()
+        .map_or((0, 0), |(f, _)| preprocess::input_size(input, f));
+    let channels = input.channels.max(1) as usize;
+    let per_item = width * height * channels;
     let mut maps = Vec::with_capacity(items.len());
+    let mut prepared_items = items.iter().map(|(frame, bbox)| {
+        if preprocess::input_size(input, frame) == (width, height) {
+            preprocess::prepare(frame, input, *bbox)
+        } else {
+            let fixed = super::spec::InputSpec {
+                width: width as u32,
+                height: height as u32,
+                resize: super::spec::Resize::Stretch,
+                ..input.clone()
+            };
+            preprocess::prepare(frame, &fixed, *bbox)
+        }
+    });
     let values = match input.element {
         Element::F32 => {
             let mut v = vec![0f32; per_item * items.len()];
-            for ((frame, bbox), slot) in items.iter().zip(v.chunks_exact_mut(per_item)) {
-                let prepared = preprocess::prepare(frame, input, *bbox);
-                preprocess::normalise_into(&prepared.rgb, input, slot);
-                maps.push(prepared.map);
+            for slot in v.chunks_exact_mut(per_item.max(1)) {
+                if let Some(prepared) = prepared_items.next() {
+                    preprocess::normalise_into(&prepared.rgb, input, slot);
+                    maps.push(prepared.map);
+                }
             }
             BatchValues::F32(v)
         }
@@ -475,16 +547,23 @@ pub fn prepare(spec: &ModelSpec, items: &[(RgbFrame<'_>, Option<BoxXyxy>)]) -> B
                 std: [1.0; 3],
                 ..input.clone()
             };
-            for ((frame, bbox), slot) in items.iter().zip(v.chunks_exact_mut(per_item)) {
-                let prepared = preprocess::prepare(frame, input, *bbox);
-                preprocess::normalise_into(&prepared.rgb, &raw, &mut scratch);
-                for (d, s) in slot.iter_mut().zip(&scratch) {
-                    *d = s.round().clamp(0.0, 255.0) as u8;
+            for slot in v.chunks_exact_mut(per_item.max(1)) {
+                if let Some(prepared) = prepared_items.next() {
+                    preprocess::normalise_into(&prepared.rgb, &raw, &mut scratch);
+                    for (d, s) in slot.iter_mut().zip(&scratch) {
+                        *d = s.round().clamp(0.0, 255.0) as u8;
+                    }
+                    maps.push(prepared.map);
                 }
-                maps.push(prepared.map);
             }
             BatchValues::U8(v)
         }
     };
-    Batch { values, maps }
+    Batch {
+        values,
+        maps,
+        width,
+        height,
+        channels,
+    }
 }

@@ -240,10 +240,22 @@ pub struct Prepared {
     pub map: InputMap,
 }
 
+/// The size of the model's input for a frame: the spec's, or the frame's own.
+pub fn input_size(input: &InputSpec, frame: &RgbFrame<'_>) -> (usize, usize) {
+    match input.resize {
+        Resize::Native => (frame.width, frame.height),
+        _ => (input.width as usize, input.height as usize),
+    }
+}
+
 /// Makes the model's input image from a frame (and, for top-down models, a box).
 pub fn prepare(frame: &RgbFrame<'_>, input: &InputSpec, bbox: Option<BoxXyxy>) -> Prepared {
-    let (in_w, in_h) = (input.width as usize, input.height as usize);
+    let (in_w, in_h) = input_size(input, frame);
     match input.resize {
+        Resize::Native => Prepared {
+            rgb: frame.pixels.iter().map(|&p| f32::from(p)).collect(),
+            map: InputMap::plain([1.0, 1.0], [0.0, 0.0], frame),
+        },
         Resize::Letterbox { pad } => {
             let (new_w, new_h, left, top, gain) =
                 letterbox_geometry(frame.width, frame.height, in_w, in_h);
@@ -299,10 +311,19 @@ pub fn prepare(frame: &RgbFrame<'_>, input: &InputSpec, bbox: Option<BoxXyxy>) -
     }
 }
 
-/// Writes one prepared image into a batch tensor slot (`height × width × 3` values),
-/// in the spec's colour order and layout, as `(pixel − mean) / std`.
+/// Writes one prepared image (`pixels × 3` values, RGB) into a batch tensor slot, in
+/// the spec's channels, colour order and layout, as `(pixel − mean) / std`.
 pub fn normalise_into(rgb: &[f32], input: &InputSpec, out: &mut [f32]) {
-    let plane = input.width as usize * input.height as usize;
+    let plane = rgb.len() / 3;
+    if input.channels == 1 {
+        // Grey: luma with BT.601 weights (cv2.COLOR_RGB2GRAY's).
+        let (mean, inv) = (input.mean[0], 1.0 / input.std[0]);
+        for (d, px) in out.iter_mut().zip(rgb.chunks_exact(3)) {
+            let y = 0.299 * px[0] + 0.587 * px[1] + 0.114 * px[2];
+            *d = (y - mean) * inv;
+        }
+        return;
+    }
     let order: [usize; 3] = match input.colour {
         ColourOrder::Rgb => [0, 1, 2],
         ColourOrder::Bgr => [2, 1, 0],

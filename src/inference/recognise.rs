@@ -162,6 +162,9 @@ pub fn recognise(model: &Path, facts: &ModelFacts) -> InferenceResult<ModelSpec>
         )));
     }
     let output = |name: &str| facts.outputs.iter().find(|o| o.name == name);
+    if let Some(meta) = facts.metadata.get("sleap_nn_metadata") {
+        return sleap_nn(model, facts, input, meta);
+    }
     let (layout, width, height) = image_input(model, input)?;
     let element = if input.element == "u8" {
         Element::U8
@@ -173,6 +176,7 @@ pub fn recognise(model: &Path, facts: &ModelFacts) -> InferenceResult<ModelSpec>
         layout,
         width,
         height,
+        channels: 3,
         element,
         colour,
         resize,
@@ -334,6 +338,83 @@ pub fn recognise(model: &Path, facts: &ModelFacts) -> InferenceResult<ModelSpec>
         .map(|o| format!("{} {}", o.name, o.dims_text()))
         .collect();
     Err(unrecognised(format!("outputs: {}", outs.join(", "))))
+}
+
+/// A sleap-nn export: its `sleap_nn_metadata` (model type, node names, channels) and
+/// its `peaks`/`peak_vals` outputs; the frame goes in as bytes at its own size.
+fn sleap_nn(
+    model: &Path,
+    facts: &ModelFacts,
+    input: &TensorInfo,
+    meta: &str,
+) -> InferenceResult<ModelSpec> {
+    let bad = |why: String| InferenceError::spec(model, format!("sleap_nn_metadata: {why}"));
+    let meta: serde_json::Value =
+        serde_json::from_str(meta).map_err(|e| bad(format!("not JSON ({e})")))?;
+    let model_type = meta["model_type"].as_str().unwrap_or_default();
+    if model_type.contains("bottomup") {
+        return Err(bad(format!(
+            "a {model_type} export groups its peaks with part affinity fields outside the \
+             model, which Kinelab does not do yet; export a single-instance or top-down model"
+        )));
+    }
+    let keypoints: Vec<String> = meta["node_names"]
+        .as_array()
+        .map(|n| {
+            n.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    if keypoints.is_empty() {
+        return Err(bad("no node_names".into()));
+    }
+    let channels = meta["input_channels"].as_u64().unwrap_or(3) as u32;
+    let has = |name: &str| facts.outputs.iter().any(|o| o.name == name);
+    for needed in ["peaks", "peak_vals"] {
+        if !has(needed) {
+            return Err(bad(format!("the model has no '{needed}' output")));
+        }
+    }
+    if input.dims.len() != 4 {
+        let expected = format!("[batch, {channels}, height, width]");
+        return Err(InferenceError::tensor(
+            model,
+            &input.name,
+            expected,
+            input.dims_text(),
+        ));
+    }
+    let fixed = |d: Option<usize>| d.map_or(0, |v| v as u32);
+    let (height, width) = (fixed(input.dims[2]), fixed(input.dims[3]));
+    let batch = meta["max_batch_size"].as_u64().unwrap_or(1).max(1) as usize;
+    Ok(ModelSpec {
+        family: Family::SleapNn,
+        input: InputSpec {
+            name: input.name.clone(),
+            layout: Layout::Nchw,
+            width,
+            height,
+            channels,
+            element: Element::U8,
+            colour: ColourOrder::Rgb,
+            resize: Resize::Native,
+            mean: [0.0; 3],
+            std: [1.0; 3],
+        },
+        output: OutputSpec::Peaks {
+            peaks: "peaks".into(),
+            peak_vals: "peak_vals".into(),
+            instance_valid: has("instance_valid").then(|| "instance_valid".into()),
+            instance_scores: has("centroid_vals").then(|| "centroid_vals".into()),
+        },
+        keypoints,
+        keypoint_map: BTreeMap::new(),
+        max_batch: match input.dims.first() {
+            Some(Some(n)) => (*n).max(1),
+            _ => batch,
+        },
+    })
 }
 
 #[cfg(test)]

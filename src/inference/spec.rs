@@ -22,14 +22,18 @@ pub enum Family {
     DlcHeatmap,
     /// MMPose-style heatmaps (argmax with quarter-pixel refinement).
     MmposeHeatmap,
+    /// sleap-nn exports (`sleap-nn export --format onnx`): the frame in as bytes, peaks
+    /// decoded in the graph.
+    SleapNn,
 }
 
 impl Family {
-    pub const ALL: [Family; 4] = [
+    pub const ALL: [Family; 5] = [
         Family::UltralyticsPose,
         Family::Rtmpose,
         Family::DlcHeatmap,
         Family::MmposeHeatmap,
+        Family::SleapNn,
     ];
 
     /// The name people know it by.
@@ -39,6 +43,7 @@ impl Family {
             Family::Rtmpose => "RTMPose (SimCC)",
             Family::DlcHeatmap => "DeepLabCut heatmaps",
             Family::MmposeHeatmap => "MMPose heatmaps",
+            Family::SleapNn => "SLEAP (sleap-nn export)",
         }
     }
 }
@@ -82,6 +87,8 @@ pub enum Resize {
     /// Top-down: an affine crop around a box enlarged by `padding` (RTMPose: 1.25),
     /// widened to the input's aspect ratio; outside the frame is 0.
     Crop { padding: f32 },
+    /// The frame as it is, at its own size (sleap-nn exports scale inside the graph).
+    Native,
 }
 
 /// The input tensor: name, layout, size, element type and how pixels become values:
@@ -91,8 +98,12 @@ pub enum Resize {
 pub struct InputSpec {
     pub name: String,
     pub layout: Layout,
+    /// The input's size; 0 with `Native` resizing: the frame's.
     pub width: u32,
     pub height: u32,
+    /// 3 (colour) or 1 (grey: luma, 0.299 R + 0.587 G + 0.114 B).
+    #[serde(default = "three")]
+    pub channels: u32,
     pub element: Element,
     pub colour: ColourOrder,
     pub resize: Resize,
@@ -133,6 +144,18 @@ pub enum OutputSpec {
         y: String,
         split_ratio: f32,
     },
+    /// Peaks found in the graph, in the input's pixels (sleap-nn): `peaks [B, K, 2]`
+    /// and `peak_vals [B, K]` for one animal, or `[B, M, K, 2]` and `[B, M, K]` for up
+    /// to M, with `instance_valid [B, M]` and the instances' scores where the model has
+    /// them.
+    Peaks {
+        peaks: String,
+        peak_vals: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instance_valid: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instance_scores: Option<String>,
+    },
     /// Ultralytics: `[1, 4 + classes + 3K, anchors]` (box centre and size, class
     /// scores, then x, y, visibility per keypoint), filtered by `conf`, class-aware NMS
     /// at `iou`, at most `max_det`.
@@ -165,6 +188,10 @@ pub struct ModelSpec {
 
 fn one() -> usize {
     1
+}
+
+fn three() -> u32 {
+    3
 }
 
 impl ModelSpec {
@@ -207,8 +234,16 @@ impl ModelSpec {
     pub fn validate(&self, path: &Path) -> InferenceResult<()> {
         let bad = |why: String| Err(InferenceError::spec(path, why));
         let i = &self.input;
-        if i.width == 0 || i.height == 0 || i.width > 16384 || i.height > 16384 {
+        let native = i.resize == Resize::Native;
+        let zero = i.width == 0 || i.height == 0;
+        if (zero && !native) || i.width > 16384 || i.height > 16384 {
             return bad(format!("input size {}×{} is not usable", i.width, i.height));
+        }
+        if i.channels != 1 && i.channels != 3 {
+            return bad(format!(
+                "input.channels is {}: 1 (grey) or 3 (colour)",
+                i.channels
+            ));
         }
         if i.std.iter().any(|s| !s.is_finite() || *s == 0.0) {
             return bad("input.std has a zero or non-finite value".into());

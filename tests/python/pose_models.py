@@ -56,25 +56,33 @@ def zero_of(image, out, rank):
     constants broadcast over the batch."""
     shape = [-1] + [1] * (rank - 1)
     return [
-        helper.make_node("ReduceMean", [image], [out + "_m"], axes=[1, 2, 3], keepdims=1),
+        helper.make_node("Cast", [image], [out + "_f"], to=TensorProto.FLOAT),
+        helper.make_node("ReduceMean", [out + "_f"], [out + "_m"], axes=[1, 2, 3], keepdims=1),
         helper.make_node("Mul", [out + "_m", "zero"], [out + "_z"]),
         helper.make_node("Reshape", [out + "_z", out + "_shape"], [out]),
     ], [const("zero", [0.0]), numpy_helper.from_array(np.array(shape, np.int64), out + "_shape")]
 
 
-def planted(path, image, h, w, outputs, batch="N", metadata=None):
-    """outputs: {name: array of shape [1, ...]}; each output = zero + array."""
+def planted(path, image, h, w, outputs, batch="N", metadata=None, image_info=None, bools=()):
+    """outputs: {name: array of shape [1, ...]}; each output = zero + array (cast to
+    booleans for the names in `bools`)."""
     nodes, inits = [], []
-    rank = max(len(a.shape) for a in outputs.values())
-    n, i = zero_of(image, "z", rank)
-    nodes += n
-    inits += i
     infos = []
     for name, array in outputs.items():
+        rank = len(array.shape)
+        n, i = zero_of(image, f"z{rank}", rank)
+        if not any(x.name == i[1].name for x in inits):
+            nodes += n
+            inits += [x for x in i if not any(y.name == x.name for y in inits)]
         inits.append(const(name + "_c", array))
-        nodes.append(helper.make_node("Add", ["z", name + "_c"], [name]))
-        infos.append(out_info(name, [batch] + list(array.shape[1:])))
-    save(path, nodes, [image_input(image, h, w, batch)], infos, inits, metadata)
+        if name in bools:
+            nodes.append(helper.make_node("Add", [f"z{rank}", name + "_c"], [name + "_sum"]))
+            nodes.append(helper.make_node("Cast", [name + "_sum"], [name], to=TensorProto.BOOL))
+            infos.append(helper.make_tensor_value_info(name, TensorProto.BOOL, [batch] + list(array.shape[1:])))
+        else:
+            nodes.append(helper.make_node("Add", [f"z{rank}", name + "_c"], [name]))
+            infos.append(out_info(name, [batch] + list(array.shape[1:])))
+    save(path, nodes, [image_info or image_input(image, h, w, batch)], infos, inits, metadata)
 
 
 def conv(nodes, inits, x, name, cin, cout, k, s, relu=True):
@@ -164,6 +172,33 @@ def make(out):
     nodes.append(helper.make_node("Reshape", ["head_m", "flat"], ["output0"]))
     save(f"{out}/yolo_random.onnx", nodes, [image_input("images", 64, 64, batch=1)],
          [out_info("output0", [1, 4 + 1 + 3 * K, 64])], inits, meta)
+
+
+def make_sleap(out):
+    """sleap-nn exports: the frame in as bytes at its own size, peaks out."""
+    def meta(model_type, channels):
+        return {"sleap_nn_metadata": json.dumps({
+            "model_type": model_type, "node_names": ["head", "thorax"], "input_channels": channels,
+            "output_stride": 4, "input_scale": 1.0, "max_batch_size": 4, "input_dtype": "uint8"})}
+
+    def u8_input(channels):
+        return helper.make_tensor_value_info("image", TensorProto.UINT8, ["N", channels, "H", "W"])
+
+    peaks = np.array([[[100.5, 60.25], [np.nan, np.nan]]], np.float32)
+    vals = np.array([[0.8, 0.0]], np.float32)
+    planted(f"{out}/sleap_single_planted.onnx", "image", 0, 0, {"peaks": peaks, "peak_vals": vals},
+            metadata=meta("single_instance", 1), image_info=u8_input(1))
+    peaks = np.array([[[[10.0, 20.0], [30.0, 40.0]], [[50.0, 60.0], [70.0, 80.0]]]], np.float32)
+    vals = np.array([[[0.7, 0.6], [0.5, 0.4]]], np.float32)
+    planted(f"{out}/sleap_topdown_planted.onnx", "image", 0, 0,
+            {"centroids": np.array([[[20.0, 30.0], [60.0, 70.0]]], np.float32),
+             "centroid_vals": np.array([[0.9, 0.1]], np.float32),
+             "peaks": peaks, "peak_vals": vals,
+             "instance_valid": np.array([[1.0, 0.0]], np.float32)},
+            metadata=meta("topdown", 3), image_info=u8_input(3), bools=("instance_valid",))
+    planted(f"{out}/sleap_bottomup.onnx", "image", 0, 0,
+            {"peaks": np.zeros((1, 2, 5, 2), np.float32), "peak_vals": np.zeros((1, 2, 5), np.float32)},
+            metadata=meta("bottomup", 3), image_info=u8_input(3))
 
 
 def make_bad(out):
@@ -319,6 +354,7 @@ def reference(out, frame_png):
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
+        make_sleap(sys.argv[2])
         make_bad(sys.argv[2])
     elif sys.argv[1] == "reference":
         reference(sys.argv[2], sys.argv[3])

@@ -94,6 +94,7 @@ fn input_text(m: &LoadedModel) -> String {
         Resize::Letterbox { pad } => format!("letterbox (pad {pad})"),
         Resize::Stretch => "stretch".to_owned(),
         Resize::Crop { padding } => format!("crop around a box ×{padding}"),
+        Resize::Native => "the frame at its own size".to_owned(),
     };
     let colour = match i.colour {
         crate::inference::spec::ColourOrder::Rgb => "RGB",
@@ -127,6 +128,9 @@ fn output_text(m: &LoadedModel) -> String {
                 None => format!("heatmaps '{heatmap}', {decode}"),
             }
         }
+        OutputSpec::Peaks {
+            peaks, peak_vals, ..
+        } => format!("peaks '{peaks}' and '{peak_vals}', decoded in the model"),
         OutputSpec::Simcc { x, y, split_ratio } => {
             format!("SimCC '{x}', '{y}', split ratio {split_ratio}")
         }

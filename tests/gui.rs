@@ -1552,3 +1552,106 @@ fn suggestions_prepared_ahead_show_at_once_on_the_frames_ahead() {
     assert_eq!((current.frame_idx, current.millis), (7, 0.0));
     h.get_by_label("1 suggestion shown");
 }
+
+#[test]
+fn frames_to_label_are_picked_kept_marked_and_walked() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    press(&mut h, Modifiers::COMMAND, Key::L);
+    h.get_by_label("evenly spread").click();
+    h.run_steps(1);
+    h.get_by_label("Pick").click();
+    step_until(&mut h, "the pick", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        !ws.frames_panel.is_busy() && !ws.frames_to_label().frames.is_empty()
+    });
+    // 20 frames, each in the middle of its share of the 300.
+    let list = ws(&h).frames_to_label();
+    assert_eq!(list.method, "uniform");
+    assert_eq!(
+        list.frames,
+        (0..20)
+            .map(|k| (2 * k + 1) * 300 / 40)
+            .collect::<Vec<u64>>()
+    );
+    // Kept with the project.
+    let stored = Project::open(&project).unwrap();
+    let video = stored.state().videos[0].id;
+    assert_eq!(
+        kinelab::project::frames_to_label::of_video(stored.state(), video).frames,
+        list.frames
+    );
+    // N and Shift+N walk them, wrapping around.
+    press(&mut h, Modifiers::NONE, Key::N);
+    assert_eq!(ws(&h).selection.frame_idx, 7);
+    press(&mut h, Modifiers::NONE, Key::N);
+    assert_eq!(ws(&h).selection.frame_idx, 22);
+    press(&mut h, Modifiers::SHIFT, Key::N);
+    assert_eq!(ws(&h).selection.frame_idx, 7);
+    press(&mut h, Modifiers::SHIFT, Key::N);
+    assert_eq!(ws(&h).selection.frame_idx, 292);
+    // By appearance: k-means over the clip's thumbnails.
+    // (Four clusters: k-means' generic code is unoptimised in a debug build.)
+    h.state_mut().workspace.as_mut().unwrap().frames_panel.count = 4;
+    h.get_by_label("by appearance (k-means)").click();
+    h.run_steps(1);
+    h.get_by_label("Pick").click();
+    step_until(&mut h, "the k-means pick", |app| {
+        app.workspace.as_ref().unwrap().frames_to_label().method == "kmeans"
+    });
+    let kmeans = ws(&h).frames_to_label().frames;
+    assert_eq!(kmeans.len(), 4);
+    assert!(kmeans.windows(2).all(|w| w[0] < w[1]));
+    // Each pick is one edit: undo brings the even list back.
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(ws(&h).frames_to_label().frames, list.frames);
+}
+
+#[test]
+fn frames_where_the_model_is_least_sure_are_picked_by_its_scores() {
+    use kinelab::inference::preprocess::RgbFrame;
+    use kinelab::inference::{PoseModel, SessionOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    common::make_pose_models(dir.path());
+    let model = dir.path().join("dlc_random.onnx");
+    let mut h = with_model(&project, &model);
+    h.state_mut().workspace.as_mut().unwrap().models_panel.open = false;
+    press(&mut h, Modifiers::COMMAND, Key::L);
+    h.get_by_label("where the model is least sure").click();
+    h.run_steps(1);
+    h.get_by_label("Pick").click();
+    step_until(&mut h, "the pick", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        !ws.frames_panel.is_busy() && !ws.frames_to_label().frames.is_empty()
+    });
+    let list = ws(&h).frames_to_label();
+    assert_eq!(list.method, "lowest confidence (dlc_random)");
+    // The 20 lowest best-pose scores of 200 evenly spread candidates, scored here
+    // through the model directly.
+    let clip = common::clip(&common::h264_gop30());
+    let mut reader = kinelab::video::VideoReader::open(&clip).unwrap();
+    let mut converter = kinelab::video::FrameConverter::new(&clip);
+    let mut m = PoseModel::open(&model, None, &SessionOptions::default()).unwrap();
+    let mut scored: Vec<(f32, u64)> = (0..200)
+        .map(|k| ((2 * k + 1) * 300 / 400) as u64)
+        .collect::<std::collections::BTreeSet<u64>>()
+        .into_iter()
+        .map(|f| {
+            let rgb = converter
+                .to_rgb(&reader.frame(f as usize).unwrap())
+                .unwrap();
+            let frame = RgbFrame {
+                width: rgb.width() as usize,
+                height: rgb.height() as usize,
+                pixels: rgb.as_raw(),
+            };
+            (m.predict(&[(frame, None)]).unwrap()[0][0].score, f)
+        })
+        .collect();
+    scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut want: Vec<u64> = scored.iter().take(20).map(|(_, f)| *f).collect();
+    want.sort_unstable();
+    assert_eq!(list.frames, want);
+}

@@ -4,6 +4,7 @@
 
 pub mod decode;
 pub mod error;
+pub mod frame_picks;
 pub mod layout;
 pub mod model;
 pub mod onnx_file;

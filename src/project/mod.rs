@@ -14,6 +14,7 @@ pub mod checkpointer;
 pub mod document;
 pub mod edits;
 pub mod error;
+pub mod frames_to_label;
 pub mod model;
 pub mod names;
 pub mod prediction_store;

@@ -23,3 +23,5 @@ pub const SUGGESTION_THRESHOLD: &str = "suggestion_threshold";
 pub const INFERENCE_PROVIDER: &str = "inference_provider";
 /// "1": the model suggests on every frame shown (the demo project starts so).
 pub const SUGGEST_EVERY_FRAME: &str = "suggest_every_frame";
+/// Frames picked for labeling, per video: JSON `{video id: {method, frames}}`.
+pub const FRAMES_TO_LABEL: &str = "frames_to_label";

@@ -129,6 +129,9 @@ commands! {
     NextLabeledFrame, "next_labeled_frame", "Next labeled frame", Navigate, Workspace, ["PageDown", "Period"];
     PreviousLabeledFrame, "previous_labeled_frame", "Previous labeled frame", Navigate, Workspace, ["PageUp", "Comma"];
     NextUnlabeled, "next_unlabeled", "Next frame with unlabeled keypoints", Navigate, Workspace, ["U"];
+    FramesToLabel, "frames_to_label", "Frames to label…", Navigate, Workspace, ["Ctrl+L"];
+    NextFrameToLabel, "next_frame_to_label", "Next frame to label", Navigate, Workspace, ["N"];
+    PreviousFrameToLabel, "previous_frame_to_label", "Previous frame to label", Navigate, Workspace, ["Shift+N"];
     NextVideo, "next_video", "Next video", Navigate, Workspace, ["Ctrl+PageDown"];
     PreviousVideo, "previous_video", "Previous video", Navigate, Workspace, ["Ctrl+PageUp"];
     Fit, "fit", "Fit frame to view", View, Workspace, ["F"];

@@ -12,6 +12,8 @@ pub struct TimelineContext<'a> {
     pub current_frame: u64,
     /// Labeled frames with whether each is complete, ascending.
     pub labeled: &'a [(u64, bool)],
+    /// Frames picked to label, ascending: marked above the labeled ticks.
+    pub to_label: &'a [u64],
     /// Keyframes, ascending (empty until the index is built).
     pub keyframes: &'a [usize],
     /// One lane per prediction set shown.
@@ -117,6 +119,14 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
         }
     }
     flush(column);
+    // Frames to label: small marks along the top edge.
+    for &f in ctx.to_label {
+        let x = x_of(f).round();
+        painter.line_segment(
+            [pos2(x, rect.top()), pos2(x, rect.top() + 4.0)],
+            Stroke::new(2.0, ctx.theme.timeline_cursor),
+        );
+    }
 
     // Prediction lanes: per pixel column, the frames' coverage and mean score (a
     // sample of at most 32 frames a column, so an hour of video draws in no time).

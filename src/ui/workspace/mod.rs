@@ -4,6 +4,7 @@
 //! goes through `Project::apply`, which commits it before it is drawn. Commands (keys,
 //! menus, the palette) are run in `run.rs`.
 
+mod frames_to_label;
 mod labeling;
 mod playing;
 mod predictions;
@@ -16,6 +17,7 @@ use egui::{Pos2, Vec2};
 
 use super::commands::Command;
 use super::dialogs::{DialogRequest, Dialogs};
+use super::panels::frames_to_label::{FramesAction, FramesToLabelPanel};
 use super::panels::keypoints::{KeypointsAction, KeypointsContext, keypoints_ui};
 use super::panels::layers::{Layers, LayersAction, LayersContext, layers_ui};
 use super::panels::models::{ModelsAction, ModelsContext, ModelsPanel};
@@ -59,6 +61,7 @@ pub enum Action {
     View(ViewAction),
     Layers(LayersAction),
     Models(ModelsAction),
+    Frames(FramesAction),
     Dialog(DialogRequest),
 }
 
@@ -123,6 +126,7 @@ pub struct Workspace {
     /// Pose models and their suggestions on the frame shown.
     pub suggestions: suggestions::Suggestions,
     pub models_panel: ModelsPanel,
+    pub frames_panel: FramesToLabelPanel,
 }
 
 impl Workspace {
@@ -148,6 +152,7 @@ impl Workspace {
             label_generation: 0,
             suggestions: suggestions::Suggestions::default(),
             models_panel: ModelsPanel::default(),
+            frames_panel: FramesToLabelPanel::default(),
         }
     }
 
@@ -358,6 +363,7 @@ impl Workspace {
         let status_bar = self.status_bar_context(theme);
         egui::Panel::bottom("status bar").show(ui, |ui| status_bar_ui(ui, &status_bar));
         self.refresh_labeled_frames();
+        let to_label = self.frames_to_label().frames;
         let lanes: Vec<PredictionLane<'_>> = self
             .selection
             .video
@@ -382,6 +388,7 @@ impl Workspace {
                 frame_count: self.frame_count(),
                 current_frame: self.selection.frame_idx,
                 labeled: self.labeled_cache.as_ref().map_or(&[], |(_, f)| f),
+                to_label: &to_label,
                 keyframes: self
                     .feed
                     .as_ref()
@@ -449,6 +456,8 @@ impl Workspace {
         };
         let model_actions = self.models_panel.show(&ctx, &models);
         actions.extend(model_actions.into_iter().map(Action::Models));
+        let frame_actions = self.frames_panel_ui(&ctx, theme);
+        actions.extend(frame_actions.into_iter().map(Action::Frames));
         for action in actions {
             self.apply(action);
         }
@@ -498,6 +507,7 @@ impl Workspace {
                 }
             }
             Action::Models(action) => self.handle_models_action(action),
+            Action::Frames(action) => self.handle_frames_action(action),
             Action::Dialog(request) => self.handle_dialog_request(request),
         }
     }

@@ -49,6 +49,9 @@ impl Workspace {
                 self.dialogs.accept_predictions.open_at(frame, count);
             }
             Command::Models => self.models_panel.open = true,
+            Command::FramesToLabel => self.frames_panel.open = true,
+            Command::NextFrameToLabel => self.step_frames_to_label(true),
+            Command::PreviousFrameToLabel => self.step_frames_to_label(false),
             Command::SuggestFrame => {
                 if let Err(e) = self.suggest_now() {
                     self.set_error(e);

@@ -1,0 +1,268 @@
+//! The Frames to label panel: pick frames of the video shown to label, evenly, by
+//! appearance (k-means over thumbnails, as DeepLabCut's `extract_frames`), or where
+//! the active model is least sure (as SLEAP's labeling suggestions); the list is kept
+//! with the project, marked on the timeline, and walked with N and Shift+N.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use crate::analysis::frame_selection;
+use crate::inference::frame_picks::lowest_confidence;
+use crate::inference::spec::ModelSpec;
+use crate::inference::{PoseModel, SessionOptions};
+use crate::project::VideoId;
+use crate::project::frames_to_label::FramesToLabel;
+use crate::ui::jobs::Job;
+use crate::ui::theme::Theme;
+
+/// How frames are picked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickMethod {
+    Uniform,
+    Kmeans,
+    LowestConfidence,
+}
+
+impl PickMethod {
+    pub const ALL: [PickMethod; 3] = [
+        PickMethod::Uniform,
+        PickMethod::Kmeans,
+        PickMethod::LowestConfidence,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PickMethod::Uniform => "evenly spread",
+            PickMethod::Kmeans => "by appearance (k-means)",
+            PickMethod::LowestConfidence => "where the model is least sure",
+        }
+    }
+}
+
+/// The model that scores frames for "least sure".
+#[derive(Clone, Debug)]
+pub struct ScoringModel {
+    pub path: PathBuf,
+    pub name: String,
+    pub spec: ModelSpec,
+    pub options: SessionOptions,
+}
+
+/// What the panel reads.
+pub struct FramesContext<'a> {
+    pub video: Option<(VideoId, PathBuf, u64)>,
+    pub list: &'a FramesToLabel,
+    /// Frames of the list with labels on them.
+    pub labeled_in_list: usize,
+    pub current_frame: u64,
+    pub model: Option<ScoringModel>,
+    pub theme: &'a Theme,
+}
+
+/// What a person did in the panel (or a pick that finished).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FramesAction {
+    Set(VideoId, FramesToLabel),
+    Clear(VideoId),
+    GoTo(u64),
+}
+
+type PickResult = Result<(VideoId, FramesToLabel), String>;
+
+/// The panel's own state: open, the method and count, the pick running.
+pub struct FramesToLabelPanel {
+    pub open: bool,
+    pub method: PickMethod,
+    pub count: usize,
+    job: Option<Job<PickResult>>,
+    total: Arc<AtomicU64>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Default for FramesToLabelPanel {
+    fn default() -> Self {
+        Self {
+            open: false,
+            method: PickMethod::Kmeans,
+            count: 20,
+            job: None,
+            total: Arc::default(),
+            cancel: Arc::default(),
+        }
+    }
+}
+
+impl Drop for FramesToLabelPanel {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Candidate frames scored by the model: ten per frame wanted, at least 200, evenly.
+fn candidates(frame_count: usize, count: usize) -> Vec<usize> {
+    frame_selection::uniform(0..frame_count, (count * 10).max(200))
+}
+
+impl FramesToLabelPanel {
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Starts picking frames of `video` on a worker.
+    pub fn start(&mut self, ctx: &egui::Context, c: &FramesContext<'_>) -> Result<(), String> {
+        let (video, path, frame_count) = c.video.clone().ok_or("no video shown")?;
+        let (method, count) = (self.method, self.count.max(1));
+        let model = c.model.clone();
+        if method == PickMethod::LowestConfidence && model.is_none() {
+            return Err("no pose model is loaded: add one in the Models panel (Ctrl+M)".into());
+        }
+        self.cancel = Arc::new(AtomicBool::new(false));
+        let cancel = Arc::clone(&self.cancel);
+        let total = Arc::clone(&self.total);
+        total.store(0, Ordering::Relaxed);
+        let repaint = ctx.clone();
+        self.job = Some(Job::spawn("pick frames to label", ctx, move |progress| {
+            let n = frame_count as usize;
+            let (label, frames): (String, Vec<u64>) = match method {
+                PickMethod::Uniform => (
+                    "uniform".into(),
+                    frame_selection::uniform(0..n, count)
+                        .into_iter()
+                        .map(|f| f as u64)
+                        .collect(),
+                ),
+                PickMethod::Kmeans => {
+                    total.store(n as u64, Ordering::Relaxed);
+                    let mut reader =
+                        crate::video::VideoReader::open(&path).map_err(|e| e.to_string())?;
+                    let picked = frame_selection::kmeans(&mut reader, 0..n, count, &mut |f| {
+                        progress.store(f as u64, Ordering::Relaxed);
+                        if f % 64 == 0 {
+                            repaint.request_repaint();
+                        }
+                    })
+                    .map_err(|e| e.to_string())?;
+                    (
+                        "kmeans".into(),
+                        picked.into_iter().map(|f| f as u64).collect(),
+                    )
+                }
+                PickMethod::LowestConfidence => {
+                    let m = model.ok_or("no model")?;
+                    let mut pose = PoseModel::open(&m.path, None, &m.options)
+                        .and_then(|p| p.with_spec(m.spec))
+                        .map_err(|e| e.to_string())?;
+                    let picked = lowest_confidence(
+                        &mut pose,
+                        &path,
+                        &candidates(n, count),
+                        count,
+                        &cancel,
+                        &mut |done, all| {
+                            total.store(all as u64, Ordering::Relaxed);
+                            progress.store(done as u64, Ordering::Relaxed);
+                            repaint.request_repaint();
+                        },
+                    )
+                    .map_err(|e| e.to_string())?;
+                    (format!("lowest confidence ({})", m.name), picked)
+                }
+            };
+            Ok((
+                video,
+                FramesToLabel {
+                    method: label,
+                    frames,
+                },
+            ))
+        }));
+        Ok(())
+    }
+
+    /// Draws the panel; returns what was asked for, and an error to show.
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        c: &FramesContext<'_>,
+    ) -> (Vec<FramesAction>, Option<String>) {
+        let mut out = Vec::new();
+        let mut error = None;
+        if let Some(result) = self.job.as_ref().and_then(Job::poll) {
+            self.job = None;
+            match result {
+                Ok((video, list)) => out.push(FramesAction::Set(video, list)),
+                Err(e) => error = Some(format!("Picking frames failed: {e}")),
+            }
+        }
+        if !self.open {
+            return (out, error);
+        }
+        let mut open = self.open;
+        egui::Window::new("Frames to label")
+            .open(&mut open)
+            .default_width(320.0)
+            .show(ctx, |ui| {
+                ui.add_enabled_ui(self.job.is_none(), |ui| {
+                    for m in PickMethod::ALL {
+                        let enabled = m != PickMethod::LowestConfidence || c.model.is_some();
+                        ui.add_enabled_ui(enabled, |ui| {
+                            ui.radio_value(&mut self.method, m, m.label());
+                        });
+                    }
+                    ui.horizontal(|ui| {
+                        let label = ui.label("How many");
+                        ui.add(egui::DragValue::new(&mut self.count).range(1..=1000))
+                            .labelled_by(label.id);
+                        if ui.button("Pick").clicked()
+                            && let Err(e) = self.start(ctx, c)
+                        {
+                            error = Some(e);
+                        }
+                    });
+                });
+                if let Some(job) = &self.job {
+                    let (done, total) = (job.progress(), self.total.load(Ordering::Relaxed));
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        if total > 0 {
+                            ui.label(format!("{done} / {total}"));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            self.cancel.store(true, Ordering::Relaxed);
+                        }
+                    });
+                }
+                ui.separator();
+                if c.list.frames.is_empty() {
+                    ui.label("No frames picked for this video yet.");
+                    return;
+                }
+                ui.label(format!(
+                    "{} frames ({}), {} labeled. N and Shift+N walk them.",
+                    c.list.frames.len(),
+                    c.list.method,
+                    c.labeled_in_list
+                ));
+                egui::ScrollArea::vertical()
+                    .max_height(240.0)
+                    .show(ui, |ui| {
+                        ui.horizontal_wrapped(|ui| {
+                            for &f in &c.list.frames {
+                                let here = f == c.current_frame;
+                                if ui.selectable_label(here, f.to_string()).clicked() {
+                                    out.push(FramesAction::GoTo(f));
+                                }
+                            }
+                        });
+                    });
+                if ui.button("Clear the list").clicked()
+                    && let Some((video, ..)) = &c.video
+                {
+                    out.push(FramesAction::Clear(*video));
+                }
+            });
+        self.open = open || self.job.is_some();
+        (out, error)
+    }
+}

@@ -679,3 +679,42 @@ fn a_large_set_is_written_to_the_log_then_reaches_the_file_while_the_project_is_
     let (_, floats) = p.prediction_frame(id, video, 249_999).unwrap().unwrap();
     assert_eq!(floats[0], 249_999.0);
 }
+
+#[test]
+fn a_set_a_model_run_fills_shows_each_chunk_once_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = new_project(dir.path());
+    let frames = predictions::CHUNK_FRAMES * 2 + 5;
+    let (video, full) = snout_predictions(&p, frames);
+    // The run begins its set empty; the app shows it at once.
+    let mut arrays = predictions::PredictionArrays::empty(full.shape.clone());
+    let mut writer = prediction_store::PredictionWriter::open(p.path()).unwrap();
+    let id = writer
+        .begin_set(&prediction_def("run"), video, &arrays)
+        .unwrap();
+    p.add_prediction_set(id, "run the model").unwrap();
+    assert!(p.prediction_frame(id, video, 3).unwrap().is_none());
+    // The first chunk fills and is written; the app reads it after a refresh, and
+    // nothing yet of the second.
+    let n = predictions::CHUNK_FRAMES;
+    let per_frame = full.shape.frame_floats();
+    arrays.values[..n as usize * per_frame].copy_from_slice(&full.values[..n as usize * per_frame]);
+    writer.update(id, video, &arrays, 0..1).unwrap();
+    p.refresh_prediction_set(id).unwrap();
+    let (shape, floats) = p.prediction_frame(id, video, 3).unwrap().unwrap();
+    let slot = shape
+        .slot(shape.individuals[1], shape.keypoints[0])
+        .unwrap();
+    assert_eq!(floats[slot..slot + 3], [3.0, 6.0, 0.5]);
+    assert!(p.prediction_frame(id, video, n + 1).unwrap().is_none());
+    let summary = &p.state().prediction_set(id).unwrap().video(video).unwrap();
+    assert_eq!(summary.summary_at(3).unwrap().0, 1.0);
+    assert_eq!(summary.summary_at(n + 1).unwrap().0, 0.0);
+    // A chunk written again replaces what was there; undo hides the whole set.
+    arrays.values.copy_from_slice(&full.values);
+    writer.update(id, video, &arrays, 0..3).unwrap();
+    p.refresh_prediction_set(id).unwrap();
+    assert!(p.prediction_frame(id, video, frames - 1).unwrap().is_some());
+    p.undo().unwrap();
+    assert!(p.state().prediction_set(id).is_none());
+}

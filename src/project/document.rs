@@ -286,6 +286,28 @@ impl Project {
             .map(|f| (shape.clone(), f.to_vec())))
     }
 
+    /// Reads a set's chunks and per-frame summaries again after another connection
+    /// wrote more of them (a model run that fills its set as it goes).
+    pub fn refresh_prediction_set(&mut self, id: PredictionSetId) -> ProjectResult<()> {
+        if let Ok(mut cache) = self.chunk_cache.lock() {
+            let stale: Vec<_> = cache
+                .iter()
+                .filter(|((set, _, _), _)| *set == id)
+                .map(|(k, _)| *k)
+                .collect();
+            for key in stale {
+                cache.pop(&key);
+            }
+        }
+        let mut stored = self.store.prediction_sets()?;
+        if let (Some(fresh), Some(set)) =
+            (stored.remove(&id), self.state.prediction_sets.get_mut(&id))
+        {
+            set.videos = fresh.videos;
+        }
+        Ok(())
+    }
+
     /// A chunk of predictions, from the small cache of the chunks read last.
     fn chunk(
         &self,

@@ -128,7 +128,7 @@ fn insert_video(
     Ok(())
 }
 
-/// Inserts chunks `chunks` of a video's arrays.
+/// Inserts (or writes again) chunks `chunks` of a video's arrays.
 fn insert_chunks(
     conn: &Connection,
     set: i64,
@@ -137,7 +137,8 @@ fn insert_chunks(
     chunks: std::ops::Range<u64>,
 ) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO prediction_chunks (set_id, video, chunk, data) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT OR REPLACE INTO prediction_chunks (set_id, video, chunk, data)
+         VALUES (?1, ?2, ?3, ?4)",
     )?;
     let per_frame = arrays.shape.frame_floats();
     for chunk in chunks {
@@ -388,6 +389,51 @@ impl PredictionWriter {
             }
         }
         Ok(PredictionSetId(set))
+    }
+}
+
+impl PredictionWriter {
+    /// Starts a set of one video that fills in while a model runs: the set (hidden
+    /// until its edit) and the video's row, with no chunks yet (frames without chunks
+    /// have no points). `update` writes the chunks as they fill.
+    pub fn begin_set(
+        &mut self,
+        def: &PredictionSetDef,
+        video: VideoId,
+        arrays: &PredictionArrays,
+    ) -> ProjectResult<PredictionSetId> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| ProjectError::sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        let set = insert_set(&tx, def, false).map_err(err)?;
+        insert_video(&tx, set, video, arrays).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(PredictionSetId(set))
+    }
+
+    /// Writes chunks `chunks` of a set begun by `begin_set` again, and the video's
+    /// per-frame summary, in one transaction.
+    pub fn update(
+        &mut self,
+        set: PredictionSetId,
+        video: VideoId,
+        arrays: &PredictionArrays,
+        chunks: std::ops::Range<u64>,
+    ) -> ProjectResult<()> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| ProjectError::sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        insert_chunks(&tx, set.0, video, arrays, chunks).map_err(err)?;
+        let shape = &arrays.shape;
+        let summary: Vec<u8> = (0..shape.frame_count)
+            .flat_map(|f| frame_summary(shape, arrays.frame(f)))
+            .collect();
+        tx.execute(
+            "UPDATE prediction_videos SET summary = ?1 WHERE set_id = ?2 AND video = ?3",
+            params![summary, set.0, video.0],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)
     }
 }
 

@@ -25,6 +25,8 @@ pub enum DialogRequest {
         description: String,
         summary: String,
     },
+    /// Read a set's points again: a model run wrote more of them.
+    RefreshPredictionSet(crate::project::PredictionSetId),
     /// Accept a set's predictions on frames `from..=to` of the video shown.
     AcceptPredictions {
         set: crate::project::PredictionSetId,

@@ -4,8 +4,9 @@
 //! undoable edit, drawn as a layer like an imported one.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use super::request::DialogRequest;
 use crate::inference::layout::PoseLayout;
@@ -13,13 +14,12 @@ use crate::inference::spec::ModelSpec;
 use crate::inference::video_run::{RunError, run_video};
 use crate::inference::{PoseModel, SessionOptions};
 use crate::project::prediction_store::PredictionWriter;
-use crate::project::predictions::{PredictionArrays, PredictionSetDef};
+use crate::project::predictions::{CHUNK_FRAMES, PredictionArrays, PredictionSetDef};
 use crate::project::{PredictionSetId, Project, VideoId};
 use crate::ui::jobs::Job;
 
 /// What a finished run gives the workspace.
 struct RunDone {
-    set: PredictionSetId,
     model: String,
     summary: String,
 }
@@ -42,6 +42,12 @@ pub struct RunModelDialog {
     pub batch: String,
     pub animals: String,
     job: Option<Job<Result<RunDone, RunFailure>>>,
+    /// The set the run fills, once it exists, and whether the app shows it yet.
+    started_set: Arc<Mutex<Option<PredictionSetId>>>,
+    added: Option<PredictionSetId>,
+    /// How many times the run wrote more of its set, and how many the app has read.
+    written: Arc<AtomicU64>,
+    read: u64,
     total: Arc<AtomicU64>,
     /// Frames per second so far, as f64 bits.
     fps_bits: Arc<AtomicU64>,
@@ -60,6 +66,10 @@ impl Default for RunModelDialog {
             batch: "8".into(),
             animals: "1".into(),
             job: None,
+            started_set: Arc::default(),
+            added: None,
+            written: Arc::default(),
+            read: 0,
             total: Arc::default(),
             fps_bits: Arc::default(),
             cancel: Arc::default(),
@@ -109,6 +119,16 @@ impl RunModelDialog {
         self.open = true;
     }
 
+    fn model_name(&self) -> String {
+        self.model
+            .as_ref()
+            .and_then(|(p, _)| p.file_stem())
+            .map_or_else(
+                || "the model".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+    }
+
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
     }
@@ -155,13 +175,46 @@ impl RunModelDialog {
         total.store((to + 1 - from) as u64, Ordering::Relaxed);
         fps_bits.store(0f64.to_bits(), Ordering::Relaxed);
         let repaint = ctx.clone();
+        let started_set = Arc::clone(&self.started_set);
+        let written = Arc::clone(&self.written);
+        *started_set.lock().unwrap_or_else(|e| e.into_inner()) = None;
         self.job = Some(Job::spawn("run model on video", ctx, move |progress| {
             let failed = |e: &dyn std::fmt::Display| RunFailure::Failed(e.to_string());
             let mut model = PoseModel::open(&model_path, None, &options)
                 .and_then(|m| m.with_spec(spec))
                 .map_err(|e| failed(&e))?;
+            let name = model.name();
+            let def = PredictionSetDef {
+                name: name.clone(),
+                source: model.path().display().to_string(),
+                scorer: name.clone(),
+                created_unix_secs: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0.0, |d| d.as_secs_f64()),
+            };
+            // The set exists from the start and fills in as the run goes: the app
+            // shows it (one undoable edit) and draws each chunk once it is written.
             let mut arrays = PredictionArrays::empty(layout.shape.clone());
-            let report = run_video(
+            let mut writer = PredictionWriter::open(&project_path).map_err(|e| failed(&e))?;
+            let set = writer
+                .begin_set(&def, video, &arrays)
+                .map_err(|e| failed(&e))?;
+            *started_set.lock().unwrap_or_else(|e| e.into_inner()) = Some(set);
+            repaint.request_repaint();
+            let mut flushed = Instant::now();
+            let mut dirty: Option<u64> = None;
+            let mut write_error = None;
+            let mut flush =
+                |arrays: &PredictionArrays, upto_frame: u64, dirty: &mut Option<u64>| {
+                    if let Some(first) = dirty.take() {
+                        let chunks = first..upto_frame / CHUNK_FRAMES + 1;
+                        if let Err(e) = writer.update(set, video, arrays, chunks) {
+                            write_error.get_or_insert(e.to_string());
+                        }
+                        written.fetch_add(1, Ordering::Relaxed);
+                    }
+                };
+            let result = run_video(
                 &mut model,
                 &video_path,
                 Some(from..to + 1),
@@ -173,25 +226,30 @@ impl RunModelDialog {
                     fps_bits.store(p.fps.to_bits(), Ordering::Relaxed);
                     repaint.request_repaint();
                 },
-                &mut |frame_idx, poses| layout.put(&state, &mut arrays, frame_idx as u64, &poses),
-            )
-            .map_err(|e| match e {
+                &mut |frame_idx, poses| {
+                    let frame_idx = frame_idx as u64;
+                    layout.put(&state, &mut arrays, frame_idx, &poses);
+                    let chunk = frame_idx / CHUNK_FRAMES;
+                    dirty.get_or_insert(chunk);
+                    let chunk_done = (frame_idx + 1) % CHUNK_FRAMES == 0;
+                    if chunk_done || flushed.elapsed().as_secs_f64() > 1.0 {
+                        flush(&arrays, frame_idx, &mut dirty);
+                        flushed = Instant::now();
+                        if !chunk_done {
+                            // The chunk goes on filling: written again next time.
+                            dirty = Some(chunk);
+                        }
+                    }
+                },
+            );
+            flush(&arrays, to as u64, &mut dirty);
+            if let Some(e) = write_error {
+                return Err(RunFailure::Failed(e));
+            }
+            let report = result.map_err(|e| match e {
                 RunError::Cancelled { .. } => RunFailure::Cancelled,
                 e => failed(&e),
             })?;
-            let name = model.name();
-            let def = PredictionSetDef {
-                name: name.clone(),
-                source: model.path().display().to_string(),
-                scorer: name.clone(),
-                created_unix_secs: std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0.0, |d| d.as_secs_f64()),
-            };
-            let mut writer = PredictionWriter::open(&project_path).map_err(|e| failed(&e))?;
-            let set = writer
-                .write_set(&def, &[(video, arrays)], false, &mut |_, _| {})
-                .map_err(|e| failed(&e))?;
             let missing = if report.missing.is_empty() {
                 String::new()
             } else {
@@ -204,7 +262,6 @@ impl RunModelDialog {
                 report.fps()
             );
             Ok(RunDone {
-                set,
                 model: name,
                 summary,
             })
@@ -213,20 +270,41 @@ impl RunModelDialog {
     }
 
     pub fn show(&mut self, ctx: &egui::Context, project: &Project, out: &mut Vec<DialogRequest>) {
+        // The set the run fills: shown once it exists, read again as it fills.
+        let started = *self.started_set.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(set) = started
+            && self.added != Some(set)
+            && self.job.is_some()
+        {
+            self.added = Some(set);
+            self.read = self.written.load(Ordering::Relaxed);
+            let model = self.model_name();
+            out.push(DialogRequest::AddPredictionSet {
+                set,
+                description: format!("run {model} on the video"),
+                summary: format!("{model} is running: its points appear as they come"),
+            });
+        }
+        let written = self.written.load(Ordering::Relaxed);
+        if let Some(set) = self.added
+            && written != self.read
+        {
+            self.read = written;
+            out.push(DialogRequest::RefreshPredictionSet(set));
+        }
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
+            if let Some(set) = self.added {
+                out.push(DialogRequest::RefreshPredictionSet(set));
+            }
             out.push(match result {
                 Ok(done) => {
                     self.open = false;
-                    DialogRequest::AddPredictionSet {
-                        set: done.set,
-                        description: format!("run {} on the video", done.model),
-                        summary: format!("{}: {}", done.model, done.summary),
-                    }
+                    DialogRequest::Status(format!("{}: {}", done.model, done.summary))
                 }
-                Err(RunFailure::Cancelled) => {
-                    DialogRequest::Status("Model run cancelled: nothing was added".into())
-                }
+                Err(RunFailure::Cancelled) => DialogRequest::Status(
+                    "Model run cancelled: the set keeps the frames done (undo removes it)".into(),
+                ),
                 Err(RunFailure::Failed(e)) => {
                     DialogRequest::Error(format!("Model run failed: {e}"))
                 }

@@ -691,6 +691,11 @@ impl Workspace {
                     Err(e) => self.set_error(format!("the model run could not be added: {e}")),
                 }
             }
+            DialogRequest::RefreshPredictionSet(set) => {
+                if let Err(e) = self.project.refresh_prediction_set(set) {
+                    self.set_error(format!("the model run's points could not be read: {e}"));
+                }
+            }
             DialogRequest::AcceptPredictions { set, from, to } => {
                 self.accept_range_predictions(set, from, to)
             }

@@ -231,7 +231,7 @@ impl RunModelDialog {
                     layout.put(&state, &mut arrays, frame_idx, &poses);
                     let chunk = frame_idx / CHUNK_FRAMES;
                     dirty.get_or_insert(chunk);
-                    let chunk_done = (frame_idx + 1) % CHUNK_FRAMES == 0;
+                    let chunk_done = (frame_idx + 1).is_multiple_of(CHUNK_FRAMES);
                     if chunk_done || flushed.elapsed().as_secs_f64() > 1.0 {
                         flush(&arrays, frame_idx, &mut dirty);
                         flushed = Instant::now();

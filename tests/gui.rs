@@ -1655,3 +1655,51 @@ fn frames_where_the_model_is_least_sure_are_picked_by_its_scores() {
     want.sort_unstable();
     assert_eq!(list.frames, want);
 }
+
+#[test]
+fn a_detector_chosen_in_the_panel_gives_the_top_down_model_its_boxes() {
+    use kinelab::ui::panels::models::ModelsAction;
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    common::make_pose_models(dir.path());
+    let model = dir.path().join("rtmpose_planted.onnx");
+    write_spec_naming(&model, &["rightear", "tailtip"]);
+    let detector = dir.path().join("yolo_detect_planted.onnx");
+    let mut h = with_model(&project, &model);
+    replace_text(&mut h, "Model file", detector.to_str().unwrap());
+    h.get_by_label("Add model").click();
+    step_until(&mut h, "the detector to load", |app| {
+        let s = &app.workspace.as_ref().unwrap().suggestions;
+        s.entries.len() == 2 && s.entries.iter().all(|e| e.loaded().is_some())
+    });
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .apply(kinelab::ui::workspace::Action::Models(
+            ModelsAction::SetDetector(Some(detector.clone())),
+        ));
+    h.run_steps(2);
+    h.get_by_label("Boxes from");
+    press(&mut h, Modifiers::NONE, Key::G);
+    step_until(&mut h, "suggestions", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .suggestions
+            .current
+            .is_some()
+    });
+    h.run_steps(2);
+    h.get_by_label("2 suggestions shown");
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    // The better box (0.9, around (150, 60)) is m1's, the other (0.8) m2's.
+    for (who, x, y) in [("m1", 145.833_33, 63.125), ("m2", 46.875, 162.343_75)] {
+        let key = key_of(&h, 0, who, "rightear");
+        let label = stored_label(&project, &key).unwrap_or_else(|| panic!("{who}'s right ear"));
+        assert!(
+            (label.x - x).abs() < 1e-3 && (label.y - y).abs() < 1e-3,
+            "{who}: {label:?}"
+        );
+    }
+}

@@ -162,6 +162,96 @@ fn sleap_nn_exports_take_the_frame_as_bytes_and_give_their_peaks() {
     );
 }
 
+#[test]
+fn a_detector_gives_a_top_down_model_its_boxes() {
+    let dir = tempfile::tempdir().unwrap();
+    common::make_pose_models(dir.path());
+    let mut detector = open(&dir.path().join("yolo_detect_planted.onnx"));
+    assert_eq!(detector.spec().family, Family::UltralyticsDetect);
+    let mut rtm = open(&dir.path().join("rtmpose_planted.onnx"));
+    let frame = pattern_frame();
+    let f = RgbFrame {
+        width: 320,
+        height: 240,
+        pixels: &frame,
+    };
+    let poses =
+        kinelab::inference::top_down::detect_then_pose(&mut detector, &mut rtm, &[f], 2).unwrap();
+    // Boxes (letterbox gain 0.2, 8 rows of padding): (130, 40, 170, 80) and
+    // (35, 145, 65, 175); each cropped ×1.25 and widened to 48:64, the planted peak
+    // (20, 35) of the 48×64 input lands at (20/48·w + cx − w/2, 35/64·h + cy − h/2).
+    let back = |cx: f64, cy: f64, side: f64| {
+        let (w, h) = (side * 1.25, side * 1.25 / 0.75);
+        (
+            20.0 / 48.0 * w + cx - w / 2.0,
+            35.0 / 64.0 * h + cy - h / 2.0,
+        )
+    };
+    assert_eq!(poses[0].len(), 2);
+    for (pose, (cx, cy, side, score)) in poses[0]
+        .iter()
+        .zip([(150.0, 60.0, 40.0, 0.9), (50.0, 160.0, 30.0, 0.8)])
+    {
+        let (x, y) = back(cx, cy, side);
+        assert_point(pose.points[0], [x, y, 0.6], 1e-3, "kp0 in its box");
+        assert_eq!(pose.score, score);
+    }
+
+    // The same through `kinelab infer --detector`, two animals a frame.
+    let video = common::clip(&common::h264_gop30());
+    let out = dir.path().join("out");
+    let model = dir.path().join("rtmpose_planted.onnx");
+    let det = dir.path().join("yolo_detect_planted.onnx");
+    infer(
+        &model,
+        &video,
+        &out,
+        &[
+            "--detector",
+            det.to_str().unwrap(),
+            "--animals",
+            "2",
+            "--stop",
+            "3",
+            "--format",
+            "dlc-csv",
+        ],
+    );
+    let csv = std::fs::read_to_string(out.join(format!(
+        "{}DLC_rtmpose_planted.csv",
+        video.file_stem().unwrap().to_string_lossy()
+    )))
+    .unwrap();
+    let (x1, _) = back(150.0, 60.0, 40.0);
+    let (x2, _) = back(50.0, 160.0, 30.0);
+    assert!(
+        csv.contains(&format!("{x1:.3}")) && csv.contains(&format!("{x2:.3}")),
+        "{csv}"
+    );
+    // A detector is not a pose model, and a bottom-up model takes no boxes.
+    let err = common::kinelab(&[
+        "infer",
+        "--model",
+        det.to_str().unwrap(),
+        video.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&err.stderr).contains("gives boxes, not keypoints"));
+    let dlc = dir.path().join("dlc_planted.onnx");
+    let err = common::kinelab(&[
+        "infer",
+        "--model",
+        dlc.to_str().unwrap(),
+        "--detector",
+        det.to_str().unwrap(),
+        video.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&err.stderr).contains("are for top-down models"));
+}
+
 /// Frame 10 of a synthetic clip as RGB, written as a PNG for Python to read.
 fn clip_frame(png: &Path) -> (Vec<u8>, usize, usize) {
     let video = common::clip(&common::h264_gop30());

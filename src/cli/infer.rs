@@ -13,7 +13,7 @@ use crate::formats::{dlc_csv, dlc_predictions, pandas_h5, sleap_analysis};
 use crate::inference::layout::PoseLayout;
 use crate::inference::model::SpecSource;
 use crate::inference::providers::Provider;
-use crate::inference::video_run::{RunReport, run_video};
+use crate::inference::video_run::{Detector, RunReport, run_video_with};
 use crate::inference::{PoseModel, SessionOptions};
 use crate::project::document::project_dir;
 use crate::project::prediction_store::PredictionWriter;
@@ -73,6 +73,11 @@ pub struct InferArgs {
     /// Where the model runs.
     #[arg(long, value_enum, default_value_t = Provider::Auto)]
     pub provider: Provider,
+    /// A detector (an Ultralytics YOLO `task: detect` export) whose best --animals
+    /// boxes a top-down model (RTMPose, MMPose) crops around on each frame; without
+    /// one, a top-down model sees the whole frame.
+    #[arg(long)]
+    pub detector: Option<PathBuf>,
     /// Write the recognised spec beside the model (<model>.json) to edit it.
     #[arg(long)]
     pub write_spec: bool,
@@ -129,12 +134,41 @@ pub fn run(args: &InferArgs) -> anyhow::Result<()> {
         spec.write(&path)?;
         eprintln!("spec written to {}", path.display());
     }
+    if spec.is_detector() {
+        bail!(
+            "{}: a detector gives boxes, not keypoints: give it with --detector beside a \
+             top-down pose model",
+            args.model.display()
+        );
+    }
+    let mut detector = match &args.detector {
+        None => None,
+        Some(path) => {
+            let d = PoseModel::open(path, None, &options)?;
+            if !d.spec().is_detector() {
+                bail!(
+                    "{}: not a detector (it gives keypoints, not boxes)",
+                    path.display()
+                );
+            }
+            if !spec.is_top_down() {
+                bail!(
+                    "{}: a detector's boxes are for top-down models; {} is a {} model",
+                    path.display(),
+                    args.model.display(),
+                    spec.family.label()
+                );
+            }
+            eprintln!("detector {}: boxes for the model", path.display());
+            Some(d)
+        }
+    };
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the output folder", args.out.display()))?;
     let model_name = model.name();
     for video in &args.videos {
         let out = output_path(&args.out, video, &model_name, args.format);
-        let report = infer_video(&mut model, video, &out, args)?;
+        let report = infer_video(&mut model, detector.as_mut(), video, &out, args)?;
         let missing = if report.missing.is_empty() {
             String::new()
         } else {
@@ -170,6 +204,7 @@ impl Target {
 
 fn infer_video(
     model: &mut PoseModel,
+    detector: Option<&mut PoseModel>,
     video: &Path,
     out: &Path,
     args: &InferArgs,
@@ -225,8 +260,13 @@ fn infer_video(
     });
     let bar = progress::bar(total as u64, "inference");
     let cancel = AtomicBool::new(false);
-    let report = run_video(
+    let detector = detector.map(|model| Detector {
         model,
+        max_animals: args.animals,
+    });
+    let report = run_video_with(
+        model,
+        detector,
         video,
         frames,
         args.batch,

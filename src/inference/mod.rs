@@ -13,6 +13,7 @@ pub mod providers;
 pub mod recognise;
 pub mod runtime;
 pub mod spec;
+pub mod top_down;
 pub mod video_run;
 pub mod worker;
 

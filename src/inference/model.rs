@@ -251,7 +251,10 @@ impl PoseModel {
                 format!("{} inputs gave {} results", batch.len(), poses.len()),
             ));
         }
-        let clip = self.spec.family == Family::UltralyticsPose;
+        let clip = matches!(
+            self.spec.family,
+            Family::UltralyticsPose | Family::UltralyticsDetect
+        );
         Ok(poses
             .into_iter()
             .zip(&batch.maps)
@@ -306,6 +309,22 @@ impl PoseModel {
                 instance_scores.as_deref().map(get),
                 k,
             )?,
+            OutputSpec::YoloDetect {
+                output,
+                classes,
+                conf,
+                iou,
+                max_det,
+            } => {
+                let params = YoloParams {
+                    classes: *classes,
+                    conf: *conf,
+                    iou: *iou,
+                    max_det: *max_det,
+                    keypoints: 0,
+                };
+                decode::yolo_pose(&self.path, get(output), &params)?
+            }
             OutputSpec::YoloPose {
                 output,
                 classes,
@@ -381,7 +400,9 @@ fn output_names(output: &OutputSpec) -> Vec<&str> {
             v.extend(instance_scores.as_deref());
             v
         }
-        OutputSpec::YoloPose { output, .. } => vec![output],
+        OutputSpec::YoloPose { output, .. } | OutputSpec::YoloDetect { output, .. } => {
+            vec![output]
+        }
     }
 }
 

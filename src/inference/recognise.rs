@@ -241,6 +241,47 @@ pub fn recognise(model: &Path, facts: &ModelFacts) -> InferenceResult<ModelSpec>
         });
     }
 
+    // An Ultralytics detector: task "detect", one [1, 4 + nc, anchors] output.
+    if facts.metadata.get("task").is_some_and(|t| t == "detect") {
+        let out = facts
+            .outputs
+            .first()
+            .ok_or_else(|| unrecognised("no outputs".into()))?;
+        let classes = facts
+            .metadata
+            .get("names")
+            .map(|n| python_dict_len(n))
+            .filter(|&n| n > 0)
+            .unwrap_or(1);
+        if out.dims.len() != 3 || out.dims[1] != Some(4 + classes) {
+            return Err(InferenceError::tensor(
+                model,
+                &out.name,
+                format!("[batch, {}, anchors] (4 + {classes} classes)", 4 + classes),
+                out.dims_text(),
+            ));
+        }
+        return Ok(ModelSpec {
+            family: Family::UltralyticsDetect,
+            input: base_input(
+                Resize::Letterbox { pad: 114.0 },
+                [0.0; 3],
+                [255.0; 3],
+                ColourOrder::Rgb,
+            ),
+            output: OutputSpec::YoloDetect {
+                output: out.name.clone(),
+                classes,
+                conf: 0.25,
+                iou: 0.7,
+                max_det: 300,
+            },
+            keypoints: Vec::new(),
+            keypoint_map: BTreeMap::new(),
+            max_batch: max_batch(input),
+        });
+    }
+
     // RTMPose (mmdeploy end2end.onnx): simcc_x and simcc_y.
     if let (Some(x), Some(y)) = (output("simcc_x"), output("simcc_y")) {
         let k = match (x.dims.get(1), x.dims.get(2)) {

@@ -25,15 +25,18 @@ pub enum Family {
     /// sleap-nn exports (`sleap-nn export --format onnx`): the frame in as bytes, peaks
     /// decoded in the graph.
     SleapNn,
+    /// An Ultralytics YOLO detector (`task: detect`): boxes for a top-down model.
+    UltralyticsDetect,
 }
 
 impl Family {
-    pub const ALL: [Family; 5] = [
+    pub const ALL: [Family; 6] = [
         Family::UltralyticsPose,
         Family::Rtmpose,
         Family::DlcHeatmap,
         Family::MmposeHeatmap,
         Family::SleapNn,
+        Family::UltralyticsDetect,
     ];
 
     /// The name people know it by.
@@ -44,6 +47,7 @@ impl Family {
             Family::DlcHeatmap => "DeepLabCut heatmaps",
             Family::MmposeHeatmap => "MMPose heatmaps",
             Family::SleapNn => "SLEAP (sleap-nn export)",
+            Family::UltralyticsDetect => "Ultralytics YOLO detector (boxes)",
         }
     }
 }
@@ -156,6 +160,15 @@ pub enum OutputSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         instance_scores: Option<String>,
     },
+    /// An Ultralytics detector: `[1, 4 + classes, anchors]`, decoded as `YoloPose`
+    /// without keypoints: boxes only.
+    YoloDetect {
+        output: String,
+        classes: usize,
+        conf: f32,
+        iou: f32,
+        max_det: usize,
+    },
     /// Ultralytics: `[1, 4 + classes + 3K, anchors]` (box centre and size, class
     /// scores, then x, y, visibility per keypoint), filtered by `conf`, class-aware NMS
     /// at `iou`, at most `max_det`.
@@ -205,6 +218,11 @@ impl ModelSpec {
         }
     }
 
+    /// Whether the model gives boxes only (for a top-down model).
+    pub fn is_detector(&self) -> bool {
+        matches!(self.output, OutputSpec::YoloDetect { .. })
+    }
+
     /// Whether the model needs a box per animal (top-down).
     pub fn is_top_down(&self) -> bool {
         matches!(self.input.resize, Resize::Crop { .. })
@@ -248,7 +266,7 @@ impl ModelSpec {
         if i.std.iter().any(|s| !s.is_finite() || *s == 0.0) {
             return bad("input.std has a zero or non-finite value".into());
         }
-        if self.keypoints.is_empty() {
+        if self.keypoints.is_empty() && !self.is_detector() {
             return bad(
                 "keypoints is empty: list the model's keypoint names in output order".into(),
             );

@@ -62,13 +62,29 @@ impl RunReport {
 /// A prepared batch: the frames it holds, and the frames before it that did not decode.
 struct Prepared {
     frame_idxs: Vec<usize>,
-    batch: Batch,
+    /// The model's input, or (with a detector, whose boxes come first) the frames.
+    input: PreparedInput,
     missing: Vec<usize>,
 }
 
-/// Converts decoded frames to RGB and groups them into prepared batches.
+enum PreparedInput {
+    Batch(Batch),
+    Frames(Vec<image::RgbImage>),
+}
+
+fn rgb_frame(img: &image::RgbImage) -> RgbFrame<'_> {
+    RgbFrame {
+        width: img.width() as usize,
+        height: img.height() as usize,
+        pixels: img.as_raw(),
+    }
+}
+
+/// Converts decoded frames to RGB and groups them into prepared batches (with
+/// `keep_frames`, batches of the RGB frames themselves).
 fn prepare_batches(
     spec: &ModelSpec,
+    keep_frames: bool,
     video: &Path,
     batch_size: usize,
     rx: crossbeam_channel::Receiver<Decoded>,
@@ -80,21 +96,15 @@ fn prepare_batches(
     let mut missing = Vec::new();
     let flush =
         |rgb: &mut Vec<image::RgbImage>, idxs: &mut Vec<usize>, missing: &mut Vec<usize>| {
-            let items: Vec<_> = rgb
-                .iter()
-                .map(|img| {
-                    let frame = RgbFrame {
-                        width: img.width() as usize,
-                        height: img.height() as usize,
-                        pixels: img.as_raw(),
-                    };
-                    (frame, None)
-                })
-                .collect();
-            let batch = prepare(spec, &items);
+            let input = if keep_frames {
+                PreparedInput::Frames(std::mem::take(rgb))
+            } else {
+                let items: Vec<_> = rgb.iter().map(|img| (rgb_frame(img), None)).collect();
+                PreparedInput::Batch(prepare(spec, &items))
+            };
             let message = Prepared {
                 frame_idxs: std::mem::take(idxs),
-                batch,
+                input,
                 missing: std::mem::take(missing),
             };
             rgb.clear();
@@ -136,6 +146,36 @@ pub fn run_video(
     on_progress: &mut dyn FnMut(&RunProgress),
     on_poses: &mut dyn FnMut(usize, Vec<Pose>),
 ) -> Result<RunReport, RunError> {
+    run_video_with(
+        model,
+        None,
+        video,
+        frames,
+        batch_size,
+        cancel,
+        on_progress,
+        on_poses,
+    )
+}
+
+/// A detector for a top-down model, and how many of its boxes a frame keeps.
+pub struct Detector<'a> {
+    pub model: &'a mut PoseModel,
+    pub max_animals: usize,
+}
+
+/// `run_video`, with a detector giving a top-down model its boxes on each frame.
+#[allow(clippy::too_many_arguments)]
+pub fn run_video_with(
+    model: &mut PoseModel,
+    mut detector: Option<Detector<'_>>,
+    video: &Path,
+    frames: Option<Range<usize>>,
+    batch_size: usize,
+    cancel: &AtomicBool,
+    on_progress: &mut dyn FnMut(&RunProgress),
+    on_poses: &mut dyn FnMut(usize, Vec<Pose>),
+) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let reader = VideoReader::open(video)?;
     let count = reader.frame_count();
@@ -158,7 +198,10 @@ pub fn run_video(
         let range = frames.clone();
         scope.spawn(move || decode_frames(reader, range, &decoded_tx, cancel));
         let spec = &spec;
-        scope.spawn(move || prepare_batches(spec, video, batch_size, decoded_rx, &batch_tx));
+        let keep_frames = detector.is_some();
+        scope.spawn(move || {
+            prepare_batches(spec, keep_frames, video, batch_size, decoded_rx, &batch_tx)
+        });
         // Owned here: dropped on any return, which stops the threads above.
         let batch_rx = batch_rx;
         let mut done = 0;
@@ -171,7 +214,17 @@ pub fn run_video(
             let prepared = message?;
             done += prepared.missing.len();
             report.missing.extend(prepared.missing);
-            let poses = model.run(&prepared.batch)?;
+            let poses = match (&prepared.input, detector.as_mut()) {
+                (PreparedInput::Batch(batch), _) => model.run(batch)?,
+                (PreparedInput::Frames(images), Some(d)) => {
+                    let frames: Vec<_> = images.iter().map(rgb_frame).collect();
+                    super::top_down::detect_then_pose(d.model, model, &frames, d.max_animals)?
+                }
+                (PreparedInput::Frames(images), None) => {
+                    let items: Vec<_> = images.iter().map(|i| (rgb_frame(i), None)).collect();
+                    model.predict(&items)?
+                }
+            };
             for (frame_idx, of_frame) in prepared.frame_idxs.into_iter().zip(poses) {
                 report.frames_with_poses += usize::from(!of_frame.is_empty());
                 on_poses(frame_idx, of_frame);

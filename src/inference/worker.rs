@@ -39,8 +39,11 @@ pub struct SuggestRequest {
     pub video: PathBuf,
     pub frame: VideoFrame,
     /// For top-down models: one box per animal, each giving one pose, in order; empty:
-    /// the whole frame.
+    /// the whole frame (or the detector's boxes).
     pub boxes: Vec<BoxXyxy>,
+    /// A loaded detector whose best `max_animals` boxes the model crops around.
+    pub detector: Option<PathBuf>,
+    pub max_animals: usize,
     /// Returned with the reply, so the UI can drop replies it no longer wants.
     pub tag: u64,
 }
@@ -209,6 +212,42 @@ impl Worker {
             .collect())
     }
 
+    /// A detector's boxes on the frame, then the model's pose in each.
+    fn detect_then_pose(
+        &mut self,
+        detector: &Path,
+        request: &SuggestRequest,
+    ) -> Result<Vec<Pose>, String> {
+        let rgb = self
+            .converter(&request.video)
+            .to_rgb(&request.frame)
+            .map_err(|e| e.to_string())?;
+        let Some(mut det) = self.models.remove(detector) else {
+            return Err(format!(
+                "{}: the detector is not loaded",
+                detector.display()
+            ));
+        };
+        let result = match self.models.get_mut(&request.model) {
+            None => Err(format!(
+                "{}: the model is not loaded",
+                request.model.display()
+            )),
+            Some(model) => {
+                let frame = RgbFrame {
+                    width: rgb.width() as usize,
+                    height: rgb.height() as usize,
+                    pixels: rgb.as_raw(),
+                };
+                super::top_down::detect_then_pose(&mut det, model, &[frame], request.max_animals)
+                    .map(|mut v| v.pop().unwrap_or_default())
+                    .map_err(|e| e.to_string())
+            }
+        };
+        self.models.insert(detector.to_owned(), det);
+        result
+    }
+
     /// Decodes a frame ahead and suggests on it.
     fn predict_ahead(
         &mut self,
@@ -302,12 +341,15 @@ fn serve(requests: &Receiver<Request>, replies: &Sender<Reply>, wake: &dyn Fn())
         }
         let reply = if let Some(request) = newest {
             let started = Instant::now();
-            let result = w.predict(
-                &request.model,
-                &request.video,
-                &request.frame,
-                &request.boxes,
-            );
+            let result = match &request.detector {
+                Some(detector) => w.detect_then_pose(detector, &request),
+                None => w.predict(
+                    &request.model,
+                    &request.video,
+                    &request.frame,
+                    &request.boxes,
+                ),
+            };
             Reply::Suggested {
                 model: request.model,
                 tag: request.tag,

@@ -174,6 +174,18 @@ def make(out):
          [out_info("output0", [1, 4 + 1 + 3 * K, 64])], inits, meta)
 
 
+def make_detector(out):
+    """An Ultralytics detector: boxes only, [1, 4 + 1, anchors] from a 64×64 letterbox."""
+    meta = {"task": "detect", "names": "{0: 'mouse'}", "imgsz": "[64, 64]", "stride": "32"}
+    rows = [  # cx, cy, w, h, score
+        [30, 20, 8, 8, 0.9],
+        [10, 40, 6, 6, 0.8],
+        [50, 50, 8, 8, 0.1],  # below conf
+    ]
+    o = np.array(rows, np.float32).T[None]
+    planted(f"{out}/yolo_detect_planted.onnx", "images", 64, 64, {"output0": o}, batch=1, metadata=meta)
+
+
 def make_sleap(out):
     """sleap-nn exports: the frame in as bytes at its own size, peaks out."""
     def meta(model_type, channels):
@@ -355,6 +367,7 @@ if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
         make_sleap(sys.argv[2])
+        make_detector(sys.argv[2])
         make_bad(sys.argv[2])
     elif sys.argv[1] == "reference":
         reference(sys.argv[2], sys.argv[3])

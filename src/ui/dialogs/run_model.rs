@@ -11,7 +11,7 @@ use std::time::Instant;
 use super::request::DialogRequest;
 use crate::inference::layout::PoseLayout;
 use crate::inference::spec::ModelSpec;
-use crate::inference::video_run::{RunError, run_video};
+use crate::inference::video_run::{Detector, RunError, run_video_with};
 use crate::inference::{PoseModel, SessionOptions};
 use crate::project::prediction_store::PredictionWriter;
 use crate::project::predictions::{CHUNK_FRAMES, PredictionArrays, PredictionSetDef};
@@ -37,6 +37,8 @@ pub struct RunModelDialog {
     pub model: Option<(PathBuf, ModelSpec)>,
     /// How the model runs (the project's execution provider).
     pub options: SessionOptions,
+    /// A detector giving a top-down model its boxes.
+    pub detector: Option<PathBuf>,
     pub from: String,
     pub to: String,
     pub batch: String,
@@ -61,6 +63,7 @@ impl Default for RunModelDialog {
             video: None,
             model: None,
             options: SessionOptions::default(),
+            detector: None,
             from: String::new(),
             to: String::new(),
             batch: "8".into(),
@@ -103,6 +106,7 @@ impl RunModelDialog {
         model: PathBuf,
         spec: ModelSpec,
         options: SessionOptions,
+        detector: Option<PathBuf>,
     ) {
         if self.job.is_none() {
             let count = project
@@ -115,6 +119,7 @@ impl RunModelDialog {
             self.animals = project.state().individuals.len().max(1).to_string();
             self.model = Some((model, spec));
             self.options = options;
+            self.detector = detector;
         }
         self.open = true;
     }
@@ -175,6 +180,7 @@ impl RunModelDialog {
         total.store((to + 1 - from) as u64, Ordering::Relaxed);
         fps_bits.store(0f64.to_bits(), Ordering::Relaxed);
         let repaint = ctx.clone();
+        let detector_path = self.detector.clone();
         let started_set = Arc::clone(&self.started_set);
         let written = Arc::clone(&self.written);
         *started_set.lock().unwrap_or_else(|e| e.into_inner()) = None;
@@ -183,6 +189,10 @@ impl RunModelDialog {
             let mut model = PoseModel::open(&model_path, None, &options)
                 .and_then(|m| m.with_spec(spec))
                 .map_err(|e| failed(&e))?;
+            let mut detector = match &detector_path {
+                Some(p) => Some(PoseModel::open(p, None, &options).map_err(|e| failed(&e))?),
+                None => None,
+            };
             let name = model.name();
             let def = PredictionSetDef {
                 name: name.clone(),
@@ -214,8 +224,12 @@ impl RunModelDialog {
                         written.fetch_add(1, Ordering::Relaxed);
                     }
                 };
-            let result = run_video(
+            let result = run_video_with(
                 &mut model,
+                detector.as_mut().map(|model| Detector {
+                    model,
+                    max_animals: animals,
+                }),
                 &video_path,
                 Some(from..to + 1),
                 batch,
@@ -329,6 +343,9 @@ impl RunModelDialog {
                     .and_then(|v| project.video_path(v))
                     .map_or_else(|| "(none)".to_owned(), |p| p.display().to_string());
                 ui.label(format!("Model: {model}"));
+                if let Some(d) = self.detector.as_ref().and_then(|d| d.file_name()) {
+                    ui.label(format!("Boxes from: {}", d.to_string_lossy()));
+                }
                 ui.label(format!("Video: {video}"));
                 ui.add_enabled_ui(self.job.is_none(), |ui| {
                     ui.horizontal(|ui| {

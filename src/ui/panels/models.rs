@@ -33,6 +33,7 @@ pub struct ModelsContext<'a> {
     pub auto: bool,
     pub threshold: f32,
     pub provider: Provider,
+    pub detector: Option<&'a Path>,
     /// Suggestions drawn on the frame shown, and how long the model took for them.
     pub shown: usize,
     pub millis: Option<f64>,
@@ -65,6 +66,9 @@ pub enum ModelsAction {
     SetProvider(Provider),
     /// Prepare suggestions on the next N unlabeled frames.
     SuggestAhead(usize),
+    /// Boxes for a top-down model from this detector (`None`: from labels, else
+    /// predictions, else the whole frame).
+    SetDetector(Option<PathBuf>),
     AcceptAll,
 }
 
@@ -134,6 +138,15 @@ fn output_text(m: &LoadedModel) -> String {
         OutputSpec::Simcc { x, y, split_ratio } => {
             format!("SimCC '{x}', '{y}', split ratio {split_ratio}")
         }
+        OutputSpec::YoloDetect {
+            output,
+            classes,
+            conf,
+            iou,
+            max_det,
+        } => format!(
+            "boxes '{output}': {classes} classes, conf {conf}, NMS IoU {iou}, at most {max_det}"
+        ),
         OutputSpec::YoloPose {
             output,
             classes,
@@ -219,7 +232,12 @@ impl ModelsPanel {
                 ModelStatus::Failed(e) => {
                     ui.label(RichText::new(e).color(c.theme.error));
                 }
-                ModelStatus::Ready(m) if active => details_ui(ui, c, &entry.path, m, out),
+                ModelStatus::Ready(m) if active => {
+                    if m.spec.is_top_down() {
+                        boxes_ui(ui, c, out);
+                    }
+                    details_ui(ui, c, &entry.path, m, out)
+                }
                 _ => {}
             }
         }
@@ -400,6 +418,39 @@ fn details_ui(
                 out.push(ModelsAction::WriteSpec(path.to_owned()));
             }
         });
+}
+
+/// Where a top-down model's boxes come from: a detector of the project, or the
+/// animals' labels, else their predictions, else the whole frame.
+fn boxes_ui(ui: &mut egui::Ui, c: &ModelsContext<'_>, out: &mut Vec<ModelsAction>) {
+    const FROM_POINTS: &str = "labels, else predictions, else the whole frame";
+    let name = |p: &Path| {
+        p.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    };
+    ui.horizontal(|ui| {
+        let label = ui.label("Boxes from");
+        egui::ComboBox::from_id_salt("boxes from")
+            .selected_text(c.detector.map_or_else(|| FROM_POINTS.to_owned(), name))
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(c.detector.is_none(), FROM_POINTS)
+                    .clicked()
+                {
+                    out.push(ModelsAction::SetDetector(None));
+                }
+                for e in c.entries {
+                    if e.loaded().is_some_and(|m| m.spec.is_detector()) {
+                        let chosen = c.detector == Some(e.path.as_path());
+                        if ui.selectable_label(chosen, name(&e.path)).clicked() {
+                            out.push(ModelsAction::SetDetector(Some(e.path.clone())));
+                        }
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
 }
 
 fn suggest_ui(

@@ -448,6 +448,7 @@ impl Workspace {
             auto: self.suggests_every_frame(),
             threshold: self.suggestion_threshold(),
             provider: self.inference_provider(),
+            detector: self.suggestions.detector.as_deref(),
             shown: ghost_count,
             millis: self.suggestions.current.as_ref().map(|c| c.millis),
             ahead_ready: self.suggestions.ahead.len(),

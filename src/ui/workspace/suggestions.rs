@@ -69,6 +69,8 @@ pub struct Suggestions {
     pub entries: Vec<ModelEntry>,
     /// The model that suggests.
     pub active: Option<PathBuf>,
+    /// A detector whose boxes a top-down active model crops around.
+    pub detector: Option<PathBuf>,
     tag: u64,
     /// The newest request: its tag, the frame it was for, the model, and the
     /// individuals its boxes belong to.
@@ -310,14 +312,21 @@ impl Workspace {
                 "no pose model: add one in the Models panel (Model > Add pose model…)".into(),
             );
         };
-        let top_down = self
+        let loaded = self
             .suggestions
             .entries
             .iter()
             .find(|e| e.path == model)
             .and_then(ModelEntry::loaded)
-            .map(|m| m.spec.is_top_down());
-        let Some(top_down) = top_down else {
+            .map(|m| (m.spec.is_top_down(), m.spec.is_detector()));
+        if loaded.is_some_and(|(_, detector)| detector) {
+            return Err(format!(
+                "{} is a detector: it gives boxes, not keypoints; choose it under Boxes from, \
+                 beside a top-down model",
+                model.display()
+            ));
+        }
+        let Some((top_down, _)) = loaded else {
             return Err(format!("{} is not loaded (yet)", model.display()));
         };
         let (Some(video), Some(feed)) = (self.selection.video, self.feed.as_ref()) else {
@@ -357,7 +366,8 @@ impl Workspace {
         {
             return Ok(());
         }
-        let (owners, boxes): (Vec<IndividualId>, Vec<BoxXyxy>) = if top_down {
+        let detector = self.suggestions.detector.clone().filter(|_| top_down);
+        let (owners, boxes): (Vec<IndividualId>, Vec<BoxXyxy>) = if top_down && detector.is_none() {
             self.animal_boxes(video, frame_idx).into_iter().unzip()
         } else {
             (Vec::new(), Vec::new())
@@ -372,6 +382,8 @@ impl Workspace {
             video: feed.path().to_owned(),
             frame: frame.clone(),
             boxes,
+            detector,
+            max_animals: self.project.state().individuals.len().max(1),
             tag,
         };
         if worker.suggest(request) {
@@ -623,9 +635,19 @@ impl Workspace {
             (Some(path), Some(loaded)) => {
                 let spec = loaded.spec.clone();
                 let options = self.session_options();
-                self.dialogs
-                    .run_model
-                    .open_for(&self.project, video, path, spec, options);
+                let detector = self
+                    .suggestions
+                    .detector
+                    .clone()
+                    .filter(|_| spec.is_top_down());
+                self.dialogs.run_model.open_for(
+                    &self.project,
+                    video,
+                    path,
+                    spec,
+                    options,
+                    detector,
+                );
             }
             _ => self.set_status("no pose model is loaded: add one in the Models panel (Ctrl+M)"),
         }
@@ -735,6 +757,11 @@ impl Workspace {
             }
             ModelsAction::RunOnVideo(path) => self.open_run_model(Some(path)),
             ModelsAction::SuggestAhead(n) => self.suggest_ahead(n),
+            ModelsAction::SetDetector(d) => {
+                self.suggestions.detector = d;
+                self.suggestions.asked = None;
+                self.suggestions.current = None;
+            }
         }
     }
 }

@@ -309,23 +309,15 @@ impl PoseModel {
                 instance_scores.as_deref().map(get),
                 k,
             )?,
-            OutputSpec::YoloDetect {
+            // A detector has no keypoints: the same decoding gives its boxes.
+            OutputSpec::YoloPose {
                 output,
                 classes,
                 conf,
                 iou,
                 max_det,
-            } => {
-                let params = YoloParams {
-                    classes: *classes,
-                    conf: *conf,
-                    iou: *iou,
-                    max_det: *max_det,
-                    keypoints: 0,
-                };
-                decode::yolo_pose(&self.path, get(output), &params)?
             }
-            OutputSpec::YoloPose {
+            | OutputSpec::YoloDetect {
                 output,
                 classes,
                 conf,

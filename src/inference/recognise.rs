@@ -99,6 +99,16 @@ fn python_dict_len(text: &str) -> usize {
     }
 }
 
+/// How many classes an Ultralytics model names (`{0: 'person'}`), at least one.
+fn ultralytics_classes(facts: &ModelFacts) -> usize {
+    facts
+        .metadata
+        .get("names")
+        .map(|n| python_dict_len(n))
+        .filter(|&n| n > 0)
+        .unwrap_or(1)
+}
+
 /// The input's fixed `[N, 3, H, W]` or `[N, H, W, 3]` size and layout.
 fn image_input(model: &Path, input: &TensorInfo) -> InferenceResult<(Layout, u32, u32)> {
     let d = &input.dims;
@@ -200,12 +210,7 @@ pub fn recognise(model: &Path, facts: &ModelFacts) -> InferenceResult<ModelSpec>
                 "keypoints without visibility (kpt_shape [{k}, {dims}])"
             )));
         }
-        let classes = facts
-            .metadata
-            .get("names")
-            .map(|n| python_dict_len(n))
-            .filter(|&n| n > 0)
-            .unwrap_or(1);
+        let classes = ultralytics_classes(facts);
         let channels = 4 + classes + 3 * k;
         if out.dims.len() != 3 || out.dims[1] != Some(channels) {
             return Err(InferenceError::tensor(
@@ -247,12 +252,7 @@ pub fn recognise(model: &Path, facts: &ModelFacts) -> InferenceResult<ModelSpec>
             .outputs
             .first()
             .ok_or_else(|| unrecognised("no outputs".into()))?;
-        let classes = facts
-            .metadata
-            .get("names")
-            .map(|n| python_dict_len(n))
-            .filter(|&n| n > 0)
-            .unwrap_or(1);
+        let classes = ultralytics_classes(facts);
         if out.dims.len() != 3 || out.dims[1] != Some(4 + classes) {
             return Err(InferenceError::tensor(
                 model,

@@ -138,16 +138,14 @@ fn output_text(m: &LoadedModel) -> String {
         OutputSpec::Simcc { x, y, split_ratio } => {
             format!("SimCC '{x}', '{y}', split ratio {split_ratio}")
         }
-        OutputSpec::YoloDetect {
+        OutputSpec::YoloPose {
             output,
             classes,
             conf,
             iou,
             max_det,
-        } => format!(
-            "boxes '{output}': {classes} classes, conf {conf}, NMS IoU {iou}, at most {max_det}"
-        ),
-        OutputSpec::YoloPose {
+        }
+        | OutputSpec::YoloDetect {
             output,
             classes,
             conf,

@@ -1703,3 +1703,22 @@ fn a_detector_chosen_in_the_panel_gives_the_top_down_model_its_boxes() {
         );
     }
 }
+
+#[test]
+fn frames_where_a_prediction_set_is_least_sure_come_from_its_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = with_imported_predictions(dir.path());
+    press(&mut h, Modifiers::COMMAND, Key::L);
+    h.get_by_label("where a prediction set is least sure")
+        .click();
+    h.run_steps(1);
+    h.get_by_label("Pick").click();
+    h.run_steps(2);
+    let list = ws(&h).frames_to_label();
+    assert_eq!(
+        list.method,
+        "lowest scores of h264_g30DLC_resnet50_guiOct30shuffle1_1000"
+    );
+    // Every frame scores the same: the first 20.
+    assert_eq!(list.frames, (0..20).collect::<Vec<u64>>());
+}

@@ -11,8 +11,8 @@ use crate::analysis::frame_selection;
 use crate::inference::frame_picks::lowest_confidence;
 use crate::inference::spec::ModelSpec;
 use crate::inference::{PoseModel, SessionOptions};
-use crate::project::VideoId;
 use crate::project::frames_to_label::FramesToLabel;
+use crate::project::{PredictionSetId, VideoId};
 use crate::ui::jobs::Job;
 use crate::ui::theme::Theme;
 
@@ -22,13 +22,17 @@ pub enum PickMethod {
     Uniform,
     Kmeans,
     LowestConfidence,
+    /// Where a prediction set of the video (a model's run, an import) has its lowest
+    /// mean scores, from the set's per-frame summary.
+    LowestSetScore,
 }
 
 impl PickMethod {
-    pub const ALL: [PickMethod; 3] = [
+    pub const ALL: [PickMethod; 4] = [
         PickMethod::Uniform,
         PickMethod::Kmeans,
         PickMethod::LowestConfidence,
+        PickMethod::LowestSetScore,
     ];
 
     pub fn label(self) -> &'static str {
@@ -36,8 +40,31 @@ impl PickMethod {
             PickMethod::Uniform => "evenly spread",
             PickMethod::Kmeans => "by appearance (k-means)",
             PickMethod::LowestConfidence => "where the model is least sure",
+            PickMethod::LowestSetScore => "where a prediction set is least sure",
         }
     }
+}
+
+/// A prediction set of the video shown, for "where a prediction set is least sure".
+pub struct SetSummary<'a> {
+    pub id: PredictionSetId,
+    pub name: &'a str,
+    /// Two bytes a frame: the share of points predicted and their mean score.
+    pub summary: &'a [u8],
+}
+
+/// The `count` frames with points whose mean score is lowest, ascending by frame.
+pub fn lowest_set_frames(summary: &[u8], count: usize) -> Vec<u64> {
+    let mut scored: Vec<(u8, u64)> = summary
+        .chunks_exact(2)
+        .enumerate()
+        .filter(|(_, s)| s[0] > 0)
+        .map(|(f, s)| (s[1], f as u64))
+        .collect();
+    scored.sort_unstable();
+    let mut picked: Vec<u64> = scored.into_iter().take(count).map(|(_, f)| f).collect();
+    picked.sort_unstable();
+    picked
 }
 
 /// The model that scores frames for "least sure".
@@ -57,6 +84,8 @@ pub struct FramesContext<'a> {
     pub labeled_in_list: usize,
     pub current_frame: u64,
     pub model: Option<ScoringModel>,
+    /// The prediction sets of the video shown.
+    pub sets: &'a [SetSummary<'a>],
     pub theme: &'a Theme,
 }
 
@@ -75,6 +104,8 @@ pub struct FramesToLabelPanel {
     pub open: bool,
     pub method: PickMethod,
     pub count: usize,
+    /// The set "where a prediction set is least sure" reads.
+    pub set: Option<PredictionSetId>,
     job: Option<Job<PickResult>>,
     total: Arc<AtomicU64>,
     cancel: Arc<AtomicBool>,
@@ -86,6 +117,7 @@ impl Default for FramesToLabelPanel {
             open: false,
             method: PickMethod::Kmeans,
             count: 20,
+            set: None,
             job: None,
             total: Arc::default(),
             cancel: Arc::default(),
@@ -109,10 +141,32 @@ impl FramesToLabelPanel {
         self.job.is_some()
     }
 
-    /// Starts picking frames of `video` on a worker.
-    pub fn start(&mut self, ctx: &egui::Context, c: &FramesContext<'_>) -> Result<(), String> {
+    /// Starts picking frames of `video` on a worker (a set's scores are read at once:
+    /// `Ok(Some(..))`).
+    pub fn start(
+        &mut self,
+        ctx: &egui::Context,
+        c: &FramesContext<'_>,
+    ) -> Result<Option<FramesAction>, String> {
         let (video, path, frame_count) = c.video.clone().ok_or("no video shown")?;
         let (method, count) = (self.method, self.count.max(1));
+        if method == PickMethod::LowestSetScore {
+            let set = c
+                .sets
+                .iter()
+                .find(|s| Some(s.id) == self.set)
+                .or_else(|| c.sets.first())
+                .ok_or("no prediction set has this video: import one or run a model")?;
+            let frames = lowest_set_frames(set.summary, count);
+            if frames.is_empty() {
+                return Err(format!("{} has no points on this video", set.name));
+            }
+            let list = FramesToLabel {
+                method: format!("lowest scores of {}", set.name),
+                frames,
+            };
+            return Ok(Some(FramesAction::Set(video, list)));
+        }
         let model = c.model.clone();
         if method == PickMethod::LowestConfidence && model.is_none() {
             return Err("no pose model is loaded: add one in the Models panel (Ctrl+M)".into());
@@ -148,6 +202,7 @@ impl FramesToLabelPanel {
                         picked.into_iter().map(|f| f as u64).collect(),
                     )
                 }
+                PickMethod::LowestSetScore => return Err("read at once, not on a worker".into()),
                 PickMethod::LowestConfidence => {
                     let m = model.ok_or("no model")?;
                     let mut pose = PoseModel::open(&m.path, None, &m.options)
@@ -177,7 +232,7 @@ impl FramesToLabelPanel {
                 },
             ))
         }));
-        Ok(())
+        Ok(None)
     }
 
     /// Draws the panel; returns what was asked for, and an error to show.
@@ -205,19 +260,43 @@ impl FramesToLabelPanel {
             .show(ctx, |ui| {
                 ui.add_enabled_ui(self.job.is_none(), |ui| {
                     for m in PickMethod::ALL {
-                        let enabled = m != PickMethod::LowestConfidence || c.model.is_some();
+                        let enabled = match m {
+                            PickMethod::LowestConfidence => c.model.is_some(),
+                            PickMethod::LowestSetScore => !c.sets.is_empty(),
+                            _ => true,
+                        };
                         ui.add_enabled_ui(enabled, |ui| {
                             ui.radio_value(&mut self.method, m, m.label());
                         });
+                    }
+                    if self.method == PickMethod::LowestSetScore && !c.sets.is_empty() {
+                        let chosen = c
+                            .sets
+                            .iter()
+                            .find(|s| Some(s.id) == self.set)
+                            .or_else(|| c.sets.first());
+                        egui::ComboBox::from_label("Prediction set")
+                            .selected_text(chosen.map_or("", |s| s.name))
+                            .show_ui(ui, |ui| {
+                                for s in c.sets {
+                                    if ui
+                                        .selectable_label(Some(s.id) == self.set, s.name)
+                                        .clicked()
+                                    {
+                                        self.set = Some(s.id);
+                                    }
+                                }
+                            });
                     }
                     ui.horizontal(|ui| {
                         let label = ui.label("How many");
                         ui.add(egui::DragValue::new(&mut self.count).range(1..=1000))
                             .labelled_by(label.id);
-                        if ui.button("Pick").clicked()
-                            && let Err(e) = self.start(ctx, c)
-                        {
-                            error = Some(e);
+                        if ui.button("Pick").clicked() {
+                            match self.start(ctx, c) {
+                                Ok(done) => out.extend(done),
+                                Err(e) => error = Some(e),
+                            }
                         }
                     });
                 });
@@ -264,5 +343,19 @@ impl FramesToLabelPanel {
             });
         self.open = open || self.job.is_some();
         (out, error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sets_lowest_scored_frames_with_points() {
+        // (coverage, mean score) per frame: frame 1 has nothing, frame 3 the lowest.
+        let summary = [255, 200, 0, 0, 255, 90, 128, 10, 255, 90];
+        assert_eq!(lowest_set_frames(&summary, 2), vec![2, 3]);
+        assert_eq!(lowest_set_frames(&summary, 3), vec![2, 3, 4]);
+        assert_eq!(lowest_set_frames(&summary, 10), vec![0, 2, 3, 4]);
     }
 }

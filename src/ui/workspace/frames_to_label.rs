@@ -3,7 +3,7 @@
 
 use super::Workspace;
 use crate::project::frames_to_label::{self, FramesToLabel};
-use crate::ui::panels::frames_to_label::{FramesAction, FramesContext, ScoringModel};
+use crate::ui::panels::frames_to_label::{FramesAction, FramesContext, ScoringModel, SetSummary};
 use crate::ui::theme::Theme;
 
 impl Workspace {
@@ -47,12 +47,25 @@ impl Workspace {
                 options: self.session_options(),
             })
         });
+        let sets: Vec<SetSummary<'_>> = self.selection.video.map_or_else(Vec::new, |v| {
+            state
+                .present_prediction_sets()
+                .filter_map(|s| {
+                    Some(SetSummary {
+                        id: s.id,
+                        name: &s.def.name,
+                        summary: &s.video(v)?.summary,
+                    })
+                })
+                .collect()
+        });
         let context = FramesContext {
             video,
             list: &list,
             labeled_in_list,
             current_frame: self.selection.frame_idx,
             model,
+            sets: &sets,
             theme,
         };
         let (actions, error) = self.frames_panel.show(ctx, &context);

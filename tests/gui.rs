@@ -1722,3 +1722,44 @@ fn frames_where_a_prediction_set_is_least_sure_come_from_its_scores() {
     // Every frame scores the same: the first 20.
     assert_eq!(list.frames, (0..20).collect::<Vec<u64>>());
 }
+
+#[test]
+fn a_box_drawn_with_ctrl_drag_is_where_a_top_down_model_looks() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    common::make_pose_models(dir.path());
+    let model = dir.path().join("rtmpose_planted.onnx");
+    write_spec_naming(&model, &["rightear", "tailtip"]);
+    let mut h = with_model(&project, &model);
+    h.state_mut().workspace.as_mut().unwrap().models_panel.open = false;
+    h.run_steps(2);
+    // Ctrl+drag from (100, 40) to (200, 120) in the image.
+    let (from, to) = (screen(&h, 100.0, 40.0), screen(&h, 200.0, 120.0));
+    h.event(Event::ModifiersChanged(Modifiers::COMMAND));
+    drag(&mut h, from, to);
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run_steps(2);
+    step_until(&mut h, "suggestions", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .suggestions
+            .current
+            .is_some()
+    });
+    h.run_steps(2);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    // The box (100, 40)–(200, 120), ×1.25 and widened to 48:64 = 125×166.7 around
+    // (150, 80): the planted peak (20, 35) lands at (139.58, 87.81), m1's (selected).
+    let key = key_of(&h, 0, "m1", "rightear");
+    let label = stored_label(&project, &key).expect("m1's right ear");
+    let (w, hh) = (125.0, 125.0 / 0.75);
+    let (x, y) = (
+        20.0 / 48.0 * w + 150.0 - w / 2.0,
+        35.0 / 64.0 * hh + 80.0 - hh / 2.0,
+    );
+    assert!(
+        (label.x - x).abs() < 0.05 && (label.y - y).abs() < 0.05,
+        "{label:?}, want ({x}, {y})"
+    );
+}

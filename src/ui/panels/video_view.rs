@@ -66,6 +66,12 @@ pub enum ViewAction {
         score: f32,
         moved: bool,
     },
+    /// A box drawn for the selected animal (Ctrl+drag), in image pixels: a top-down
+    /// model crops around it.
+    DrawBox {
+        min: Pos2,
+        max: Pos2,
+    },
     /// Make a model's suggestion a label: as it is (a click), or moved here (a drag).
     AcceptSuggestion {
         key: LabelKey,
@@ -85,6 +91,9 @@ pub struct ViewState {
     /// or pans.
     pub auto_fit: bool,
     pub drag: Option<LabelDrag>,
+    /// A box being drawn (Ctrl+drag): where it started and where the pointer is, in
+    /// image pixels.
+    pub box_drag: Option<(Pos2, Pos2)>,
     /// The view's rectangle when last drawn, for zoom commands and tests.
     pub rect: Rect,
 }
@@ -95,6 +104,7 @@ impl Default for ViewState {
             transform: ViewTransform::default(),
             auto_fit: true,
             drag: None,
+            box_drag: None,
             rect: Rect::NOTHING,
         }
     }
@@ -392,6 +402,45 @@ pub fn video_view_ui(
         individual: p.individual,
         keypoint: p.keypoint,
     };
+    // Ctrl+drag draws the selected animal's box (for top-down models).
+    let ctrl = ui.input(|i| i.modifiers.command);
+    if response.drag_started_by(PointerButton::Primary)
+        && ctrl
+        && let Some(origin) = ui.input(|i| i.pointer.press_origin())
+    {
+        let at = ctx.view.transform.image_from_ui(view_rect, origin);
+        ctx.view.box_drag = Some((at, at));
+    }
+    if let Some((start, _)) = ctx.view.box_drag {
+        let now = response
+            .interact_pointer_pos()
+            .map(|p| ctx.view.transform.image_from_ui(view_rect, p));
+        if let Some(now) = now {
+            ctx.view.box_drag = Some((start, now));
+        }
+        if let Some((a, b)) = ctx.view.box_drag {
+            let to_ui = |p: Pos2| ctx.view.transform.ui_from_image(view_rect, p);
+            let rect = Rect::from_two_pos(to_ui(a), to_ui(b));
+            painter.rect_stroke(
+                rect,
+                0.0,
+                Stroke::new(2.0, ctx.theme.selection),
+                egui::StrokeKind::Middle,
+            );
+        }
+        if (response.drag_stopped() || !response.dragged())
+            && let Some((a, b)) = ctx.view.box_drag.take()
+        {
+            let r = Rect::from_two_pos(a, b);
+            if r.width() >= 2.0 && r.height() >= 2.0 {
+                out.actions.push(ViewAction::DrawBox {
+                    min: r.min,
+                    max: r.max,
+                });
+            }
+        }
+        return out;
+    }
     let ghost = hovered_suggestion
         .and_then(|i| ctx.suggestions.get(i))
         .copied();
@@ -559,6 +608,10 @@ pub const MOUSE_GESTURES: &[(&str, &str)] = &[
         "Accept it as a label; drag it to accept it corrected",
     ),
     ("Right-click a marker", "Toggle occluded"),
+    (
+        "Ctrl+drag on the image",
+        "Draw the selected animal's box, for a top-down model's suggestions",
+    ),
     (
         "O or Delete over a marker",
         "Act on that marker (elsewhere: on the selected keypoint)",

@@ -106,6 +106,7 @@ impl Workspace {
                 score,
                 moved,
             } => self.accept_predictions(set, vec![(key, [x, y, score])], moved),
+            ViewAction::DrawBox { min, max } => self.box_drawn(min, max),
             ViewAction::AcceptSuggestion {
                 key,
                 x,

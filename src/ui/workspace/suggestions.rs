@@ -71,6 +71,8 @@ pub struct Suggestions {
     pub active: Option<PathBuf>,
     /// A detector whose boxes a top-down active model crops around.
     pub detector: Option<PathBuf>,
+    /// Boxes people drew (Ctrl+drag), per frame and animal, in frame pixels.
+    pub drawn: HashMap<(VideoId, u64, IndividualId), BoxXyxy>,
     tag: u64,
     /// The newest request: its tag, the frame it was for, the model, and the
     /// individuals its boxes belong to.
@@ -470,15 +472,57 @@ impl Workspace {
         ghosts
     }
 
-    /// Boxes for a top-down model, one per individual that has at least two points on
-    /// the frame: its labels, else its points in the prediction sets shown (above the
-    /// cutoff). Empty when none has: the model then looks at the whole frame.
+    /// A box drawn for the selected animal on this frame: kept for it, and the active
+    /// model (if top-down) asked again.
+    pub(super) fn box_drawn(&mut self, min: egui::Pos2, max: egui::Pos2) {
+        let Some(video) = self.selection.video else {
+            return;
+        };
+        let individual = self.selection.individual;
+        let b = BoxXyxy {
+            x1: min.x,
+            y1: min.y,
+            x2: max.x,
+            y2: max.y,
+        };
+        self.suggestions
+            .drawn
+            .insert((video, self.selection.frame_idx, individual), b);
+        let who = self.project.state().individual_name(individual);
+        let top_down = self
+            .suggestions
+            .active
+            .as_ref()
+            .and_then(|a| self.suggestions.entries.iter().find(|e| &e.path == a))
+            .and_then(ModelEntry::loaded)
+            .is_some_and(|m| m.spec.is_top_down());
+        if !top_down {
+            self.set_status(format!(
+                "box drawn for {who}: the active model looks at whole frames and does not use it"
+            ));
+            return;
+        }
+        self.suggestions.asked = None;
+        match self.suggest_now() {
+            Ok(()) => self.set_status(format!("box drawn for {who}: asking the model")),
+            Err(e) => self.set_error(e),
+        }
+    }
+
+    /// Boxes for a top-down model, one per individual: the box drawn for it on the
+    /// frame, else one around its labels (at least two), else around its points in
+    /// the prediction sets shown (above the cutoff). Empty when none has one: the
+    /// model then looks at the whole frame.
     fn animal_boxes(&self, video: VideoId, frame_idx: u64) -> Vec<(IndividualId, BoxXyxy)> {
         let state = self.project.state();
         let style = crate::ui::panels::prediction_overlay::OverlayStyle::of(state);
         let overlay = self.overlay_frames(&style);
         let mut boxes = Vec::new();
         for individual in state.individuals.iter().map(|i| i.id) {
+            if let Some(b) = self.suggestions.drawn.get(&(video, frame_idx, individual)) {
+                boxes.push((individual, *b));
+                continue;
+            }
             let mut points: Vec<(f32, f32)> = state
                 .labels_on_frame(video, frame_idx)
                 .filter(|(k, l)| k.individual == individual && l.visibility != Visibility::Absent)

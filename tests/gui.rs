@@ -569,8 +569,15 @@ fn save_to_deeplabcut_and_export_write_what_was_labeled() {
     let moved = ws(&h).project().state().label(&key).unwrap().clone();
     assert!((moved.x - label.x - 20.0).abs() < 1.0, "{moved:?}");
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    // Done once the status bar says so (the save may not have started a frame after
+    // the key, on a busy machine).
     step_until(&mut h, "the save", |app| {
-        !app.workspace.as_ref().unwrap().dialogs.export.is_busy()
+        let ws = app.workspace.as_ref().unwrap();
+        !ws.dialogs.export.is_busy()
+            && ws
+                .status
+                .as_ref()
+                .is_some_and(|m| m.text.starts_with("Saved to DeepLabCut"))
     });
     h.run_steps(2);
     // A save: no Export window, and the status bar says what was written where.

@@ -1287,6 +1287,37 @@ fn write_spec_naming(model: &Path, keypoints: &[&str]) {
     spec.write(&model.with_extension("json")).unwrap();
 }
 
+/// Checks each mouse's right ear on frame 0, as stored, to 1e-3 px.
+fn assert_right_ears(h: &Harness<'_, KinelabApp>, project: &Path, want: &[(&str, f64, f64)]) {
+    for &(who, x, y) in want {
+        let key = key_of(h, 0, who, "rightear");
+        let label = stored_label(project, &key).unwrap_or_else(|| panic!("{who}'s right ear"));
+        assert!(
+            (label.x - x).abs() < 1e-3 && (label.y - y).abs() < 1e-3,
+            "{who}: {label:?}, want ({x}, {y})"
+        );
+    }
+}
+
+/// Waits for the suggestions asked for, and draws them.
+fn wait_for_suggestions(h: &mut Harness<'_, KinelabApp>) {
+    step_until(h, "suggestions", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .suggestions
+            .current
+            .is_some()
+    });
+    h.run_steps(2);
+}
+
+/// Presses G (suggest on this frame) and waits for the suggestions.
+fn ask_for_suggestions(h: &mut Harness<'_, KinelabApp>) {
+    press(h, Modifiers::NONE, Key::G);
+    wait_for_suggestions(h);
+}
+
 /// The app on `project` with `model` added through the Models panel and loaded.
 fn with_model(project: &Path, model: &Path) -> Harness<'static, KinelabApp> {
     let mut h = harness(project);
@@ -1318,16 +1349,7 @@ fn a_models_suggestions_are_ghosts_accepted_by_click_drag_or_enter_never_over_a_
 
     let mut h = with_model(&project, &model);
     // G asks for suggestions on the frame shown; they come back from the worker.
-    press(&mut h, Modifiers::NONE, Key::G);
-    step_until(&mut h, "suggestions", |app| {
-        app.workspace
-            .as_ref()
-            .unwrap()
-            .suggestions
-            .current
-            .is_some()
-    });
-    h.run_steps(2);
+    ask_for_suggestions(&mut h);
     h.get_by_label("2 suggestions shown");
     // Planted: snout at (238.2, 68.17), left ear at (60, 195), both of the best pose,
     // so m1's.
@@ -1497,29 +1519,13 @@ fn a_top_down_model_gets_a_box_per_animal_from_its_labels() {
         }
     }
     let mut h = with_model(&project, &model);
-    press(&mut h, Modifiers::NONE, Key::G);
-    step_until(&mut h, "suggestions", |app| {
-        app.workspace
-            .as_ref()
-            .unwrap()
-            .suggestions
-            .current
-            .is_some()
-    });
-    h.run_steps(2);
+    ask_for_suggestions(&mut h);
     h.get_by_label("2 suggestions shown");
     press(&mut h, Modifiers::NONE, Key::Enter);
     // m1's box: its points grown to 48×48 around (120, 70), cropped ×1.25 and widened
     // to 48:64 = 60×80; the planted peak (20, 35) of the 48×64 input lands at
     // (20/48·60 + 120 − 30, 35/64·80 + 70 − 40). m2's box is centred on (240, 175).
-    for (who, x, y) in [("m1", 115.0, 73.75), ("m2", 235.0, 178.75)] {
-        let key = key_of(&h, 0, who, "rightear");
-        let label = stored_label(&project, &key).unwrap_or_else(|| panic!("{who}'s right ear"));
-        assert!(
-            (label.x - x).abs() < 1e-3 && (label.y - y).abs() < 1e-3,
-            "{who}: {label:?}, want ({x}, {y})"
-        );
-    }
+    assert_right_ears(&h, &project, &[("m1", 115.0, 73.75), ("m2", 235.0, 178.75)]);
 }
 
 #[test]
@@ -1688,27 +1694,15 @@ fn a_detector_chosen_in_the_panel_gives_the_top_down_model_its_boxes() {
         ));
     h.run_steps(2);
     h.get_by_label("Boxes from");
-    press(&mut h, Modifiers::NONE, Key::G);
-    step_until(&mut h, "suggestions", |app| {
-        app.workspace
-            .as_ref()
-            .unwrap()
-            .suggestions
-            .current
-            .is_some()
-    });
-    h.run_steps(2);
+    ask_for_suggestions(&mut h);
     h.get_by_label("2 suggestions shown");
     press(&mut h, Modifiers::NONE, Key::Enter);
     // The better box (0.9, around (150, 60)) is m1's, the other (0.8) m2's.
-    for (who, x, y) in [("m1", 145.833_33, 63.125), ("m2", 46.875, 162.343_75)] {
-        let key = key_of(&h, 0, who, "rightear");
-        let label = stored_label(&project, &key).unwrap_or_else(|| panic!("{who}'s right ear"));
-        assert!(
-            (label.x - x).abs() < 1e-3 && (label.y - y).abs() < 1e-3,
-            "{who}: {label:?}"
-        );
-    }
+    assert_right_ears(
+        &h,
+        &project,
+        &[("m1", 145.833_33, 63.125), ("m2", 46.875, 162.343_75)],
+    );
 }
 
 #[test]
@@ -1746,15 +1740,7 @@ fn a_box_drawn_with_ctrl_drag_is_where_a_top_down_model_looks() {
     drag(&mut h, from, to);
     h.event(Event::ModifiersChanged(Modifiers::NONE));
     h.run_steps(2);
-    step_until(&mut h, "suggestions", |app| {
-        app.workspace
-            .as_ref()
-            .unwrap()
-            .suggestions
-            .current
-            .is_some()
-    });
-    h.run_steps(2);
+    wait_for_suggestions(&mut h);
     press(&mut h, Modifiers::NONE, Key::Enter);
     // The box (100, 40)–(200, 120), ×1.25 and widened to 48:64 = 125×166.7 around
     // (150, 80): the planted peak (20, 35) lands at (139.58, 87.81), m1's (selected).

@@ -58,12 +58,6 @@ pub fn environment() -> InferenceResult<Environment> {
     Ok(env)
 }
 
-/// Where the runtime was loaded from, for the UI; the error when it cannot be loaded.
-pub fn describe() -> InferenceResult<String> {
-    environment()?;
-    Ok(format!("ONNX Runtime from {}", library_path().display()))
-}
-
 /// Execution providers this runtime library was built with (ONNX Runtime's names:
 /// `CUDAExecutionProvider`, `CPUExecutionProvider`, ...).
 pub fn available_providers() -> InferenceResult<Vec<String>> {

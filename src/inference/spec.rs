@@ -30,15 +30,6 @@ pub enum Family {
 }
 
 impl Family {
-    pub const ALL: [Family; 6] = [
-        Family::UltralyticsPose,
-        Family::Rtmpose,
-        Family::DlcHeatmap,
-        Family::MmposeHeatmap,
-        Family::SleapNn,
-        Family::UltralyticsDetect,
-    ];
-
     /// The name people know it by.
     pub fn label(self) -> &'static str {
         match self {

@@ -335,6 +335,15 @@ impl Workspace {
             return Err("no video shown".into());
         };
         let frame_idx = self.selection.frame_idx;
+        // Asked already (suggesting on every frame asks each UI frame).
+        if self
+            .suggestions
+            .asked
+            .as_ref()
+            .is_some_and(|(_, v, f, m, _)| *v == video && *f == frame_idx && *m == model)
+        {
+            return Ok(());
+        }
         // Prepared ahead already: shown at once.
         if let Some((v, m, _)) = &self.suggestions.ahead_for
             && *v == video
@@ -360,14 +369,6 @@ impl Workspace {
         else {
             return Err("the frame is still decoding".into());
         };
-        if self
-            .suggestions
-            .asked
-            .as_ref()
-            .is_some_and(|(_, v, f, m, _)| *v == video && *f == frame_idx && *m == model)
-        {
-            return Ok(());
-        }
         let detector = self.suggestions.detector.clone().filter(|_| top_down);
         let (owners, boxes): (Vec<IndividualId>, Vec<BoxXyxy>) = if top_down && detector.is_none() {
             self.animal_boxes(video, frame_idx).into_iter().unzip()

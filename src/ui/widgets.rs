@@ -49,3 +49,30 @@ pub fn confirm_delete(
     });
     answer.or_else(|| modal.should_close().then_some(false))
 }
+
+/// A "From frame … to …" row of two short fields (labelled for tests and screen
+/// readers).
+pub fn frame_range_ui(ui: &mut egui::Ui, from: &mut String, to: &mut String) {
+    ui.horizontal(|ui| {
+        let label = ui.label("From frame");
+        ui.add(egui::TextEdit::singleline(from).desired_width(70.0))
+            .labelled_by(label.id);
+        let label = ui.label("to");
+        ui.add(egui::TextEdit::singleline(to).desired_width(70.0))
+            .labelled_by(label.id);
+    });
+}
+
+/// The frames `from..=to` typed in `frame_range_ui`, or what is wrong with them.
+pub fn parse_frame_range(from: &str, to: &str) -> Result<(usize, usize), String> {
+    let parse = |s: &str, what: &str| {
+        s.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("{what} is not a frame number: '{}'", s.trim()))
+    };
+    let (from, to) = (parse(from, "From")?, parse(to, "To")?);
+    if to < from {
+        return Err(format!("To ({to}) is before From ({from})"));
+    }
+    Ok((from, to))
+}

@@ -18,6 +18,7 @@ use crate::project::{PredictionSetId, Project, VideoId};
 use crate::ui::file_picker::FilePicker;
 use crate::ui::jobs::Job;
 use crate::ui::panels::layers::Layers;
+use crate::ui::widgets::{frame_range_ui, parse_frame_range};
 use crate::util::text::one_line;
 
 /// Why a render wrote nothing.
@@ -130,15 +131,7 @@ impl RenderVideoDialog {
         let video_path = project
             .video_path(video)
             .ok_or("the video is no longer in the project")?;
-        let parse = |s: &str, what: &str| {
-            s.trim()
-                .parse::<usize>()
-                .map_err(|_| format!("{what} is not a frame number: '{}'", s.trim()))
-        };
-        let (from, to) = (parse(&self.from, "From")?, parse(&self.to, "To")?);
-        if to < from {
-            return Err(format!("To ({to}) is before From ({from})"));
-        }
+        let (from, to) = parse_frame_range(&self.from, &self.to)?;
         let out = PathBuf::from(self.out.trim());
         if out.as_os_str().is_empty() {
             return Err("name the output file".into());
@@ -251,14 +244,7 @@ impl RenderVideoDialog {
                         }
                     }
                     ui.weak("As the layers panel shows them: cutoff, trail and colours.");
-                    ui.horizontal(|ui| {
-                        let label = ui.label("From frame");
-                        ui.add(egui::TextEdit::singleline(&mut self.from).desired_width(70.0))
-                            .labelled_by(label.id);
-                        let label = ui.label("to");
-                        ui.add(egui::TextEdit::singleline(&mut self.to).desired_width(70.0))
-                            .labelled_by(label.id);
-                    });
+                    frame_range_ui(ui, &mut self.from, &mut self.to);
                     egui::ComboBox::from_label("Speed (x264 preset)")
                         .selected_text(self.preset)
                         .show_ui(ui, |ui| {

@@ -17,6 +17,7 @@ use crate::project::prediction_store::PredictionWriter;
 use crate::project::predictions::{CHUNK_FRAMES, PredictionArrays, PredictionSetDef};
 use crate::project::{PredictionSetId, Project, VideoId};
 use crate::ui::jobs::Job;
+use crate::ui::widgets::{frame_range_ui, parse_frame_range};
 
 /// What a finished run gives the workspace.
 struct RunDone {
@@ -159,10 +160,7 @@ impl RunModelDialog {
                 .parse::<usize>()
                 .map_err(|_| format!("{what} is not a number: '{}'", s.trim()))
         };
-        let (from, to) = (number(&self.from, "From")?, number(&self.to, "To")?);
-        if to < from {
-            return Err(format!("To ({to}) is before From ({from})"));
-        }
+        let (from, to) = parse_frame_range(&self.from, &self.to)?;
         let batch = number(&self.batch, "Batch")?.max(1);
         let animals = number(&self.animals, "Animals")?.max(1);
         let state = project.state().clone();
@@ -348,14 +346,7 @@ impl RunModelDialog {
                 }
                 ui.label(format!("Video: {video}"));
                 ui.add_enabled_ui(self.job.is_none(), |ui| {
-                    ui.horizontal(|ui| {
-                        let label = ui.label("From frame");
-                        ui.add(egui::TextEdit::singleline(&mut self.from).desired_width(70.0))
-                            .labelled_by(label.id);
-                        let label = ui.label("to");
-                        ui.add(egui::TextEdit::singleline(&mut self.to).desired_width(70.0))
-                            .labelled_by(label.id);
-                    });
+                    frame_range_ui(ui, &mut self.from, &mut self.to);
                     ui.horizontal(|ui| {
                         let label = ui.label("Batch");
                         ui.add(egui::TextEdit::singleline(&mut self.batch).desired_width(40.0))

@@ -38,8 +38,6 @@ pub struct RunProgress {
     pub total: usize,
     /// Frames per second since the start.
     pub fps: f64,
-    /// Seconds left at that speed.
-    pub eta_secs: f64,
 }
 
 /// What a finished run did.
@@ -232,12 +230,7 @@ pub fn run_video_with(
             }
             let secs = started.elapsed().as_secs_f64();
             let fps = done as f64 / secs.max(1e-9);
-            on_progress(&RunProgress {
-                done,
-                total,
-                fps,
-                eta_secs: (total.saturating_sub(done)) as f64 / fps.max(1e-9),
-            });
+            on_progress(&RunProgress { done, total, fps });
         }
         if cancel.load(Ordering::Relaxed) {
             return Err(RunError::Cancelled {

@@ -21,6 +21,10 @@ impl Workspace {
         ctx: &egui::Context,
         theme: &Theme,
     ) -> Vec<FramesAction> {
+        // Closed and idle: nothing to draw, nothing to poll.
+        if !self.frames_panel.open && !self.frames_panel.is_busy() {
+            return Vec::new();
+        }
         let list = self.frames_to_label();
         let state = self.project.state();
         let video = self.selection.video.and_then(|v| {

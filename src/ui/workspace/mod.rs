@@ -25,6 +25,7 @@ use super::panels::prediction_overlay::OverlayStyle;
 use super::panels::status_bar::{
     FrameState, StatusBarContext, StatusMessage, clock_text, status_bar_ui,
 };
+use super::panels::suggestion_overlay::Ghost;
 use super::panels::timeline::{PredictionLane, TimelineAction, TimelineContext, timeline_ui};
 use super::panels::transport::{TransportAction, TransportContext, transport_ui};
 use super::panels::video_view::{VideoViewContext, ViewAction, ViewState, video_view_ui};
@@ -433,13 +434,16 @@ impl Workspace {
                     ui.label("No video yet.");
                 }
             });
-        egui::CentralPanel::no_frame().show(ui, |ui| self.video_area_ui(ui, theme, &mut actions));
+        // The model's suggestions on this frame, for the view and the Models panel.
+        let ghosts = self.ghosts();
+        egui::CentralPanel::no_frame().show(ui, |ui| {
+            self.video_area_ui(ui, theme, &ghosts, &mut actions)
+        });
         // Dialogs, last, on top.
         let requests = self
             .dialogs
             .show(&ctx, &self.project, self.frame_count(), theme);
         actions.extend(requests.into_iter().map(Action::Dialog));
-        let ghost_count = self.ghosts().len();
         let models = ModelsContext {
             state: self.project.state(),
             project_dir: &self.project.dir(),
@@ -449,7 +453,7 @@ impl Workspace {
             threshold: self.suggestion_threshold(),
             provider: self.inference_provider(),
             detector: self.suggestions.detector.as_deref(),
-            shown: ghost_count,
+            shown: ghosts.len(),
             millis: self.suggestions.current.as_ref().map(|c| c.millis),
             ahead_ready: self.suggestions.ahead.len(),
             ahead_pending: self.suggestions.ahead_pending,
@@ -545,7 +549,13 @@ impl Workspace {
 
     /// The video view: uploads the frame to show when it changed, draws the view and
     /// collects what the person did in it.
-    fn video_area_ui(&mut self, ui: &mut egui::Ui, theme: &Theme, actions: &mut Vec<Action>) {
+    fn video_area_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        theme: &Theme,
+        ghosts: &[Ghost],
+        actions: &mut Vec<Action>,
+    ) {
         let Some(video) = self.selection.video else {
             ui.centered_and_justified(|ui| {
                 ui.label("This project has no video yet: File > Add video…");
@@ -580,7 +590,6 @@ impl Workspace {
         let prediction_style = OverlayStyle::of(self.project.state());
         let overlay = self.overlay_frames(&prediction_style);
         let overlay_views: Vec<_> = overlay.iter().map(|o| o.view()).collect();
-        let ghosts = self.ghosts();
         let suggestion_model = self.suggestion_model_name();
         let state = self.project.state();
         let painter = &self.painter;
@@ -601,7 +610,7 @@ impl Workspace {
                 show_labels: !self.layers.labels_hidden,
                 predictions: &overlay_views,
                 prediction_style,
-                suggestions: &ghosts,
+                suggestions: ghosts,
                 suggestion_model: &suggestion_model,
             },
             &mut |p, rect, uv, nearest| {

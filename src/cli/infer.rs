@@ -119,6 +119,7 @@ pub fn run(args: &InferArgs) -> anyhow::Result<()> {
     let how = match model.spec_source() {
         SpecSource::File(p) => format!("spec {}", p.display()),
         SpecSource::Recognised => "recognised from its tensors and metadata".into(),
+        SpecSource::Given => "spec given".into(),
     };
     eprintln!(
         "model {}: {} ({how}); {} keypoints, input {}×{}; runs on {}",

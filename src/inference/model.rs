@@ -39,6 +39,8 @@ pub enum SpecSource {
     File(PathBuf),
     /// Recognised from the model's tensors and metadata.
     Recognised,
+    /// Given by the caller (the app's copy, with its keypoint map as edited).
+    Given,
 }
 
 /// A model ready to run.
@@ -164,7 +166,7 @@ impl PoseModel {
         spec.validate(&self.path)?;
         check_spec(&self.path, &spec, &self.facts)?;
         self.spec = spec;
-        self.spec_source = SpecSource::Recognised;
+        self.spec_source = SpecSource::Given;
         Ok(self)
     }
 

@@ -340,6 +340,7 @@ fn details_ui(
             let spec = match &m.spec_source {
                 SpecSource::File(f) => format!("from {}", f.display()),
                 SpecSource::Recognised => "recognised from its tensors and metadata".to_owned(),
+                SpecSource::Given => "as edited here".to_owned(),
             };
             ui.label(format!("Spec: {spec}"));
             ui.label(format!("Input: {}", input_text(m)));

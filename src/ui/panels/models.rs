@@ -214,7 +214,8 @@ impl ModelsPanel {
                     }
                     ModelStatus::Ready(m) => {
                         ui.label(m.spec.family.label());
-                        if ui.small_button("Run on video…").clicked() {
+                        // A detector gives boxes to a top-down model; it runs with it.
+                        if !m.spec.is_detector() && ui.small_button("Run on video…").clicked() {
                             out.push(ModelsAction::RunOnVideo(entry.path.clone()));
                         }
                     }

@@ -677,6 +677,10 @@ impl Workspace {
                 .and_then(ModelEntry::loaded)
         });
         match (model.clone(), loaded) {
+            (Some(path), Some(loaded)) if loaded.spec.is_detector() => self.set_error(format!(
+                "{} is a detector: it gives boxes, not keypoints; run a top-down model with it",
+                path.display()
+            )),
             (Some(path), Some(loaded)) => {
                 let spec = loaded.spec.clone();
                 let options = self.session_options();

@@ -53,6 +53,7 @@ fn sigmoid(v: f64) -> f64 {
 
 #[test]
 fn planted_peaks_decode_to_hand_computed_positions_in_the_frame() {
+    use kinelab::inference::spec::Element;
     let dir = tempfile::tempdir().unwrap();
     common::make_pose_models(dir.path());
     let frame = pattern_frame();
@@ -119,6 +120,34 @@ fn planted_peaks_decode_to_hand_computed_positions_in_the_frame() {
     assert_point(p[1].points[1], [x, y, 0.8], tol, "yolo pose 1 kp1");
     let b = p[0].bbox.expect("a box");
     assert_point([b.x1, b.y1, b.x2], [100.0, 70.0, 200.0], tol, "yolo box");
+
+    // Lightning Pose: 16×16 heatmaps of a 64×64 input, upsampled twice; a lone peak at
+    // heatmap pixel (c, r) is input pixel (4c, 4r) after the 1.5-pixel offset, with all
+    // the softmax's mass (the lower bump gets none at temperature 1000), then stretched
+    // back to 320×240. The fp16 export in a litpose model folder takes its keypoint
+    // names from the folder's config.yaml.
+    let lp_f16 = dir
+        .path()
+        .join("lp_model/exports_onnx/lp_fp16_planted.onnx");
+    for (path, names, element) in [
+        (
+            dir.path().join("lp_planted.onnx"),
+            ["kp1", "kp2"],
+            Element::F32,
+        ),
+        (lp_f16, ["nose", "tail_base"], Element::F16),
+    ] {
+        let mut m = open(&path);
+        let spec = m.spec().clone();
+        assert_eq!(spec.family, Family::LightningPose, "{}", path.display());
+        assert_eq!(spec.keypoints, names);
+        assert_eq!(spec.input.element, element);
+        let p = predict(&mut m, &frame, 320, 240);
+        assert_eq!(p.len(), 1);
+        let (gx, gy) = (320.0 / 64.0, 240.0 / 64.0);
+        assert_point(p[0].points[0], [36.0 * gx, 20.0 * gy, 1.0], tol, "lp kp0");
+        assert_point(p[0].points[1], [12.0 * gx, 44.0 * gy, 1.0], tol, "lp kp1");
+    }
 }
 
 #[test]
@@ -285,8 +314,12 @@ fn same_frame_as_python_onnxruntime_within_a_thousandth_of_a_pixel() {
         String::from_utf8_lossy(&out.stderr)
     );
     let reference: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for family in ["dlc", "mmpose", "rtmpose", "yolo"] {
-        let mut m = open(&dir.path().join(format!("{family}_random.onnx")));
+    for family in ["dlc", "mmpose", "rtmpose", "yolo", "lp"] {
+        let path = match family {
+            "lp" => dir.path().join("lp_model/exports_onnx/lp_fp16_random.onnx"),
+            _ => dir.path().join(format!("{family}_random.onnx")),
+        };
+        let mut m = open(&path);
         let poses = predict(&mut m, &pixels, w, h);
         let best = &poses[0];
         let want = reference[family].as_array().unwrap();

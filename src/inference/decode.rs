@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::error::{InferenceError, InferenceResult};
 use super::preprocess::BoxXyxy;
+use super::soft_argmax;
 use super::spec::HeatmapDecode;
 
 /// An output tensor copied out of ONNX Runtime.
@@ -97,6 +98,9 @@ pub fn heatmaps(
             return Err(InferenceError::tensor(model, &l.name, want, l.shape_text()));
         }
     }
+    if let HeatmapDecode::SoftArgmax { temperature } = decode {
+        return soft_argmax_heatmaps(model, heatmap, input_size, temperature);
+    }
     let (in_w, in_h) = (f64::from(input_size.0), f64::from(input_size.1));
     let (stride_x, stride_y) = (in_w / w as f64, in_h / h as f64);
     let plane = h * w;
@@ -123,6 +127,7 @@ pub fn heatmaps(
                     let score = if apply { sigmoid(peak) } else { peak };
                     [x as f32, y as f32, score]
                 }
+                HeatmapDecode::SoftArgmax { .. } => unreachable!("decoded above"),
                 HeatmapDecode::Msra => {
                     let (mut x, mut y) = (col as f64, row as f64);
                     // mmpose.codecs.utils.refine_keypoints, bounds as written there.
@@ -151,6 +156,52 @@ pub fn heatmaps(
         poses.push(Pose::of_points(points));
     }
     Ok(poses)
+}
+
+/// Lightning Pose: each heatmap upsampled to the input's size, then its soft-argmax
+/// (see `soft_argmax`). The heatmaps must be the input's size divided by a power of two.
+fn soft_argmax_heatmaps(
+    model: &Path,
+    heatmap: &Tensor,
+    input_size: (u32, u32),
+    temperature: f32,
+) -> InferenceResult<Vec<Pose>> {
+    let [b, k, h, w] = [
+        heatmap.shape[0],
+        heatmap.shape[1],
+        heatmap.shape[2],
+        heatmap.shape[3],
+    ];
+    let (in_w, in_h) = (input_size.0 as usize, input_size.1 as usize);
+    let upsamplings = (0..=3u32).find(|&n| w << n == in_w && h << n == in_h);
+    let Some(upsamplings) = upsamplings else {
+        return Err(InferenceError::tensor(
+            model,
+            &heatmap.name,
+            format!("[{b}, {k}, {in_h}/2ⁿ, {in_w}/2ⁿ] (the input's size over 1, 2, 4 or 8)"),
+            heatmap.shape_text(),
+        ));
+    };
+    let plane = h * w;
+    let mut scratch = soft_argmax::Scratch::default();
+    let mut map = soft_argmax::Plane {
+        width: w,
+        height: h,
+        values: Vec::with_capacity(plane),
+    };
+    Ok((0..b)
+        .map(|bi| {
+            let points = (0..k)
+                .map(|ki| {
+                    let at = (bi * k + ki) * plane;
+                    map.values.clear();
+                    map.values.extend_from_slice(&heatmap.data[at..at + plane]);
+                    soft_argmax::decode_with(&map, upsamplings, temperature, &mut scratch)
+                })
+                .collect();
+            Pose::of_points(points)
+        })
+        .collect())
 }
 
 fn sign(v: f32) -> f32 {

@@ -12,6 +12,7 @@ pub mod preprocess;
 pub mod providers;
 pub mod recognise;
 pub mod runtime;
+pub mod soft_argmax;
 pub mod spec;
 pub mod top_down;
 pub mod video_run;

@@ -65,6 +65,7 @@ pub struct Batch {
 
 enum BatchValues {
     F32(Vec<f32>),
+    F16(Vec<half::f16>),
     U8(Vec<u8>),
 }
 
@@ -220,6 +221,13 @@ impl PoseModel {
                     .run(ort::inputs![input.name.as_str() => t])
                     .map_err(|e| run_err(&e))?
             }
+            BatchValues::F16(v) => {
+                let t =
+                    TensorRef::from_array_view((shape, v.as_slice())).map_err(|e| run_err(&e))?;
+                self.session
+                    .run(ort::inputs![input.name.as_str() => t])
+                    .map_err(|e| run_err(&e))?
+            }
             BatchValues::U8(v) => {
                 let t =
                     TensorRef::from_array_view((shape, v.as_slice())).map_err(|e| run_err(&e))?;
@@ -352,12 +360,15 @@ impl PoseModel {
     }
 }
 
-/// An output's values as `f32`, from floats, booleans or integers (sleap-nn marks valid
-/// instances with booleans).
+/// An output's values as `f32`, from floats (single or half precision), booleans or
+/// integers (sleap-nn marks valid instances with booleans).
 fn extract_as_f32(value: &ort::value::DynValue) -> Result<(Vec<usize>, Vec<f32>), ort::Error> {
     let dims = |shape: &ort::value::Shape| shape.iter().map(|&d| d.max(0) as usize).collect();
     if let Ok((shape, data)) = value.try_extract_tensor::<f32>() {
         return Ok((dims(shape), data.to_vec()));
+    }
+    if let Ok((shape, data)) = value.try_extract_tensor::<half::f16>() {
+        return Ok((dims(shape), data.iter().map(|v| v.to_f32()).collect()));
     }
     if let Ok((shape, data)) = value.try_extract_tensor::<bool>() {
         return Ok((
@@ -469,15 +480,12 @@ fn check_spec(path: &Path, spec: &ModelSpec, facts: &ModelFacts) -> InferenceRes
             info.dims_text(),
         ));
     }
-    let element_ok = match input.element {
-        Element::F32 => info.element == "f32",
-        Element::U8 => info.element == "u8",
+    let want = match input.element {
+        Element::F32 => "f32",
+        Element::F16 => "f16",
+        Element::U8 => "u8",
     };
-    if !element_ok {
-        let want = match input.element {
-            Element::F32 => "f32",
-            Element::U8 => "u8",
-        };
+    if info.element != want {
         return Err(InferenceError::tensor(
             path,
             &input.name,
@@ -496,7 +504,7 @@ fn check_spec(path: &Path, spec: &ModelSpec, facts: &ModelFacts) -> InferenceRes
                 ),
             ));
         };
-        if !matches!(out.element.as_str(), "f32" | "bool" | "u8" | "i64") {
+        if !matches!(out.element.as_str(), "f32" | "f16" | "bool" | "u8" | "i64") {
             return Err(InferenceError::tensor(
                 path,
                 name,
@@ -553,6 +561,20 @@ pub fn prepare(spec: &ModelSpec, items: &[(RgbFrame<'_>, Option<BoxXyxy>)]) -> B
                 }
             }
             BatchValues::F32(v)
+        }
+        Element::F16 => {
+            let mut v = vec![half::f16::ZERO; per_item * items.len()];
+            let mut scratch = vec![0f32; per_item];
+            for slot in v.chunks_exact_mut(per_item.max(1)) {
+                if let Some(prepared) = prepared_items.next() {
+                    preprocess::normalise_into(&prepared.rgb, input, &mut scratch);
+                    for (d, s) in slot.iter_mut().zip(&scratch) {
+                        *d = half::f16::from_f32(*s);
+                    }
+                    maps.push(prepared.map);
+                }
+            }
+            BatchValues::F16(v)
         }
         Element::U8 => {
             let mut v = vec![0u8; per_item * items.len()];

@@ -66,10 +66,13 @@ pub const DLC_LOCREF_STDEV: f32 = 7.2801;
 const IMAGENET_MEAN: [f32; 3] = [123.675, 116.28, 103.53];
 const IMAGENET_STD: [f32; 3] = [58.395, 57.12, 57.375];
 
+/// The soft-argmax temperature of Lightning Pose's heatmap head.
+pub const LIGHTNING_POSE_TEMPERATURE: f32 = 1000.0;
+
 /// The spec fields to write by hand, for messages.
 pub const SPEC_FIELDS_HELP: &str = "write a spec beside the model (<model>.json) with: family \
-(ultralytics-pose, rtmpose, dlc-heatmap, mmpose-heatmap), input {name, layout nchw|nhwc, \
-width, height, element f32|u8, colour rgb|bgr, resize {kind: letterbox|stretch|crop}, mean, \
+(ultralytics-pose, rtmpose, dlc-heatmap, mmpose-heatmap, lightning-pose), input {name, layout \
+nchw|nhwc, width, height, element f32|f16|u8, colour rgb|bgr, resize {kind: letterbox|stretch|crop}, mean, \
 std}, output {kind: heatmap|simcc|yolo-pose and its tensor names}, keypoints [names in output \
 order]";
 
@@ -175,11 +178,25 @@ pub fn recognise(model: &Path, facts: &ModelFacts) -> InferenceResult<ModelSpec>
     if let Some(meta) = facts.metadata.get("sleap_nn_metadata") {
         return sleap_nn(model, facts, input, meta);
     }
+    let lightning_pose = input.name == "images"
+        && matches!(facts.outputs.as_slice(), [only] if only.name == "heatmaps");
+    if lightning_pose && input.dims.len() == 5 {
+        return Err(InferenceError::spec(
+            model,
+            format!(
+                "a Lightning Pose context (MHCRNN) or multiview export: its input '{}' {} \
+                 takes several frames or views at once; Kinelab runs single-frame, \
+                 single-view exports",
+                input.name,
+                input.dims_text()
+            ),
+        ));
+    }
     let (layout, width, height) = image_input(model, input)?;
-    let element = if input.element == "u8" {
-        Element::U8
-    } else {
-        Element::F32
+    let element = match input.element.as_str() {
+        "u8" => Element::U8,
+        "f16" => Element::F16,
+        _ => Element::F32,
     };
     let base_input = |resize, mean, std, colour| InputSpec {
         name: input.name.clone(),
@@ -316,6 +333,42 @@ pub fn recognise(model: &Path, facts: &ModelFacts) -> InferenceResult<ModelSpec>
         });
     }
 
+    // Lightning Pose: `images` in, `heatmaps [B, K, H/2ⁿ, W/2ⁿ]` out (already a
+    // spatial softmax), resized by stretching with ImageNet normalisation as its
+    // `predict_frame` does; keypoint names from the model folder's config.yaml.
+    if lightning_pose && let [heat] = facts.outputs.as_slice() {
+        let k = match heat.dims[..] {
+            [_, Some(k), Some(_), Some(_)] => k,
+            _ => {
+                return Err(InferenceError::tensor(
+                    model,
+                    &heat.name,
+                    "[batch, keypoints, height, width]",
+                    heat.dims_text(),
+                ));
+            }
+        };
+        return Ok(ModelSpec {
+            family: Family::LightningPose,
+            input: base_input(
+                Resize::Stretch,
+                IMAGENET_MEAN,
+                IMAGENET_STD,
+                ColourOrder::Rgb,
+            ),
+            output: OutputSpec::Heatmap {
+                heatmap: heat.name.clone(),
+                locref: None,
+                decode: HeatmapDecode::SoftArgmax {
+                    temperature: LIGHTNING_POSE_TEMPERATURE,
+                },
+            },
+            keypoints: lightning_pose_keypoints(model, k).unwrap_or_else(|| generic_names(k)),
+            keypoint_map: BTreeMap::new(),
+            max_batch: max_batch(input),
+        });
+    }
+
     // Heatmaps: DeepLabCut names them heatmap(s) (+ locref); mmdeploy's top-down
     // heatmap models have one output named "output".
     let rank4: Vec<&TensorInfo> = facts.outputs.iter().filter(|o| o.dims.len() == 4).collect();
@@ -379,6 +432,29 @@ pub fn recognise(model: &Path, facts: &ModelFacts) -> InferenceResult<ModelSpec>
         .map(|o| format!("{} {}", o.name, o.dims_text()))
         .collect();
     Err(unrecognised(format!("outputs: {}", outs.join(", "))))
+}
+
+/// Lightning Pose keeps a model's `config.yaml` in the model folder, and its ONNX
+/// exports in `exports_onnx/` below it: the keypoint names are `data.keypoint_names`
+/// there, when there are `k` of them.
+fn lightning_pose_keypoints(model: &Path, k: usize) -> Option<Vec<String>> {
+    let folder = model.parent()?;
+    let config = [
+        folder.join("config.yaml"),
+        folder.parent()?.join("config.yaml"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())?;
+    let text = std::fs::read_to_string(config).ok()?;
+    let yaml: serde_norway::Value = serde_norway::from_str(&text).ok()?;
+    let names: Vec<String> = yaml
+        .get("data")?
+        .get("keypoint_names")?
+        .as_sequence()?
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect::<Option<_>>()?;
+    (names.len() == k).then_some(names)
 }
 
 /// A sleap-nn export: its `sleap_nn_metadata` (model type, node names, channels) and
@@ -532,5 +608,29 @@ mod tests {
             err.contains("odd.onnx") && err.contains("y [1, 10]") && err.contains("keypoints ["),
             "{err}"
         );
+    }
+
+    #[test]
+    fn lightning_pose_exports_and_their_context_models() {
+        let facts = ModelFacts {
+            inputs: vec![TensorInfo {
+                element: "f16".into(),
+                ..info("images", &[None, Some(3), Some(256), Some(192)])
+            }],
+            outputs: vec![info("heatmaps", &[None, Some(6), Some(64), Some(48)])],
+            metadata: BTreeMap::new(),
+        };
+        let spec = recognise(Path::new("m_fp16.onnx"), &facts).unwrap();
+        assert_eq!(spec.family, Family::LightningPose);
+        assert_eq!(spec.input.element, Element::F16);
+        assert_eq!(spec.input.resize, Resize::Stretch);
+        assert_eq!(spec.keypoints.len(), 6);
+
+        let mut context = facts.clone();
+        context.inputs[0].dims = vec![Some(1), Some(5), Some(3), Some(256), Some(192)];
+        let err = recognise(Path::new("ctx.onnx"), &context)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ctx.onnx") && err.contains("context"), "{err}");
     }
 }

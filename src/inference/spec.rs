@@ -27,6 +27,9 @@ pub enum Family {
     SleapNn,
     /// An Ultralytics YOLO detector (`task: detect`): boxes for a top-down model.
     UltralyticsDetect,
+    /// Lightning Pose exports (`litpose export --runtime onnx`): `images` in,
+    /// `heatmaps` out, decoded by its subpixel soft-argmax.
+    LightningPose,
 }
 
 impl Family {
@@ -39,6 +42,7 @@ impl Family {
             Family::MmposeHeatmap => "MMPose heatmaps",
             Family::SleapNn => "SLEAP (sleap-nn export)",
             Family::UltralyticsDetect => "Ultralytics YOLO detector (boxes)",
+            Family::LightningPose => "Lightning Pose heatmaps",
         }
     }
 }
@@ -58,6 +62,9 @@ pub enum Layout {
 #[serde(rename_all = "lowercase")]
 pub enum Element {
     F32,
+    /// Half precision (Lightning Pose's default export): the normalised values rounded
+    /// to the nearest `f16`.
+    F16,
     /// Raw bytes 0–255 (sleap-nn exports normalise inside the graph).
     U8,
 }
@@ -118,6 +125,11 @@ pub enum HeatmapDecode {
     /// MMPose MSRA: argmax, moved a quarter pixel toward the higher neighbour on each
     /// axis, then scaled by input size ÷ heatmap size.
     Msra,
+    /// Lightning Pose's `run_subpixelmaxima`: the heatmaps upsampled ×2 (bicubic, then
+    /// a 5×5 Gaussian) until they are the input's size, a spatial softmax at
+    /// `temperature`, its expectation as the position, less Lightning Pose's grid
+    /// offset; the score is the softmax's mass within 2 pixels of the position.
+    SoftArgmax { temperature: f32 },
 }
 
 /// The model's outputs and how to decode them.
@@ -269,6 +281,16 @@ impl ModelSpec {
             && !(padding.is_finite() && padding > 0.0)
         {
             return bad(format!("resize.padding {padding} is not a positive number"));
+        }
+        if let OutputSpec::Heatmap {
+            decode: HeatmapDecode::SoftArgmax { temperature },
+            ..
+        } = self.output
+            && !(temperature.is_finite() && temperature > 0.0)
+        {
+            return bad(format!(
+                "output.decode.temperature {temperature} is not a positive number"
+            ));
         }
         if let OutputSpec::Simcc { split_ratio, .. } = self.output
             && !(split_ratio.is_finite() && split_ratio > 0.0)

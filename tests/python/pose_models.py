@@ -14,6 +14,7 @@ every pixel of the input and any difference in preprocessing shows.
 """
 
 import json
+import os
 import sys
 
 import cv2
@@ -213,6 +214,86 @@ def make_sleap(out):
             metadata=meta("bottomup", 3), image_info=u8_input(3))
 
 
+def lp_model(path, nodes, inits, out_name, dtype, h, w, hh, ww):
+    """A Lightning Pose-shaped export: `images` [N, 3, h, w] in, `heatmaps` out, both in
+    `dtype` (litpose exports fp16 by default), the graph in f32 between two casts."""
+    onnx_type = TensorProto.FLOAT16 if dtype == "f16" else TensorProto.FLOAT
+    nodes = [helper.make_node("Cast", ["images"], ["images_f"], to=TensorProto.FLOAT)] + nodes
+    nodes.append(helper.make_node("Cast", [out_name], ["heatmaps"], to=onnx_type))
+    save(path, nodes, [helper.make_tensor_value_info("images", onnx_type, ["N", 3, h, w])],
+         [helper.make_tensor_value_info("heatmaps", onnx_type, ["N", K, hh, ww])], inits)
+
+
+def make_lightning_pose(out):
+    """Lightning Pose exports from a 64×64 input: heatmaps [N, K, 16, 16] (two
+    upsamplings), a spatial softmax as its head ends with. The fp16 ones sit in a model
+    folder's exports_onnx/ beside the folder's config.yaml, as litpose lays them out."""
+    hm = np.zeros((1, K, 16, 16), np.float32)
+    hm[0, 0, 5, 9] = 0.9
+    hm[0, 0, 12, 2] = 0.5  # a lower bump: the temperature leaves it no weight
+    hm[0, 1, 11, 3] = 0.6
+    folder = f"{out}/lp_model"
+    os.makedirs(f"{folder}/exports_onnx", exist_ok=True)
+    with open(f"{folder}/config.yaml", "w") as f:
+        f.write("data:\n  image_resize_dims:\n    height: 64\n    width: 64\n"
+                "  keypoint_names:\n  - nose\n  - tail_base\n")
+    for dtype, path in (("f32", f"{out}/lp_planted.onnx"),
+                        ("f16", f"{folder}/exports_onnx/lp_fp16_planted.onnx")):
+        nodes, inits = zero_of("images_f", "z4", 4)
+        inits.append(const("hm_c", hm))
+        nodes.append(helper.make_node("Add", ["z4", "hm_c"], ["hm"]))
+        lp_model(path, nodes, inits, "hm", dtype, 64, 64, 16, 16)
+    nodes, inits = [], []
+    x = trunk(nodes, inits, "images_f", [2, 2])
+    conv(nodes, inits, x, "logits", 8, K, 1, 1, relu=False)
+    inits += [numpy_helper.from_array(np.array([0, K, -1], np.int64), "flat"),
+              numpy_helper.from_array(np.array([0, K, 16, 16], np.int64), "square"),
+              const("sharpen", [4.0])]
+    nodes += [helper.make_node("Mul", ["logits", "sharpen"], ["logits_s"]),
+              helper.make_node("Reshape", ["logits_s", "flat"], ["logits_flat"]),
+              helper.make_node("Softmax", ["logits_flat"], ["soft"], axis=-1),
+              helper.make_node("Reshape", ["soft", "square"], ["hm"])]
+    lp_model(f"{folder}/exports_onnx/lp_fp16_random.onnx", nodes, inits, "hm", "f16", 64, 64, 16, 16)
+
+
+def lp_upsample(hm):
+    """Lightning Pose's `upsample` through onnxruntime: Resize as PyTorch exports
+    `interpolate(bicubic, align_corners=False)`, then kornia's 5×5 pyramid Gaussian
+    with zeros outside, as a depthwise Conv."""
+    k = hm.shape[1]
+    g = np.outer([1, 4, 6, 4, 1], [1, 4, 6, 4, 1]).astype(np.float32) / 256.0
+    nodes = [helper.make_node("Resize", ["x", "", "scales"], ["up"], mode="cubic",
+                              cubic_coeff_a=-0.75, coordinate_transformation_mode="half_pixel"),
+             helper.make_node("Conv", ["up", "g"], ["y"], group=k, pads=[2, 2, 2, 2])]
+    inits = [const("scales", [1, 1, 2, 2]), const("g", np.tile(g, (k, 1, 1, 1)))]
+    graph = helper.make_graph(nodes, "up", [out_info("x", list(hm.shape))],
+                              [out_info("y", [hm.shape[0], k, 2 * hm.shape[2], 2 * hm.shape[3]])],
+                              initializer=inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    return sess.run(None, {"x": hm})[0]
+
+
+def lp_decode(hm, upsamplings, temperature=1000.0):
+    """`run_subpixelmaxima`: upsample, spatial softmax, expectation, window score, offset."""
+    for _ in range(upsamplings):
+        hm = lp_upsample(hm)
+    pts = []
+    for k in range(hm.shape[1]):
+        v = hm[0, k].astype(np.float64) * temperature
+        p = np.exp(v - v.max())
+        p /= p.sum()
+        rows, cols = np.mgrid[0:p.shape[0], 0:p.shape[1]]
+        x, y = float((p * cols).sum()), float((p * rows).sum())
+        padded = np.pad(p, 2)
+        r, c = int(y) + 2, int(x) + 2
+        score = float(padded[r - 2:r + 3, c - 2:c + 3].sum())
+        offset = {1: 0.5, 2: 1.5, 3: 2.5}.get(upsamplings, 0.0)
+        pts.append([x - offset, y - offset, score])
+    return pts
+
+
 def make_bad(out):
     """Models that must be refused with a clear message."""
     # An image input of rank 3.
@@ -360,6 +441,13 @@ def reference(out, frame_png):
         kx, ky, kv = best[5 + 3 * k: 8 + 3 * k]
         pts.append([float(np.clip((kx - pad[0]) / gain, 0, w)), float(np.clip((ky - pad[1]) / gain, 0, h)), float(kv)])
     result["yolo"] = pts
+
+    # Lightning Pose (fp16 export): stretch, ImageNet on 0–1 (the same values), f16 in,
+    # heatmaps out, subpixel soft-argmax, input pixels × frame / input.
+    x = nchw(cv2.resize(img, (64, 64), interpolation=cv2.INTER_LINEAR), IMAGENET_MEAN, IMAGENET_STD)
+    (hm,) = run(f"{out}/lp_model/exports_onnx/lp_fp16_random.onnx", x.astype(np.float16))
+    pts = lp_decode(hm.astype(np.float32), 2)
+    result["lp"] = [[px * w / 64, py * h / 64, score] for px, py, score in pts]
     print(json.dumps(result))
 
 
@@ -368,6 +456,7 @@ if __name__ == "__main__":
         make(sys.argv[2])
         make_sleap(sys.argv[2])
         make_detector(sys.argv[2])
+        make_lightning_pose(sys.argv[2])
         make_bad(sys.argv[2])
     elif sys.argv[1] == "reference":
         reference(sys.argv[2], sys.argv[3])

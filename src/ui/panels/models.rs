@@ -92,6 +92,7 @@ fn input_text(m: &LoadedModel) -> String {
     };
     let element = match i.element {
         Element::F32 => "f32",
+        Element::F16 => "f16",
         Element::U8 => "u8",
     };
     let resize = match i.resize {
@@ -126,6 +127,9 @@ fn output_text(m: &LoadedModel) -> String {
                     format!("DeepLabCut argmax, locref × {locref_stdev}{sigmoid}")
                 }
                 HeatmapDecode::Msra => "MMPose argmax with quarter-pixel refinement".to_owned(),
+                HeatmapDecode::SoftArgmax { temperature } => {
+                    format!("Lightning Pose subpixel soft-argmax, temperature {temperature}")
+                }
             };
             match locref {
                 Some(l) => format!("heatmaps '{heatmap}' and '{l}', {decode}"),

@@ -1,4 +1,13 @@
-//! Analysis on top of the video engine: frame selection for labeling (and, with later
-//! issues, kinematics and outlier scores).
+//! Analysis on top of the video engine and the project's tracks, free of any UI: frame
+//! selection for labeling, and kinematics of tracked points with the filters that
+//! clean them first.
 
+pub mod derivative;
+pub mod filters;
 pub mod frame_selection;
+pub mod kinematics;
+pub mod kinematics_table;
+pub mod track_source;
+pub mod tracks;
+
+pub use filters::{FilterError, Smoothing};

@@ -11,6 +11,7 @@ mod frames;
 mod indices;
 pub mod infer;
 pub mod interchange;
+pub mod kinematics;
 mod labels;
 pub mod new_project;
 mod probe;
@@ -209,6 +210,10 @@ pub enum Command {
     /// per video, named after the video and the model. Without --spec, the model's
     /// family is recognised from its tensors and metadata (the choice is printed).
     Infer(infer::InferArgs),
+    /// Write the kinematics table of a video's tracks (position, velocity, speed,
+    /// acceleration, likelihood per frame, individual and keypoint) from a project or
+    /// another tool's file, cleaned and smoothed as asked.
+    Kinematics(kinematics::KinematicsArgs),
     /// Copy the demo project (a synthetic clip with a skeleton) into DIR and open it.
     Demo {
         /// Where to put it (default: Kinelab's folder in the user data folder).
@@ -417,6 +422,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             &crate::formats::ExportOptions { val_fraction },
         ),
         Command::Infer(args) => infer::run(&args),
+        Command::Kinematics(args) => kinematics::run(&args),
         Command::Demo { dir, no_open } => {
             let project = demo::install(dir.as_deref())?;
             println!("demo project: {}", project.display());

@@ -67,7 +67,7 @@ pub fn pick_video<'s>(
 
 /// A project in memory for a predictions file alone: the file's keypoints, edges and
 /// individuals, and `video`.
-fn state_for_file(video: &Path, file: &Path) -> anyhow::Result<ProjectState> {
+pub(super) fn state_for_file(video: &Path, file: &Path) -> anyhow::Result<ProjectState> {
     let layout = crate::formats::prediction_import::layout_of_file(file)?;
     let dir = video
         .parent()

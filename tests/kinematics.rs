@@ -1,0 +1,265 @@
+//! Kinematics against movement: `kinelab kinematics` on real SLEAP tracks (two flies,
+//! 1,500 frames), plain and through each filter, beside movement's own loading,
+//! filters and kinematics in the venv; distances and angles from the library beside
+//! movement's; and a tool's file read with the video beside it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use kinelab::analysis::kinematics::{distance, heading, joint_angle};
+use kinelab::analysis::track_source::{TrackSource, load_tracks};
+use kinelab::project::Project;
+use kinelab::project::prediction_store::PredictionReader;
+
+const TOL: f64 = 1e-6;
+
+/// A writable copy of SLEAP's tracked clip and its predictions, or `None` where the
+/// shared data is absent.
+fn clip_copy(dir: &Path) -> Option<PathBuf> {
+    let slp = common::shared_data("sleap/tracks/clip.predictions.slp")?;
+    let video = common::shared_data("sleap/tracks/clip.mp4")?;
+    std::fs::copy(&slp, dir.join("clip.predictions.slp")).unwrap();
+    std::fs::copy(&video, dir.join("clip.mp4")).unwrap();
+    Some(dir.join("clip.predictions.slp"))
+}
+
+type Table = Vec<(String, Vec<Option<f64>>)>;
+
+/// The rows of a long table keyed by frame, individual and keypoint, with the value
+/// columns named.
+fn read_table(path: &Path, columns: &[&str]) -> Table {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (f, i, k) = (at("frame_idx"), at("individual"), at("keypoint"));
+    let cols: Vec<usize> = columns.iter().map(|c| at(c)).collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let key = format!("{}/{}/{}", &r[f], &r[i], &r[k]);
+            let values = cols
+                .iter()
+                .map(|&c| r[c].parse::<f64>().ok().filter(|v| v.is_finite()))
+                .collect();
+            (key, values)
+        })
+        .collect()
+}
+
+fn assert_tables_equal(kinelab: &Path, movement: &Path, what: &str) {
+    let columns = ["x", "y", "vx", "vy", "speed", "ax", "ay"];
+    let ours = read_table(kinelab, &columns);
+    let theirs = read_table(movement, &columns);
+    assert_eq!(ours.len(), theirs.len(), "{what}: row counts");
+    let mut compared = 0;
+    for ((ka, va), (kb, vb)) in ours.iter().zip(&theirs) {
+        assert_eq!(ka, kb, "{what}: row order");
+        for (c, (a, b)) in columns.iter().zip(va.iter().zip(vb)) {
+            match (a, b) {
+                (Some(a), Some(b)) => {
+                    assert!(
+                        (a - b).abs() <= TOL,
+                        "{what}: {ka} {c}: Kinelab {a}, movement {b}"
+                    );
+                    compared += 1;
+                }
+                (None, None) => {}
+                _ => panic!("{what}: {ka} {c}: Kinelab {a:?}, movement {b:?}"),
+            }
+        }
+    }
+    assert!(compared > 30_000, "{what}: only {compared} values compared");
+}
+
+fn movement_reference(slp: &Path, kinelab_csv: &Path, options: &str) -> (PathBuf, PathBuf) {
+    let dir = slp.parent().unwrap();
+    let (csv, json) = (dir.join("movement.csv"), dir.join("movement.json"));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/kinematics_reference.py");
+    let out = std::process::Command::new(common::peer_python())
+        .arg(&script)
+        .args([slp, kinelab_csv, &csv, &json])
+        .arg(options)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "movement: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (csv, json)
+}
+
+#[test]
+fn the_table_equals_movement_plain_and_through_each_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(slp) = clip_copy(dir.path()) else {
+        return;
+    };
+    let table = dir.path().join("kinematics.csv");
+    let slp_arg = slp.to_str().unwrap();
+    let out_arg = table.to_str().unwrap();
+    // (Kinelab's arguments, movement's options): per second by the video's timestamps;
+    // the rolling median over interpolated gaps; and the whole chain with
+    // Savitzky–Golay on a range whose ends have points (scipy refuses NaN there).
+    let cases: [(&[&str], &str); 3] = [
+        (&["--units", "px/s"], r#"{"units": "px/s"}"#),
+        (
+            &["--max-gap", "3", "--smooth", "median:5"],
+            r#"{"max_gap": 3, "smooth": "median:5"}"#,
+        ),
+        (
+            &[
+                "--units",
+                "px/s",
+                "--min-likelihood",
+                "0.3",
+                "--max-gap",
+                "200",
+                "--smooth",
+                "savgol:7:2",
+                "--start",
+                "2",
+                "--stop",
+                "1499",
+            ],
+            r#"{"units": "px/s", "min_likelihood": 0.3, "max_gap": 200, "smooth": "savgol:7:2", "start": 2, "stop": 1499}"#,
+        ),
+    ];
+    for (args, options) in cases {
+        let mut all = vec!["kinematics", slp_arg, "--out", out_arg];
+        all.extend_from_slice(args);
+        let said = common::kinelab_ok(&all);
+        assert!(said.contains("4 tracks"), "{said}");
+        let (reference, _) = movement_reference(&slp, &table, options);
+        assert_tables_equal(&table, &reference, &args.join(" "));
+    }
+    // The columns, in the order the issue names them.
+    let header = std::fs::read_to_string(&table).unwrap();
+    assert!(header.starts_with(
+        "frame_idx,time_secs,individual,keypoint,x,y,likelihood,vx,vy,speed,ax,ay\n2,0.08,"
+    ));
+}
+
+fn close(ours: &[f64], theirs: &serde_json::Value, what: &str) {
+    let theirs = theirs.as_array().unwrap();
+    assert_eq!(ours.len(), theirs.len(), "{what}");
+    let mut compared = 0;
+    for (f, (a, b)) in ours.iter().zip(theirs).enumerate() {
+        match b.as_f64() {
+            Some(b) => {
+                assert!((a - b).abs() <= TOL, "{what} frame {f}: {a} vs {b}");
+                compared += 1;
+            }
+            None => assert!(a.is_nan(), "{what} frame {f}: {a} where movement has NaN"),
+        }
+    }
+    assert!(compared > 1000, "{what}: {compared}");
+}
+
+#[test]
+fn distances_and_angles_equal_movement() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(slp) = clip_copy(dir.path()) else {
+        return;
+    };
+    let table = dir.path().join("k.csv");
+    common::kinelab_ok(&[
+        "kinematics",
+        slp.to_str().unwrap(),
+        "--out",
+        table.to_str().unwrap(),
+    ]);
+    let (_, json) = movement_reference(&slp, &table, "{}");
+    let reference: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+
+    let project = Project::open(&dir.path().join("clip.predictions.kinelab")).unwrap();
+    let state = project.state();
+    let video = &state.videos[0];
+    let set = state.present_prediction_sets().next().unwrap().id;
+    let reader = PredictionReader::open(project.path()).unwrap();
+    let frames = video.def.frame_count as usize;
+    let tracks = load_tracks(state, &reader, video, TrackSource::Set(set), frames).unwrap();
+    let track = |ind: &str, kp: &str| {
+        &tracks
+            .iter()
+            .find(|t| t.individual_name == ind && t.keypoint_name == kp)
+            .unwrap_or_else(|| panic!("no track {ind}/{kp}"))
+            .points
+    };
+    for ind in ["female", "male"] {
+        close(
+            &distance(track(ind, "head"), track(ind, "thorax")),
+            &reference[format!("head_thorax_{ind}")],
+            "head–thorax distance",
+        );
+        close(
+            &heading(track(ind, "thorax"), track(ind, "head")),
+            &reference[format!("heading_{ind}")],
+            "heading",
+        );
+    }
+    close(
+        &distance(track("female", "head"), track("male", "head")),
+        &reference["heads"],
+        "distance between the heads",
+    );
+    close(
+        &joint_angle(
+            track("female", "head"),
+            track("female", "thorax"),
+            track("male", "thorax"),
+        ),
+        &reference["joint_female_thorax"],
+        "angle at the female's thorax",
+    );
+}
+
+#[test]
+fn a_tools_file_is_read_with_the_video_beside_it_and_bad_settings_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (Some(analysis), Some(video)) = (
+        common::shared_data("sleap/hdf5_format_v1/small_robot.000_small_robot_3_frame.analysis.h5"),
+        common::shared_data("sleap/videos/small_robot.mp4"),
+    ) else {
+        return;
+    };
+    let h5 = dir
+        .path()
+        .join("small_robot.000_small_robot_3_frame.analysis.h5");
+    std::fs::copy(&analysis, &h5).unwrap();
+    let table = dir.path().join("robot.csv");
+    let h5_arg = h5.to_str().unwrap();
+    let out_arg = table.to_str().unwrap();
+
+    // Without the video beside it, the message says what to do.
+    let err = common::kinelab(&["kinematics", h5_arg, "--out", out_arg]);
+    let stderr = String::from_utf8_lossy(&err.stderr);
+    assert!(
+        !err.status.success() && stderr.contains("--video") && stderr.contains("analysis.h5"),
+        "{stderr}"
+    );
+
+    std::fs::copy(&video, dir.path().join("small_robot.mp4")).unwrap();
+    let said = common::kinelab_ok(&["kinematics", h5_arg, "--out", out_arg]);
+    assert!(said.contains("small_robot.mp4"), "{said}");
+    let rows = read_table(&table, &["x", "y", "speed"]);
+    assert!(
+        rows.iter().any(|(_, v)| v[0].is_some()),
+        "no positions read"
+    );
+
+    // Smoothing that cannot run is refused before anything is read.
+    let err = common::kinelab(&[
+        "kinematics",
+        h5_arg,
+        "--out",
+        out_arg,
+        "--smooth",
+        "median:4",
+    ]);
+    let stderr = String::from_utf8_lossy(&err.stderr);
+    assert!(stderr.contains("odd"), "{stderr}");
+}

@@ -150,6 +150,21 @@ pub struct TrackKinematics {
     pub motion: Motion,
 }
 
+/// A track's positions, cleaned and in the length unit.
+pub fn cleaned_points(
+    track: &Track,
+    cleaning: &Cleaning,
+    units: &Units,
+) -> Result<PointSeries, FilterError> {
+    let mut points = cleaning.apply(&track.points)?;
+    if let Some(scale) = &units.scale {
+        for v in points.x.iter_mut().chain(points.y.iter_mut()) {
+            *v /= scale.px_per_unit;
+        }
+    }
+    Ok(points)
+}
+
 /// Cleans and scales a track's positions and takes its motion over `clock`.
 pub fn track_kinematics(
     track: &Track,
@@ -157,12 +172,7 @@ pub fn track_kinematics(
     units: &Units,
     clock: &[f64],
 ) -> Result<TrackKinematics, FilterError> {
-    let mut points = cleaning.apply(&track.points)?;
-    if let Some(scale) = &units.scale {
-        for v in points.x.iter_mut().chain(points.y.iter_mut()) {
-            *v /= scale.px_per_unit;
-        }
-    }
+    let points = cleaned_points(track, cleaning, units)?;
     let motion = motion(&points, clock);
     Ok(TrackKinematics { points, motion })
 }

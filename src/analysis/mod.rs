@@ -2,11 +2,14 @@
 //! selection for labeling, and kinematics of tracked points with the filters that
 //! clean them first.
 
+pub mod decimate;
 pub mod derivative;
 pub mod filters;
 pub mod frame_selection;
 pub mod kinematics;
 pub mod kinematics_table;
+pub mod plot_export;
+pub mod quantity;
 pub mod track_source;
 pub mod tracks;
 

@@ -138,6 +138,7 @@ commands! {
     ZoomIn, "zoom_in", "Zoom in", View, Workspace, ["Plus", "Equals"];
     ZoomOut, "zoom_out", "Zoom out", View, Workspace, ["Minus"];
     ActualSize, "actual_size", "Actual size (100%)", View, Workspace, ["1"];
+    Plots, "plots", "Plots (kinematics)", View, Workspace, ["Ctrl+J"];
     ToggleTheme, "toggle_theme", "Light/dark theme", View, App, [];
     CommandPalette, "command_palette", "Command palette…", Help, App, ["Ctrl+P"];
     ShortcutSheet, "shortcut_sheet", "Keyboard shortcuts", Help, App, ["F1", "Questionmark"];

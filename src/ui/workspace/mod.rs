@@ -7,6 +7,7 @@
 mod frames_to_label;
 mod labeling;
 mod playing;
+mod plots;
 mod predictions;
 mod run;
 pub mod suggestions;
@@ -21,6 +22,7 @@ use super::panels::frames_to_label::{FramesAction, FramesToLabelPanel};
 use super::panels::keypoints::{KeypointsAction, KeypointsContext, keypoints_ui};
 use super::panels::layers::{Layers, LayersAction, LayersContext, layers_ui};
 use super::panels::models::{ModelsAction, ModelsContext, ModelsPanel};
+use super::panels::plots::{PlotsAction, PlotsPanel};
 use super::panels::prediction_overlay::OverlayStyle;
 use super::panels::status_bar::{
     FrameState, StatusBarContext, StatusMessage, clock_text, status_bar_ui,
@@ -63,6 +65,7 @@ pub enum Action {
     Layers(LayersAction),
     Models(ModelsAction),
     Frames(FramesAction),
+    Plots(PlotsAction),
     Dialog(DialogRequest),
 }
 
@@ -128,6 +131,8 @@ pub struct Workspace {
     pub suggestions: suggestions::Suggestions,
     pub models_panel: ModelsPanel,
     pub frames_panel: FramesToLabelPanel,
+    /// The kinematics plots under the video.
+    pub plots_panel: PlotsPanel,
 }
 
 impl Workspace {
@@ -154,6 +159,7 @@ impl Workspace {
             suggestions: suggestions::Suggestions::default(),
             models_panel: ModelsPanel::default(),
             frames_panel: FramesToLabelPanel::default(),
+            plots_panel: PlotsPanel::default(),
         }
     }
 
@@ -406,6 +412,8 @@ impl Workspace {
             };
             actions.extend(transport_ui(ui, &transport).map(Action::from));
         });
+        let plot_actions = self.plots_dock_ui(ui, theme);
+        actions.extend(plot_actions.into_iter().map(Action::Plots));
         egui::Panel::right("keypoints")
             .resizable(true)
             .default_size(240.0)
@@ -513,6 +521,7 @@ impl Workspace {
             }
             Action::Models(action) => self.handle_models_action(action),
             Action::Frames(action) => self.handle_frames_action(action),
+            Action::Plots(action) => self.handle_plots_action(action),
             Action::Dialog(request) => self.handle_dialog_request(request),
         }
     }

@@ -50,6 +50,7 @@ impl Workspace {
             }
             Command::Models => self.models_panel.open = true,
             Command::FramesToLabel => self.frames_panel.open = true,
+            Command::Plots => self.plots_panel.open = !self.plots_panel.open,
             Command::NextFrameToLabel => self.step_frames_to_label(true),
             Command::PreviousFrameToLabel => self.step_frames_to_label(false),
             Command::SuggestFrame => {

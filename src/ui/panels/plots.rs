@@ -1,0 +1,661 @@
+//! The plots dock: kinematics of the video shown, on the video's own frame axis, under
+//! the video. Several plots stack, each one quantity (speed, a distance, an angle…) of
+//! the labels or a prediction set, with the same cleaning and units for all; a line
+//! marks the frame shown; a click or a drag seeks; scrolling pans and Ctrl+scroll
+//! zooms in time, all plots together. Tracks are read on a worker; series are computed
+//! when their settings change and drawn decimated to the plot's width, so an hour of
+//! frames draws as fast as a minute.
+
+use std::path::{Path, PathBuf};
+
+use egui::{Color32, Id};
+use egui_plot::{Line, Plot, PlotPoints, VLine};
+
+use crate::analysis::Smoothing;
+use crate::analysis::decimate::decimate;
+use crate::analysis::kinematics::Cleaning;
+use crate::analysis::kinematics_table::{TimeUnit, Units, clock};
+use crate::analysis::quantity::{PointRef, Quantity, SeriesSpec};
+use crate::analysis::track_source::{TrackSource, frame_times, load_tracks};
+use crate::analysis::tracks::Track;
+use crate::project::prediction_store::PredictionReader;
+use crate::project::{ProjectState, VideoId};
+use crate::ui::jobs::Job;
+use crate::ui::theme::Theme;
+
+/// What the dock reads.
+pub struct PlotsContext<'a> {
+    pub state: &'a ProjectState,
+    pub video: Option<VideoId>,
+    pub project_path: &'a Path,
+    pub video_path: Option<PathBuf>,
+    pub frame_idx: u64,
+    pub frame_count: u64,
+    /// Changes whenever labels change (labels are re-read then).
+    pub label_generation: u64,
+    pub theme: &'a Theme,
+}
+
+/// What a person did in the dock.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlotsAction {
+    /// Seek while the pointer drags along a plot.
+    ScrubTo(u64),
+    ScrubEnded,
+    GoTo(u64),
+    /// A plot's table or picture was written.
+    Exported(PathBuf),
+    Error(String),
+    Close,
+}
+
+/// The tracks the plots read, and which data they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct DataKey {
+    video: VideoId,
+    source: TrackSource,
+    label_generation: u64,
+}
+
+/// Tracks read for the dock, with the video's clock.
+pub struct PlotData {
+    key: Option<DataKey>,
+    pub tracks: Vec<Track>,
+    /// Each frame's timestamp in seconds (NaN where it has none).
+    pub times: Vec<f64>,
+}
+
+/// One plot's series, computed for the data and settings it was made for.
+struct Computed {
+    spec: SeriesSpec,
+    cleaning: Cleaning,
+    units: Units,
+    generation: u64,
+    values: Result<Vec<f64>, String>,
+}
+
+/// The dock's own state.
+#[derive(Default)]
+pub struct PlotsPanel {
+    pub open: bool,
+    /// Labels, or a prediction set; `None`: the video's first set, else its labels.
+    pub source: Option<TrackSource>,
+    pub plots: Vec<SeriesSpec>,
+    pub cleaning: Cleaning,
+    pub units: Units,
+    data: Option<PlotData>,
+    /// Bumped when new data arrives, so every series is computed again.
+    data_generation: u64,
+    job: Option<(DataKey, Job<Result<PlotData, String>>)>,
+    computed: Vec<Option<Computed>>,
+    /// A drag along a plot is seeking.
+    scrubbing: bool,
+}
+
+/// The data the dock shows for a video when no choice was made: its first prediction
+/// set, else its labels.
+fn default_source(state: &ProjectState, video: VideoId) -> TrackSource {
+    state
+        .present_prediction_sets()
+        .find(|s| s.video(video).is_some())
+        .map_or(TrackSource::Labels, |s| TrackSource::Set(s.id))
+}
+
+fn color32(rgb: crate::project::Rgb) -> Color32 {
+    let [r, g, b] = rgb.0;
+    Color32::from_rgb(r, g, b)
+}
+
+impl PlotsPanel {
+    /// Hands the dock tracks read elsewhere (a bench, a test): they stay until the
+    /// video or data changes.
+    pub fn set_data(&mut self, tracks: Vec<Track>, times: Vec<f64>) {
+        self.data = Some(PlotData {
+            key: None,
+            tracks,
+            times,
+        });
+        self.data_generation += 1;
+    }
+
+    /// The tracks shown, once read.
+    pub fn data(&self) -> Option<&PlotData> {
+        self.data.as_ref()
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// A plot of `quantity` as "Add plot" makes it: of the first track not plotted yet
+    /// (then the tracks after it, for quantities of several points).
+    pub fn add_plot(&mut self, quantity: Quantity) {
+        let refs: Vec<PointRef> = self.data.as_ref().map_or_else(Vec::new, |d| {
+            d.tracks
+                .iter()
+                .map(|t| PointRef {
+                    individual: t.individual,
+                    keypoint: t.keypoint,
+                })
+                .collect()
+        });
+        let plotted = |p: &PointRef| self.plots.iter().any(|s| s.points.first() == Some(p));
+        let start = refs.iter().position(|p| !plotted(p)).unwrap_or(0);
+        let points = (0..quantity.points_needed())
+            .filter_map(|i| refs.get((start + i) % refs.len().max(1)).copied())
+            .collect();
+        self.plots.push(SeriesSpec { quantity, points });
+    }
+
+    /// Starts reading the tracks the dock needs when they are not the ones it has.
+    fn sync_data(&mut self, ctx: &egui::Context, c: &PlotsContext<'_>) {
+        let Some(video) = c.video else {
+            return;
+        };
+        let source = match self.source {
+            Some(TrackSource::Set(id)) if c.state.prediction_set(id).is_some() => {
+                TrackSource::Set(id)
+            }
+            Some(TrackSource::Labels) => TrackSource::Labels,
+            _ => default_source(c.state, video),
+        };
+        let key = DataKey {
+            video,
+            source,
+            label_generation: match source {
+                TrackSource::Labels => c.label_generation,
+                TrackSource::Set(_) => 0,
+            },
+        };
+        let have = self.data.as_ref().and_then(|d| d.key.as_ref());
+        let loading = self.job.as_ref().map(|(k, _)| k);
+        if have == Some(&key) || loading == Some(&key) {
+            return;
+        }
+        // Data handed over directly stays until the video or the choice changes.
+        if self.data.as_ref().is_some_and(|d| d.key.is_none()) && self.source.is_none() {
+            return;
+        }
+        let (Some(video_entry), Some(video_path)) = (c.state.video(video), c.video_path.clone())
+        else {
+            return;
+        };
+        let state = c.state.clone();
+        let video_entry = video_entry.clone();
+        let project_path = c.project_path.to_owned();
+        let frames = c.frame_count as usize;
+        let job_key = key.clone();
+        let job = Job::spawn("reading tracks for the plots", ctx, move |_| {
+            let reader = PredictionReader::open(&project_path).map_err(|e| e.to_string())?;
+            let tracks = load_tracks(&state, &reader, &video_entry, source, frames)
+                .map_err(|e| e.to_string())?;
+            let times = frame_times(&video_entry, &video_path)
+                .map_err(|e| format!("{}: {e}", video_path.display()))?;
+            Ok(PlotData {
+                key: Some(job_key),
+                tracks,
+                times,
+            })
+        });
+        self.job = Some((key, job));
+    }
+
+    /// Takes the tracks a finished read gave.
+    fn poll_job(&mut self) -> Option<String> {
+        let (_, job) = self.job.as_ref()?;
+        let result = job.poll()?;
+        self.job = None;
+        match result {
+            Ok(data) => {
+                self.data = Some(data);
+                self.data_generation += 1;
+                if self.plots.is_empty() {
+                    self.add_plot(Quantity::Speed);
+                }
+                None
+            }
+            Err(e) => Some(format!("the plots could not read their tracks: {e}")),
+        }
+    }
+
+    /// Computes the series whose spec, settings or data changed.
+    fn refresh_series(&mut self) {
+        self.computed.resize_with(self.plots.len(), || None);
+        let Some(data) = &self.data else {
+            return;
+        };
+        for (spec, slot) in self.plots.iter().zip(self.computed.iter_mut()) {
+            let fresh = slot.as_ref().is_some_and(|c| {
+                c.spec == *spec
+                    && c.cleaning == self.cleaning
+                    && c.units == self.units
+                    && c.generation == self.data_generation
+            });
+            if fresh {
+                continue;
+            }
+            let values = clock(self.units.time, &data.times)
+                .map_err(|e| e.to_string())
+                .and_then(|clock| {
+                    spec.compute(&data.tracks, &clock, &self.cleaning, &self.units)
+                        .map_err(|e| e.to_string())
+                });
+            *slot = Some(Computed {
+                spec: spec.clone(),
+                cleaning: self.cleaning,
+                units: self.units.clone(),
+                generation: self.data_generation,
+                values,
+            });
+        }
+    }
+
+    /// Draws the dock (when open) and returns what the person did.
+    pub fn ui(&mut self, ui: &mut egui::Ui, c: &PlotsContext<'_>) -> Vec<PlotsAction> {
+        let mut actions = Vec::new();
+        self.sync_data(ui.ctx(), c);
+        if let Some(e) = self.poll_job() {
+            actions.push(PlotsAction::Error(e));
+        }
+        self.refresh_series();
+        self.toolbar_ui(ui, c, &mut actions);
+        let Some(data) = &self.data else {
+            ui.label(if self.job.is_some() {
+                "reading tracks…"
+            } else {
+                "no tracks for this video"
+            });
+            return actions;
+        };
+        if data.tracks.is_empty() {
+            ui.label("This video has no tracked points in the chosen data.");
+            return actions;
+        }
+        let n = self.plots.len().max(1) as f32;
+        let height = ((ui.available_height() - 4.0) / n - 28.0).max(110.0);
+        let mut remove = None;
+        let mut exports = Vec::new();
+        let mut changed: Vec<(usize, SeriesSpec)> = Vec::new();
+        let mut scrubbing = self.scrubbing;
+        for (i, spec) in self.plots.iter().enumerate() {
+            ui.push_id(i, |ui| {
+                let mut edited = spec.clone();
+                ui.horizontal(|ui| {
+                    series_picker_ui(ui, &mut edited, &data.tracks);
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui
+                            .small_button("✕")
+                            .on_hover_text("Remove this plot")
+                            .clicked()
+                        {
+                            remove = Some(i);
+                        }
+                        for (text, kind, tip) in [
+                            (
+                                "CSV",
+                                ExportKind::Csv,
+                                "Save its table in the project's plots folder",
+                            ),
+                            ("SVG", ExportKind::Svg, "Save it as a vector picture"),
+                            ("PNG", ExportKind::Png, "Save it as a picture"),
+                        ] {
+                            if ui.small_button(text).on_hover_text(tip).clicked() {
+                                exports.push((i, kind));
+                            }
+                        }
+                    });
+                });
+                if edited != *spec {
+                    changed.push((i, edited));
+                }
+                let computed = self.computed.get(i).and_then(Option::as_ref);
+                match computed.map(|c| &c.values) {
+                    Some(Ok(values)) => {
+                        let plot = PlotLook {
+                            index: i,
+                            color: series_color(spec, c.state, c.theme),
+                            unit: spec.quantity.unit(&self.units),
+                            height,
+                        };
+                        plot_ui(ui, &plot, values, c, &mut actions, &mut scrubbing);
+                    }
+                    Some(Err(e)) => {
+                        ui.colored_label(c.theme.error, e);
+                    }
+                    None => {
+                        ui.label("…");
+                    }
+                }
+            });
+        }
+        self.scrubbing = scrubbing;
+        for (i, kind) in exports {
+            actions.push(self.export(c, i, kind));
+        }
+        for (i, spec) in changed {
+            self.plots[i] = spec;
+        }
+        if let Some(i) = remove {
+            self.plots.remove(i);
+            if i < self.computed.len() {
+                self.computed.remove(i);
+            }
+        }
+        actions
+    }
+
+    /// Data, units, cleaning, "Add plot" and Close.
+    fn toolbar_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        c: &PlotsContext<'_>,
+        actions: &mut Vec<PlotsAction>,
+    ) {
+        ui.horizontal_wrapped(|ui| {
+            ui.strong("Plots");
+            let Some(video) = c.video else {
+                return;
+            };
+            let current = self
+                .source
+                .unwrap_or_else(|| default_source(c.state, video));
+            let name = |s: TrackSource| match s {
+                TrackSource::Labels => "labels".to_owned(),
+                TrackSource::Set(id) => c
+                    .state
+                    .prediction_set(id)
+                    .map_or_else(|| "?".to_owned(), |s| s.def.name.clone()),
+            };
+            egui::ComboBox::from_id_salt("plots data")
+                .selected_text(name(current))
+                .show_ui(ui, |ui| {
+                    let mut choice = current;
+                    ui.selectable_value(&mut choice, TrackSource::Labels, "labels");
+                    for set in c
+                        .state
+                        .present_prediction_sets()
+                        .filter(|s| s.video(video).is_some())
+                    {
+                        ui.selectable_value(&mut choice, TrackSource::Set(set.id), &set.def.name);
+                    }
+                    if choice != current {
+                        self.source = Some(choice);
+                    }
+                });
+            egui::ComboBox::from_id_salt("plots units")
+                .selected_text(self.units.rate())
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.units.time, TimeUnit::Frame, "per frame");
+                    ui.selectable_value(&mut self.units.time, TimeUnit::Second, "per second");
+                });
+            smoothing_ui(ui, &mut self.cleaning);
+            let mut drop_low = self.cleaning.min_likelihood.is_some();
+            if ui.checkbox(&mut drop_low, "likelihood ≥").changed() {
+                self.cleaning.min_likelihood = drop_low.then_some(0.6);
+            }
+            if let Some(p) = &mut self.cleaning.min_likelihood {
+                ui.add(egui::DragValue::new(p).range(0.0..=1.0).speed(0.01));
+            }
+            ui.label("fill gaps ≤");
+            ui.add(egui::DragValue::new(&mut self.cleaning.max_gap).range(0..=1000))
+                .on_hover_text("frames; 0 leaves gaps empty");
+            if ui.button("Add plot").clicked() {
+                self.add_plot(Quantity::Speed);
+            }
+            if self.job.is_some() {
+                ui.spinner();
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.small_button("Close").clicked() {
+                    actions.push(PlotsAction::Close);
+                }
+            });
+        });
+    }
+}
+
+/// The smoothing combo and its window (and order).
+fn smoothing_ui(ui: &mut egui::Ui, cleaning: &mut Cleaning) {
+    let text = cleaning
+        .smoothing
+        .map_or_else(|| "no smoothing".to_owned(), |s| s.to_string());
+    egui::ComboBox::from_id_salt("plots smoothing")
+        .selected_text(text)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut cleaning.smoothing, None, "no smoothing");
+            let median = Smoothing::Median { window: 5 };
+            let savgol = Smoothing::Savgol {
+                window: 7,
+                order: 2,
+            };
+            if ui
+                .selectable_label(
+                    matches!(cleaning.smoothing, Some(Smoothing::Median { .. })),
+                    "median",
+                )
+                .clicked()
+            {
+                cleaning.smoothing = Some(median);
+            }
+            if ui
+                .selectable_label(
+                    matches!(cleaning.smoothing, Some(Smoothing::Savgol { .. })),
+                    "Savitzky–Golay",
+                )
+                .clicked()
+            {
+                cleaning.smoothing = Some(savgol);
+            }
+        });
+    match &mut cleaning.smoothing {
+        Some(Smoothing::Median { window }) => {
+            ui.add(
+                egui::DragValue::new(window)
+                    .range(3..=301)
+                    .speed(2.0)
+                    .prefix("window "),
+            );
+            *window |= 1;
+        }
+        Some(Smoothing::Savgol { window, order }) => {
+            ui.add(
+                egui::DragValue::new(window)
+                    .range(3..=301)
+                    .speed(2.0)
+                    .prefix("window "),
+            );
+            *window |= 1;
+            ui.add(
+                egui::DragValue::new(order)
+                    .range(1..=(*window - 1).min(6))
+                    .prefix("order "),
+            );
+        }
+        None => {}
+    }
+}
+
+/// The quantity and its points.
+fn series_picker_ui(ui: &mut egui::Ui, spec: &mut SeriesSpec, tracks: &[Track]) {
+    egui::ComboBox::from_id_salt("quantity")
+        .selected_text(spec.quantity.label())
+        .show_ui(ui, |ui| {
+            for q in Quantity::ALL {
+                ui.selectable_value(&mut spec.quantity, q, q.label());
+            }
+        });
+    let needed = spec.quantity.points_needed();
+    let first = tracks.first().map(|t| PointRef {
+        individual: t.individual,
+        keypoint: t.keypoint,
+    });
+    while spec.points.len() < needed {
+        let Some(p) = spec.points.last().copied().or(first) else {
+            break;
+        };
+        spec.points.push(p);
+    }
+    spec.points.truncate(needed);
+    let name = |p: &PointRef| {
+        tracks
+            .iter()
+            .find(|t| t.individual == p.individual && t.keypoint == p.keypoint)
+            .map_or_else(
+                || "?".to_owned(),
+                |t| format!("{} {}", t.individual_name, t.keypoint_name),
+            )
+    };
+    for (n, point) in spec.points.iter_mut().enumerate() {
+        egui::ComboBox::from_id_salt(("point", n))
+            .selected_text(name(point))
+            .show_ui(ui, |ui| {
+                for t in tracks {
+                    let p = PointRef {
+                        individual: t.individual,
+                        keypoint: t.keypoint,
+                    };
+                    ui.selectable_value(
+                        point,
+                        p,
+                        format!("{} {}", t.individual_name, t.keypoint_name),
+                    );
+                }
+            });
+    }
+}
+
+/// A single-point series in its keypoint's colour; the others in the theme's.
+fn series_color(spec: &SeriesSpec, state: &ProjectState, theme: &Theme) -> Color32 {
+    match spec.points.as_slice() {
+        [p] => state
+            .skeleton
+            .keypoint(p.keypoint)
+            .map_or(theme.timeline_cursor, |k| color32(k.def.color)),
+        _ => theme.timeline_cursor,
+    }
+}
+
+/// How one plot looks.
+struct PlotLook {
+    index: usize,
+    color: Color32,
+    unit: String,
+    height: f32,
+}
+
+/// One plot: the series decimated to the visible frames, the frame shown, seeking.
+fn plot_ui(
+    ui: &mut egui::Ui,
+    look: &PlotLook,
+    values: &[f64],
+    c: &PlotsContext<'_>,
+    actions: &mut Vec<PlotsAction>,
+    scrubbing: &mut bool,
+) {
+    let (index, color, height) = (look.index, look.color, look.height);
+    let unit = look.unit.as_str();
+    let frame_count = c.frame_count.max(1) as f64;
+    let cursor = c.frame_idx as f64;
+    let response = Plot::new(("kinematics plot", index))
+        .height(height)
+        .link_axis(Id::unique("plots time axis"), [true, false])
+        .link_cursor(Id::unique("plots time axis"), [true, false])
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .allow_zoom([true, false])
+        .allow_scroll([true, false])
+        .auto_bounds([false, true])
+        .default_x_bounds(0.0, frame_count)
+        .y_axis_label(unit)
+        .y_axis_min_width(48.0)
+        .show(ui, |plot_ui| {
+            let bounds = plot_ui.plot_bounds();
+            let columns = plot_ui.response().rect.width().max(1.0) as usize;
+            let lo = bounds.min()[0].floor().max(0.0) as usize;
+            let hi = (bounds.max()[0].ceil().max(0.0) as usize + 1).min(values.len());
+            for (n, line) in decimate(values, lo..hi, columns).into_iter().enumerate() {
+                plot_ui.line(
+                    Line::new(format!("series {n}"), PlotPoints::new(line))
+                        .color(color)
+                        .allow_hover(false),
+                );
+            }
+            plot_ui.vline(
+                VLine::new("frame", cursor)
+                    .color(c.theme.timeline_cursor)
+                    .width(1.5),
+            );
+            plot_ui.pointer_coordinate()
+        });
+    let r = &response.response;
+    let frame_at = |x: f64| x.round().clamp(0.0, frame_count - 1.0) as u64;
+    if let Some(pointer) = response.inner {
+        if r.dragged_by(egui::PointerButton::Primary) {
+            *scrubbing = true;
+            actions.push(PlotsAction::ScrubTo(frame_at(pointer.x)));
+        } else if r.clicked() {
+            actions.push(PlotsAction::GoTo(frame_at(pointer.x)));
+        }
+    }
+    if r.drag_stopped() && *scrubbing {
+        *scrubbing = false;
+        actions.push(PlotsAction::ScrubEnded);
+    }
+}
+
+/// What a plot is saved as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ExportKind {
+    Csv,
+    Svg,
+    Png,
+}
+
+impl PlotsPanel {
+    /// Writes plot `i` into the project folder's `plots/`, named after the plot.
+    fn export(&self, c: &PlotsContext<'_>, i: usize, kind: ExportKind) -> PlotsAction {
+        let (Some(data), Some(Some(computed)), Some(spec)) =
+            (&self.data, self.computed.get(i), self.plots.get(i))
+        else {
+            return PlotsAction::Error("nothing to save yet".into());
+        };
+        let Ok(values) = &computed.values else {
+            return PlotsAction::Error("this plot has no values to save".into());
+        };
+        let title = spec.title(&data.tracks);
+        let unit = spec.quantity.unit(&self.units);
+        let dir = c
+            .project_path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("plots");
+        let stem = crate::util::text::file_stem_of(&title);
+        let ext = match kind {
+            ExportKind::Csv => "csv",
+            ExportKind::Svg => "svg",
+            ExportKind::Png => "png",
+        };
+        let path = dir.join(format!("{stem}.{ext}"));
+        let plot = crate::analysis::plot_export::PlotPicture {
+            title: &title,
+            unit: &unit,
+            values,
+            times: &data.times,
+        };
+        let written = std::fs::create_dir_all(&dir)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                let bytes = match kind {
+                    ExportKind::Csv => plot.csv(),
+                    ExportKind::Svg => plot.svg().into_bytes(),
+                    ExportKind::Png => plot.png().map_err(|e| e.to_string())?,
+                };
+                crate::util::atomic_file::write_bytes_atomically(&path, &bytes)
+                    .map_err(|e| e.to_string())
+            });
+        match written {
+            Ok(_) => PlotsAction::Exported(path),
+            Err(e) => PlotsAction::Error(format!("could not save {}: {e}", path.display())),
+        }
+    }
+}

@@ -1756,3 +1756,104 @@ fn a_box_drawn_with_ctrl_drag_is_where_a_top_down_model_looks() {
         "{label:?}, want ({x}, {y})"
     );
 }
+
+/// `project` with a prediction set: m1's snout moving right 2 px a frame, m2's snout
+/// still, every other point missing.
+fn add_moving_predictions(project: &Path) {
+    use kinelab::project::predictions::{PredictionArrays, PredictionShape};
+    let mut p = Project::open(project).unwrap();
+    let (video, frames, inds, kps) = {
+        let s = p.state();
+        let v = &s.videos[0];
+        let inds: Vec<_> = s.individuals.iter().map(|i| i.id).collect();
+        let kps: Vec<_> = s.skeleton.keypoints.iter().map(|k| k.id).collect();
+        (v.id, v.def.frame_count, inds, kps)
+    };
+    let shape = PredictionShape {
+        individuals: inds.clone(),
+        keypoints: kps.clone(),
+        frame_count: frames,
+    };
+    let mut arrays = PredictionArrays::empty(shape.clone());
+    for f in 0..frames {
+        let m1 = shape.slot(inds[0], kps[0]).unwrap();
+        arrays.set(f, m1, [10.0 + 2.0 * f as f32, 50.0, 0.9]);
+        let m2 = shape.slot(inds[1], kps[0]).unwrap();
+        arrays.set(f, m2, [200.0, 100.0, 0.8]);
+    }
+    let def = kinelab::formats::prediction_import::set_def(Path::new("run.h5"), "DLC_test");
+    let set = kinelab::project::prediction_store::PredictionWriter::open(project)
+        .unwrap()
+        .write_set(&def, &[(video, arrays)], false, &mut |_, _| {})
+        .unwrap();
+    p.add_prediction_set(set, "add predictions").unwrap();
+}
+
+#[test]
+fn the_plots_dock_shows_kinematics_seeks_and_saves() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    add_moving_predictions(&project);
+    let mut h = harness(&project);
+    press(&mut h, Modifiers::COMMAND, Key::J);
+    assert!(ws(&h).plots_panel.open, "Ctrl+J opens the dock");
+    step_until(&mut h, "the plots' tracks", |app| {
+        let panel = &app.workspace.as_ref().unwrap().plots_panel;
+        panel.series(0).is_some()
+    });
+    // The dock keeps its size: the plots fit it rather than grow it.
+    let rect = |h: &Harness<'_, KinelabApp>| ws(h).plots_panel.screen_pos_of_frame(0, 0.0);
+    h.run_steps(3);
+    let before = rect(&h);
+    h.run_steps(5);
+    assert_eq!(rect(&h), before, "the plots moved with nothing happening");
+    // The first plot: speed of the set's first track, m1's snout, 2 px a frame.
+    let panel = &ws(&h).plots_panel;
+    assert_eq!(
+        panel.plots[0].quantity,
+        kinelab::analysis::quantity::Quantity::Speed
+    );
+    let speed = panel.series(0).unwrap();
+    assert!(
+        speed.iter().all(|v| (v - 2.0).abs() < 1e-9),
+        "{:?}",
+        &speed[..5]
+    );
+    h.get_by_label("Add plot").click();
+    h.run_steps(3);
+    let panel = &ws(&h).plots_panel;
+    assert_eq!(panel.plots.len(), 2);
+    assert_ne!(
+        panel.plots[1].points, panel.plots[0].points,
+        "a new plot shows a track not plotted yet"
+    );
+    assert_eq!(panel.series(1).unwrap()[3], 0.0, "m2's snout stands still");
+
+    // A click on a plot goes to that frame; a drag scrubs and lands where it ends.
+    let at = |h: &Harness<'_, KinelabApp>, f: f64| {
+        ws(h)
+            .plots_panel
+            .screen_pos_of_frame(0, f)
+            .expect("the plot is drawn")
+    };
+    let pos = at(&h, 20.0);
+    click(&mut h, pos, PointerButton::Primary);
+    let frame = ws(&h).selection.frame_idx;
+    assert!(frame.abs_diff(20) <= 1, "clicked frame 20, at {frame}");
+    let (from, to) = (at(&h, 5.0), at(&h, 25.0));
+    drag(&mut h, from, to);
+    let frame = ws(&h).selection.frame_idx;
+    assert!(frame.abs_diff(25) <= 1, "dragged to frame 25, at {frame}");
+
+    // Saving a plot's table writes it into the project's plots folder.
+    h.get_all_by_label("CSV").next().unwrap().click();
+    h.run_steps(2);
+    let csv = dir.path().join("plots/speed_of_m1_snout.csv");
+    let text = std::fs::read_to_string(&csv).unwrap_or_else(|e| panic!("{}: {e}", csv.display()));
+    assert!(
+        text.starts_with("frame_idx,time_secs,speed of m1 snout (px/frame)\n0,0,2\n"),
+        "{text:.80}"
+    );
+    press(&mut h, Modifiers::COMMAND, Key::J);
+    assert!(!ws(&h).plots_panel.open, "Ctrl+J closes it again");
+}

@@ -90,6 +90,8 @@ pub struct PlotsPanel {
     computed: Vec<Option<Computed>>,
     /// A drag along a plot is seeking.
     scrubbing: bool,
+    /// Each plot's map from frames and values to the screen, as last drawn.
+    transforms: Vec<Option<egui_plot::PlotTransform>>,
 }
 
 /// The data the dock shows for a video when no choice was made: its first prediction
@@ -127,12 +129,33 @@ impl PlotsPanel {
         self.job.is_some()
     }
 
-    /// A plot of `quantity` as "Add plot" makes it: of the first track not plotted yet
-    /// (then the tracks after it, for quantities of several points).
+    /// Plot `i`'s values, once computed.
+    pub fn series(&self, i: usize) -> Option<&[f64]> {
+        match self.computed.get(i)?.as_ref()?.values.as_ref() {
+            Ok(v) => Some(v),
+            Err(_) => None,
+        }
+    }
+
+    /// Where frame `frame_idx` is on plot `i`, half way up, as last drawn.
+    pub fn screen_pos_of_frame(&self, i: usize, frame_idx: f64) -> Option<egui::Pos2> {
+        let t = self.transforms.get(i)?.as_ref()?;
+        let rect = t.frame();
+        let x = t
+            .position_from_point(&egui_plot::PlotPoint::new(frame_idx, 0.0))
+            .x;
+        Some(egui::pos2(x, rect.center().y))
+    }
+
+    /// A plot of `quantity` as "Add plot" makes it: of the first track with points not
+    /// plotted yet (then the tracks after it, for quantities of several points).
     pub fn add_plot(&mut self, quantity: Quantity) {
+        // Tracks with points first: a set holds every keypoint, tracked or not.
         let refs: Vec<PointRef> = self.data.as_ref().map_or_else(Vec::new, |d| {
-            d.tracks
-                .iter()
+            let mut tracks: Vec<&Track> = d.tracks.iter().collect();
+            tracks.sort_by_key(|t| !t.points.x.iter().any(|v| v.is_finite()));
+            tracks
+                .into_iter()
                 .map(|t| PointRef {
                     individual: t.individual,
                     keypoint: t.keypoint,
@@ -272,11 +295,15 @@ impl PlotsPanel {
             return actions;
         }
         let n = self.plots.len().max(1) as f32;
-        let height = ((ui.available_height() - 4.0) / n - 28.0).max(110.0);
+        // Each plot takes its picker row and the spacing around it besides its height;
+        // asking for more than the dock has would make it grow every frame.
+        let row = ui.spacing().interact_size.y + 3.0 * ui.spacing().item_spacing.y + 4.0;
+        let height = ((ui.available_height() - 4.0) / n - row).max(110.0);
         let mut remove = None;
         let mut exports = Vec::new();
         let mut changed: Vec<(usize, SeriesSpec)> = Vec::new();
         let mut scrubbing = self.scrubbing;
+        let mut transforms = Vec::with_capacity(self.plots.len());
         for (i, spec) in self.plots.iter().enumerate() {
             ui.push_id(i, |ui| {
                 let mut edited = spec.clone();
@@ -284,7 +311,7 @@ impl PlotsPanel {
                     series_picker_ui(ui, &mut edited, &data.tracks);
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         if ui
-                            .small_button("✕")
+                            .small_button("×")
                             .on_hover_text("Remove this plot")
                             .clicked()
                         {
@@ -309,6 +336,7 @@ impl PlotsPanel {
                     changed.push((i, edited));
                 }
                 let computed = self.computed.get(i).and_then(Option::as_ref);
+                transforms.push(None);
                 match computed.map(|c| &c.values) {
                     Some(Ok(values)) => {
                         let plot = PlotLook {
@@ -317,7 +345,10 @@ impl PlotsPanel {
                             unit: spec.quantity.unit(&self.units),
                             height,
                         };
-                        plot_ui(ui, &plot, values, c, &mut actions, &mut scrubbing);
+                        let drawn = plot_ui(ui, &plot, values, c, &mut actions, &mut scrubbing);
+                        if let Some(slot) = transforms.last_mut() {
+                            *slot = Some(drawn);
+                        }
                     }
                     Some(Err(e)) => {
                         ui.colored_label(c.theme.error, e);
@@ -329,6 +360,7 @@ impl PlotsPanel {
             });
         }
         self.scrubbing = scrubbing;
+        self.transforms = transforms;
         for (i, kind) in exports {
             actions.push(self.export(c, i, kind));
         }
@@ -551,7 +583,7 @@ fn plot_ui(
     c: &PlotsContext<'_>,
     actions: &mut Vec<PlotsAction>,
     scrubbing: &mut bool,
-) {
+) -> egui_plot::PlotTransform {
     let (index, color, height) = (look.index, look.color, look.height);
     let unit = look.unit.as_str();
     let frame_count = c.frame_count.max(1) as f64;
@@ -599,8 +631,16 @@ fn plot_ui(
     }
     if r.drag_stopped() && *scrubbing {
         *scrubbing = false;
-        actions.push(PlotsAction::ScrubEnded);
+        // Where the button was let go, which may be past the last move seen.
+        match r.interact_pointer_pos() {
+            Some(pos) => {
+                let x = response.transform.value_from_position(pos).x;
+                actions.push(PlotsAction::GoTo(frame_at(x)));
+            }
+            None => actions.push(PlotsAction::ScrubEnded),
+        }
     }
+    response.transform
 }
 
 /// What a plot is saved as.

@@ -1797,9 +1797,9 @@ fn the_plots_dock_shows_kinematics_seeks_and_saves() {
     let mut h = harness(&project);
     press(&mut h, Modifiers::COMMAND, Key::J);
     assert!(ws(&h).plots_panel.open, "Ctrl+J opens the dock");
-    step_until(&mut h, "the plots' tracks", |app| {
+    step_until(&mut h, "the plots' series", |app| {
         let panel = &app.workspace.as_ref().unwrap().plots_panel;
-        panel.series(0).is_some()
+        panel.series(0).is_some() && panel.is_computed()
     });
     // The dock keeps its size: the plots fit it rather than grow it.
     let rect = |h: &Harness<'_, KinelabApp>| ws(h).plots_panel.screen_pos_of_frame(0, 0.0);
@@ -1820,7 +1820,10 @@ fn the_plots_dock_shows_kinematics_seeks_and_saves() {
         &speed[..5]
     );
     h.get_by_label("Add plot").click();
-    h.run_steps(3);
+    h.run_steps(1);
+    step_until(&mut h, "the new plot's series", |app| {
+        app.workspace.as_ref().unwrap().plots_panel.is_computed()
+    });
     let panel = &ws(&h).plots_panel;
     assert_eq!(panel.plots.len(), 2);
     assert_ne!(

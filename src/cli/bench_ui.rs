@@ -27,7 +27,7 @@ pub(super) fn stats(v: Vec<f64>) -> serde_json::Value {
 
 /// CPU time this thread has used: what a UI frame costs, without the time the OS gave
 /// the decode threads (a wall clock on 2 cores counts both).
-fn thread_cpu_time() -> Duration {
+pub(super) fn thread_cpu_time() -> Duration {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,

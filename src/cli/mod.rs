@@ -4,6 +4,7 @@ mod bench;
 mod bench_import;
 mod bench_infer;
 mod bench_play;
+mod bench_plots;
 mod bench_ui;
 pub mod demo;
 mod extract;
@@ -359,6 +360,17 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The plots dock's UI-thread CPU per frame with three plots of an hour of
+    /// tracks, beside the dock with none.
+    Plots {
+        /// Frames of tracks (108,000: an hour at 30 fps).
+        #[arg(long, default_value_t = 108_000)]
+        frames: u64,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The command line's definition, with the help texts that list file kinds built from
@@ -558,6 +570,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 threads,
                 json,
             }),
+            BenchCommand::Plots {
+                frames,
+                rounds,
+                json,
+            } => bench_plots::run(frames, rounds, json),
             BenchCommand::ReadLabels { file, rounds, json } => {
                 bench::read_labels(&file, rounds, json)
             }

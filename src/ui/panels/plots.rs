@@ -2,11 +2,12 @@
 //! the video. Several plots stack, each one quantity (speed, a distance, an angle…) of
 //! the labels or a prediction set, with the same cleaning and units for all; a line
 //! marks the frame shown; a click or a drag seeks; scrolling pans and Ctrl+scroll
-//! zooms in time, all plots together. Tracks are read on a worker; series are computed
-//! when their settings change and drawn decimated to the plot's width, so an hour of
-//! frames draws as fast as a minute.
+//! zooms in time, all plots together. Tracks are read on a worker, and series are
+//! computed on workers when their settings change; the UI thread only draws them,
+//! decimated to the plot's width, so an hour of frames draws as fast as a minute.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use egui::{Color32, Id};
 use egui_plot::{Line, Plot, PlotPoints, VLine};
@@ -57,22 +58,31 @@ struct DataKey {
     label_generation: u64,
 }
 
-/// Tracks read for the dock, with the video's clock.
+/// Tracks read for the dock, with the video's clock (shared with the workers that
+/// compute series).
 pub struct PlotData {
     key: Option<DataKey>,
-    pub tracks: Vec<Track>,
+    pub tracks: Arc<Vec<Track>>,
     /// Each frame's timestamp in seconds (NaN where it has none).
-    pub times: Vec<f64>,
+    pub times: Arc<Vec<f64>>,
 }
 
-/// One plot's series, computed for the data and settings it was made for.
-struct Computed {
+/// What a series is computed from: its spec, the settings and the data.
+#[derive(Clone, Debug, PartialEq)]
+struct SeriesKey {
     spec: SeriesSpec,
     cleaning: Cleaning,
     units: Units,
     generation: u64,
+}
+
+/// One plot's series, computed for its key.
+struct Computed {
+    key: SeriesKey,
     values: Result<Vec<f64>, String>,
 }
+
+type SeriesJob = Job<Result<Vec<f64>, String>>;
 
 /// The dock's own state.
 #[derive(Default)]
@@ -88,6 +98,8 @@ pub struct PlotsPanel {
     data_generation: u64,
     job: Option<(DataKey, Job<Result<PlotData, String>>)>,
     computed: Vec<Option<Computed>>,
+    /// Series being computed on workers (the last computed stays shown meanwhile).
+    pending: Vec<Option<(SeriesKey, SeriesJob)>>,
     /// A drag along a plot is seeking.
     scrubbing: bool,
     /// Each plot's map from frames and values to the screen, as last drawn.
@@ -114,8 +126,8 @@ impl PlotsPanel {
     pub fn set_data(&mut self, tracks: Vec<Track>, times: Vec<f64>) {
         self.data = Some(PlotData {
             key: None,
-            tracks,
-            times,
+            tracks: Arc::new(tracks),
+            times: Arc::new(times),
         });
         self.data_generation += 1;
     }
@@ -216,8 +228,8 @@ impl PlotsPanel {
                 .map_err(|e| format!("{}: {e}", video_path.display()))?;
             Ok(PlotData {
                 key: Some(job_key),
-                tracks,
-                times,
+                tracks: Arc::new(tracks),
+                times: Arc::new(times),
             })
         });
         self.job = Some((key, job));
@@ -241,36 +253,52 @@ impl PlotsPanel {
         }
     }
 
-    /// Computes the series whose spec, settings or data changed.
-    fn refresh_series(&mut self) {
+    /// Starts computing, on a worker, each series whose spec, settings or data
+    /// changed, and takes the ones that are done.
+    fn refresh_series(&mut self, ctx: &egui::Context) {
         self.computed.resize_with(self.plots.len(), || None);
+        self.pending.resize_with(self.plots.len(), || None);
         let Some(data) = &self.data else {
             return;
         };
-        for (spec, slot) in self.plots.iter().zip(self.computed.iter_mut()) {
-            let fresh = slot.as_ref().is_some_and(|c| {
-                c.spec == *spec
-                    && c.cleaning == self.cleaning
-                    && c.units == self.units
-                    && c.generation == self.data_generation
-            });
-            if fresh {
-                continue;
-            }
-            let values = clock(self.units.time, &data.times)
-                .map_err(|e| e.to_string())
-                .and_then(|clock| {
-                    spec.compute(&data.tracks, &clock, &self.cleaning, &self.units)
-                        .map_err(|e| e.to_string())
-                });
-            *slot = Some(Computed {
+        for (i, spec) in self.plots.iter().enumerate() {
+            let key = SeriesKey {
                 spec: spec.clone(),
                 cleaning: self.cleaning,
                 units: self.units.clone(),
                 generation: self.data_generation,
-                values,
+            };
+            if self.computed[i].as_ref().is_some_and(|c| c.key == key) {
+                self.pending[i] = None;
+                continue;
+            }
+            if let Some((pending_key, job)) = &self.pending[i]
+                && *pending_key == key
+            {
+                if let Some(values) = job.poll() {
+                    self.computed[i] = Some(Computed { key, values });
+                    self.pending[i] = None;
+                }
+                continue;
+            }
+            let (tracks, times) = (Arc::clone(&data.tracks), Arc::clone(&data.times));
+            let job_key = key.clone();
+            let job = Job::spawn("computing a plot", ctx, move |_| {
+                let clock = clock(job_key.units.time, &times).map_err(|e| e.to_string())?;
+                job_key
+                    .spec
+                    .compute(&tracks, &clock, &job_key.cleaning, &job_key.units)
+                    .map_err(|e| e.to_string())
             });
+            self.pending[i] = Some((key, job));
         }
+    }
+
+    /// Whether every plot's series is computed for its current settings.
+    pub fn is_computed(&self) -> bool {
+        self.pending.iter().all(Option::is_none)
+            && self.computed.len() == self.plots.len()
+            && self.computed.iter().all(Option::is_some)
     }
 
     /// Draws the dock (when open) and returns what the person did.
@@ -280,7 +308,7 @@ impl PlotsPanel {
         if let Some(e) = self.poll_job() {
             actions.push(PlotsAction::Error(e));
         }
-        self.refresh_series();
+        self.refresh_series(ui.ctx());
         self.toolbar_ui(ui, c, &mut actions);
         let Some(data) = &self.data else {
             ui.label(if self.job.is_some() {
@@ -371,6 +399,9 @@ impl PlotsPanel {
             self.plots.remove(i);
             if i < self.computed.len() {
                 self.computed.remove(i);
+            }
+            if i < self.pending.len() {
+                self.pending.remove(i);
             }
         }
         actions

@@ -1857,6 +1857,49 @@ fn the_plots_dock_shows_kinematics_seeks_and_saves() {
         text.starts_with("frame_idx,time_secs,speed of m1 snout (px/frame)\n0,0,2\n"),
         "{text:.80}"
     );
+
+    // A known distance: Ctrl+Shift+drag 100 px on the image, say it is 50 mm, and
+    // the plots are in millimetres (one undoable setting), as `kinelab kinematics`
+    // on the project is.
+    let (from, to) = (screen(&h, 20.0, 60.0), screen(&h, 120.0, 60.0));
+    h.event(Event::ModifiersChanged(
+        Modifiers::COMMAND | Modifiers::SHIFT,
+    ));
+    drag(&mut h, from, to);
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run_steps(2);
+    let measured = ws(&h).plots_panel.measured_px.expect("the line measured");
+    assert!((measured - 100.0).abs() < 0.5, "{measured}");
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .plots_panel
+        .measured_length = 50.0;
+    h.get_by_label("Set scale").click();
+    h.run_steps(2);
+    let scale = ws(&h).kinematics_scale().expect("a scale");
+    assert!((scale.px_per_unit - measured / 50.0).abs() < 1e-9 && scale.unit == "mm");
+    step_until(&mut h, "the series in mm", |app| {
+        let panel = &app.workspace.as_ref().unwrap().plots_panel;
+        panel.is_computed() && panel.series(0).is_some_and(|v| (v[0] - 1.0).abs() < 0.01)
+    });
+    let out = dir.path().join("k.csv");
+    let said = common::kinelab_ok(&[
+        "kinematics",
+        project.to_str().unwrap(),
+        "--set",
+        "run",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(said.contains("mm/frame"), "{said}");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(
+        ws(&h).kinematics_scale().is_none(),
+        "undo takes the scale back"
+    );
+
     press(&mut h, Modifiers::COMMAND, Key::J);
     assert!(!ws(&h).plots_panel.open, "Ctrl+J closes it again");
 }

@@ -74,6 +74,15 @@ impl FromStr for Scale {
     }
 }
 
+/// The scale a project keeps for real units (its `kinematics_scale` setting).
+pub fn kinematics_scale_of(state: &crate::project::ProjectState) -> Option<Scale> {
+    state
+        .settings
+        .get(crate::project::settings_keys::KINEMATICS_SCALE)
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| v.parse().ok())
+}
+
 /// How positions and rates are expressed.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Units {

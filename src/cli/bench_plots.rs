@@ -133,6 +133,7 @@ pub fn run(frames: u64, rounds: usize, json: bool) -> anyhow::Result<()> {
         frame_idx: 0,
         frame_count: frames,
         label_generation: 0,
+        scale: None,
         theme: &theme,
     };
     let started = Instant::now();

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 
 use crate::analysis::Smoothing;
 use crate::analysis::kinematics::Cleaning;
-use crate::analysis::kinematics_table::{Scale, TimeUnit, Units, to_csv};
+use crate::analysis::kinematics_table::{Scale, TimeUnit, Units, kinematics_scale_of, to_csv};
 use crate::analysis::track_source::{TrackSource, frame_times, load_tracks};
 use crate::analysis::tracks;
 use crate::formats::dlc_project::folder_name;
@@ -43,7 +43,8 @@ pub struct KinematicsArgs {
     /// Rates per frame, or per second by the video's timestamps.
     #[arg(long, default_value = "px/frame")]
     pub units: TimeUnit,
-    /// Positions in a real unit: pixels per unit and its name, e.g. 12.5:mm.
+    /// Positions in a real unit: pixels per unit and its name, e.g. 12.5:mm (default:
+    /// a project's scale, set in the app by measuring a known distance).
     #[arg(long)]
     pub scale: Option<Scale>,
     /// Drop points whose likelihood is below this before anything else.
@@ -114,13 +115,22 @@ pub fn run(args: &KinematicsArgs) -> anyhow::Result<()> {
         max_gap: args.max_gap,
         smoothing: args.smooth,
     };
-    let units = Units {
+    let mut units = Units {
         time: args.units,
         scale: args.scale.clone(),
     };
     let (tracks, times, what) = if is_project(&args.input) {
         let project = Project::open(&super::interchange::project_to_open(&args.input)?)?;
         let state = project.state();
+        if units.scale.is_none()
+            && let Some(scale) = kinematics_scale_of(state)
+        {
+            eprintln!(
+                "in {}: the project's scale, {} px per {} (--scale sets another)",
+                scale.unit, scale.px_per_unit, scale.unit
+            );
+            units.scale = Some(scale);
+        }
         let video = project_video(state, &project.dir(), args.video.as_deref())?;
         let with_video: Vec<_> = state
             .present_prediction_sets()

@@ -25,3 +25,6 @@ pub const INFERENCE_PROVIDER: &str = "inference_provider";
 pub const SUGGEST_EVERY_FRAME: &str = "suggest_every_frame";
 /// Frames picked for labeling, per video: JSON `{video id: {method, frames}}`.
 pub const FRAMES_TO_LABEL: &str = "frames_to_label";
+/// The scale for real units, from a known distance drawn on the frame:
+/// `PX_PER_UNIT:UNIT` ("12.5:mm"); absent or empty: pixels.
+pub const KINEMATICS_SCALE: &str = "kinematics_scale";

@@ -15,7 +15,7 @@ use egui_plot::{Line, Plot, PlotPoints, VLine};
 use crate::analysis::Smoothing;
 use crate::analysis::decimate::decimate;
 use crate::analysis::kinematics::Cleaning;
-use crate::analysis::kinematics_table::{TimeUnit, Units, clock};
+use crate::analysis::kinematics_table::{Scale, TimeUnit, Units, clock};
 use crate::analysis::quantity::{PointRef, Quantity, SeriesSpec};
 use crate::analysis::track_source::{TrackSource, frame_times, load_tracks};
 use crate::analysis::tracks::Track;
@@ -34,6 +34,8 @@ pub struct PlotsContext<'a> {
     pub frame_count: u64,
     /// Changes whenever labels change (labels are re-read then).
     pub label_generation: u64,
+    /// The project's scale for real units, if it has one.
+    pub scale: Option<Scale>,
     pub theme: &'a Theme,
 }
 
@@ -46,6 +48,8 @@ pub enum PlotsAction {
     GoTo(u64),
     /// A plot's table or picture was written.
     Exported(PathBuf),
+    /// The project's scale for real units (`None`: pixels).
+    SetScale(Option<Scale>),
     Error(String),
     Close,
 }
@@ -104,6 +108,13 @@ pub struct PlotsPanel {
     scrubbing: bool,
     /// Each plot's map from frames and values to the screen, as last drawn.
     transforms: Vec<Option<egui_plot::PlotTransform>>,
+    /// A line measured on the frame (pixels), waiting for its real length.
+    pub measured_px: Option<f64>,
+    /// The real length and unit typed for it.
+    pub measured_length: f64,
+    pub measured_unit: String,
+    /// Plot in the project's real units (when it has a scale) rather than pixels.
+    pub in_pixels: bool,
 }
 
 /// The data the dock shows for a video when no choice was made: its first prediction
@@ -139,6 +150,19 @@ impl PlotsPanel {
 
     pub fn is_loading(&self) -> bool {
         self.job.is_some()
+    }
+
+    /// A line of `px` pixels was measured on the frame: the dock opens to ask its
+    /// real length.
+    pub fn measured(&mut self, px: f64) {
+        self.open = true;
+        self.measured_px = Some(px);
+        if self.measured_length <= 0.0 {
+            self.measured_length = 10.0;
+        }
+        if self.measured_unit.is_empty() {
+            self.measured_unit = "mm".into();
+        }
     }
 
     /// Plot `i`'s values, once computed.
@@ -304,12 +328,18 @@ impl PlotsPanel {
     /// Draws the dock (when open) and returns what the person did.
     pub fn ui(&mut self, ui: &mut egui::Ui, c: &PlotsContext<'_>) -> Vec<PlotsAction> {
         let mut actions = Vec::new();
+        self.units.scale = if self.in_pixels {
+            None
+        } else {
+            c.scale.clone()
+        };
         self.sync_data(ui.ctx(), c);
         if let Some(e) = self.poll_job() {
             actions.push(PlotsAction::Error(e));
         }
         self.refresh_series(ui.ctx());
         self.toolbar_ui(ui, c, &mut actions);
+        self.scale_ui(ui, c, &mut actions);
         let Some(data) = &self.data else {
             ui.label(if self.job.is_some() {
                 "reading tracks…"
@@ -407,6 +437,56 @@ impl PlotsPanel {
         actions
     }
 
+    /// The scale: the line measured waiting for its length, or the project's scale.
+    fn scale_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        c: &PlotsContext<'_>,
+        actions: &mut Vec<PlotsAction>,
+    ) {
+        ui.horizontal_wrapped(|ui| match self.measured_px {
+            Some(px) => {
+                ui.label(format!("The line measured, {px:.1} px, is"));
+                ui.add(
+                    egui::DragValue::new(&mut self.measured_length)
+                        .range(0.0001..=f64::MAX)
+                        .speed(0.1),
+                );
+                ui.add(egui::TextEdit::singleline(&mut self.measured_unit).desired_width(40.0))
+                    .on_hover_text("the unit: mm, cm, m…");
+                let unit = self.measured_unit.trim().to_owned();
+                let scale = Scale::from_known_distance(px, self.measured_length, &unit)
+                    .filter(|_| !unit.is_empty());
+                if ui
+                    .add_enabled(scale.is_some(), egui::Button::new("Set scale"))
+                    .clicked()
+                {
+                    actions.push(PlotsAction::SetScale(scale));
+                    self.measured_px = None;
+                    self.in_pixels = false;
+                }
+                if ui.button("Cancel").clicked() {
+                    self.measured_px = None;
+                }
+            }
+            None => match &c.scale {
+                Some(s) => {
+                    ui.label(format!("Scale: {:.4} px per {}", s.px_per_unit, s.unit));
+                    if ui
+                        .small_button("Clear")
+                        .on_hover_text("Back to pixels")
+                        .clicked()
+                    {
+                        actions.push(PlotsAction::SetScale(None));
+                    }
+                }
+                None => {
+                    ui.weak("Real units: Ctrl+Shift+drag a known distance on the frame");
+                }
+            },
+        });
+    }
+
     /// Data, units, cleaning, "Add plot" and Close.
     fn toolbar_ui(
         &mut self,
@@ -450,6 +530,15 @@ impl PlotsPanel {
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.units.time, TimeUnit::Frame, "per frame");
                     ui.selectable_value(&mut self.units.time, TimeUnit::Second, "per second");
+                    if let Some(scale) = &c.scale {
+                        ui.separator();
+                        ui.selectable_value(
+                            &mut self.in_pixels,
+                            false,
+                            format!("in {}", scale.unit),
+                        );
+                        ui.selectable_value(&mut self.in_pixels, true, "in pixels");
+                    }
                 });
             smoothing_ui(ui, &mut self.cleaning);
             let mut drop_low = self.cleaning.min_likelihood.is_some();

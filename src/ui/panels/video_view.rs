@@ -66,6 +66,12 @@ pub enum ViewAction {
         score: f32,
         moved: bool,
     },
+    /// A line of known length drawn on the image (Ctrl+Shift+drag), in image pixels:
+    /// it sets the scale for real units.
+    Measure {
+        from: Pos2,
+        to: Pos2,
+    },
     /// A box drawn for the selected animal (Ctrl+drag), in image pixels: a top-down
     /// model crops around it.
     DrawBox {
@@ -94,6 +100,8 @@ pub struct ViewState {
     /// A box being drawn (Ctrl+drag): where it started and where the pointer is, in
     /// image pixels.
     pub box_drag: Option<(Pos2, Pos2)>,
+    /// A line being measured (Ctrl+Shift+drag), in image pixels.
+    pub ruler_drag: Option<(Pos2, Pos2)>,
     /// The view's rectangle when last drawn, for zoom commands and tests.
     pub rect: Rect,
 }
@@ -105,6 +113,7 @@ impl Default for ViewState {
             auto_fit: true,
             drag: None,
             box_drag: None,
+            ruler_drag: None,
             rect: Rect::NOTHING,
         }
     }
@@ -402,8 +411,47 @@ pub fn video_view_ui(
         individual: p.individual,
         keypoint: p.keypoint,
     };
+    // Ctrl+Shift+drag measures a known distance (for the scale).
+    let (ctrl, shift) = ui.input(|i| (i.modifiers.command, i.modifiers.shift));
+    if response.drag_started_by(PointerButton::Primary)
+        && ctrl
+        && shift
+        && let Some(origin) = ui.input(|i| i.pointer.press_origin())
+    {
+        let at = ctx.view.transform.image_from_ui(view_rect, origin);
+        ctx.view.ruler_drag = Some((at, at));
+    }
+    if let Some((start, _)) = ctx.view.ruler_drag {
+        if let Some(now) = response
+            .interact_pointer_pos()
+            .map(|p| ctx.view.transform.image_from_ui(view_rect, p))
+        {
+            ctx.view.ruler_drag = Some((start, now));
+        }
+        if let Some((a, b)) = ctx.view.ruler_drag {
+            let to_ui = |p: Pos2| ctx.view.transform.ui_from_image(view_rect, p);
+            let stroke = Stroke::new(2.0, ctx.theme.selection);
+            painter.line_segment([to_ui(a), to_ui(b)], stroke);
+            for end in [a, b] {
+                painter.circle_stroke(to_ui(end), 4.0, stroke);
+            }
+            painter.text(
+                to_ui(b) + egui::vec2(8.0, -8.0),
+                egui::Align2::LEFT_BOTTOM,
+                format!("{:.1} px", a.distance(b)),
+                egui::FontId::proportional(14.0),
+                ctx.theme.selection,
+            );
+        }
+        if (response.drag_stopped() || !response.dragged())
+            && let Some((from, to)) = ctx.view.ruler_drag.take()
+            && from.distance(to) >= 2.0
+        {
+            out.actions.push(ViewAction::Measure { from, to });
+        }
+        return out;
+    }
     // Ctrl+drag draws the selected animal's box (for top-down models).
-    let ctrl = ui.input(|i| i.modifiers.command);
     if response.drag_started_by(PointerButton::Primary)
         && ctrl
         && let Some(origin) = ui.input(|i| i.pointer.press_origin())
@@ -611,6 +659,10 @@ pub const MOUSE_GESTURES: &[(&str, &str)] = &[
     (
         "Ctrl+drag on the image",
         "Draw the selected animal's box, for a top-down model's suggestions",
+    ),
+    (
+        "Ctrl+Shift+drag on the image",
+        "Measure a known distance, to set the scale for real units (plots, kinematics)",
     ),
     (
         "O or Delete over a marker",

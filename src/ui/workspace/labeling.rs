@@ -107,6 +107,13 @@ impl Workspace {
                 moved,
             } => self.accept_predictions(set, vec![(key, [x, y, score])], moved),
             ViewAction::DrawBox { min, max } => self.box_drawn(min, max),
+            ViewAction::Measure { from, to } => {
+                let px = f64::from(from.distance(to));
+                self.plots_panel.measured(px);
+                self.set_status(format!(
+                    "measured {px:.1} px: say how long it is in the plots dock to set the scale"
+                ));
+            }
             ViewAction::AcceptSuggestion {
                 key,
                 x,

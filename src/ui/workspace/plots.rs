@@ -1,6 +1,9 @@
 //! The plots dock in an open project: its context, and what its actions do.
 
 use super::Workspace;
+use crate::analysis::kinematics_table::{Scale, kinematics_scale_of};
+use crate::project::edits;
+use crate::project::settings_keys::KINEMATICS_SCALE;
 use crate::ui::panels::plots::{PlotsAction, PlotsContext};
 use crate::ui::theme::Theme;
 
@@ -22,6 +25,7 @@ impl Workspace {
             frame_idx: self.selection.frame_idx,
             frame_count: self.frame_count(),
             label_generation: self.label_generation,
+            scale: self.kinematics_scale(),
             theme,
         };
         let panel = &mut self.plots_panel;
@@ -44,6 +48,24 @@ impl Workspace {
             PlotsAction::Exported(path) => self.set_status(format!("saved {}", path.display())),
             PlotsAction::Error(e) => self.set_error(e),
             PlotsAction::Close => self.plots_panel.open = false,
+            PlotsAction::SetScale(scale) => {
+                let value =
+                    scale.map_or_else(String::new, |s| format!("{}:{}", s.px_per_unit, s.unit));
+                if let Some(edit) =
+                    edits::set_setting(self.project.state(), KINEMATICS_SCALE, value)
+                    && self.apply_edit(edit)
+                {
+                    self.set_status(match self.kinematics_scale() {
+                        Some(s) => format!("scale set: {:.4} px per {}", s.px_per_unit, s.unit),
+                        None => "scale cleared: kinematics in pixels".to_owned(),
+                    });
+                }
+            }
         }
+    }
+
+    /// The project's scale for real units, if it has one.
+    pub fn kinematics_scale(&self) -> Option<Scale> {
+        kinematics_scale_of(self.project.state())
     }
 }

@@ -1757,9 +1757,9 @@ fn a_box_drawn_with_ctrl_drag_is_where_a_top_down_model_looks() {
     );
 }
 
-/// `project` with a prediction set: m1's snout moving right 2 px a frame, m2's snout
-/// still, every other point missing.
-fn add_moving_predictions(project: &Path) {
+/// `project` with a prediction set: m1's snout moving right 2 px a frame (but 60 px
+/// off its path on `jump_at`), m2's snout still, every other point missing.
+fn add_moving_predictions(project: &Path, jump_at: Option<u64>) {
     use kinelab::project::predictions::{PredictionArrays, PredictionShape};
     let mut p = Project::open(project).unwrap();
     let (video, frames, inds, kps) = {
@@ -1777,7 +1777,8 @@ fn add_moving_predictions(project: &Path) {
     let mut arrays = PredictionArrays::empty(shape.clone());
     for f in 0..frames {
         let m1 = shape.slot(inds[0], kps[0]).unwrap();
-        arrays.set(f, m1, [10.0 + 2.0 * f as f32, 50.0, 0.9]);
+        let off = if Some(f) == jump_at { 60.0 } else { 0.0 };
+        arrays.set(f, m1, [10.0 + 2.0 * f as f32, 50.0 + off, 0.9]);
         let m2 = shape.slot(inds[1], kps[0]).unwrap();
         arrays.set(f, m2, [200.0, 100.0, 0.8]);
     }
@@ -1793,7 +1794,7 @@ fn add_moving_predictions(project: &Path) {
 fn the_plots_dock_shows_kinematics_seeks_and_saves() {
     let dir = tempfile::tempdir().unwrap();
     let project = make_project(dir.path());
-    add_moving_predictions(&project);
+    add_moving_predictions(&project, None);
     let mut h = harness(&project);
     press(&mut h, Modifiers::COMMAND, Key::J);
     assert!(ws(&h).plots_panel.open, "Ctrl+J opens the dock");
@@ -1902,4 +1903,50 @@ fn the_plots_dock_shows_kinematics_seeks_and_saves() {
 
     press(&mut h, Modifiers::COMMAND, Key::J);
     assert!(!ws(&h).plots_panel.open, "Ctrl+J closes it again");
+}
+
+#[test]
+fn outliers_are_found_listed_marked_and_walked() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    add_moving_predictions(&project, Some(40));
+    let mut h = harness(&project);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::O);
+    assert!(ws(&h).outliers_panel.open);
+    h.get_by_label("Find outliers").click();
+    h.run_steps(1);
+    step_until(&mut h, "the outliers", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .outliers_panel
+            .found
+            .is_some()
+    });
+    h.run_steps(2);
+    let found = ws(&h).outliers_panel.found.as_ref().unwrap();
+    let frames: Vec<u64> = found.report.outliers.iter().map(|o| o.frame_idx).collect();
+    // The jump out (40) and back (41).
+    assert_eq!(frames, vec![40, 41]);
+    assert_eq!(
+        found.point_names[found.report.outliers[0].track],
+        "m1 snout"
+    );
+    // Listed: a click on the row goes there.
+    h.get_by_label_contains("frame 41").click();
+    h.run_steps(2);
+    assert_eq!(ws(&h).selection.frame_idx, 41);
+    // J and Shift+J walk them.
+    press(&mut h, Modifiers::NONE, Key::Home);
+    press(&mut h, Modifiers::NONE, Key::J);
+    assert_eq!(ws(&h).selection.frame_idx, 40);
+    press(&mut h, Modifiers::NONE, Key::J);
+    assert_eq!(ws(&h).selection.frame_idx, 41);
+    press(&mut h, Modifiers::SHIFT, Key::J);
+    assert_eq!(ws(&h).selection.frame_idx, 40);
+    // The timeline's strips: the jump strip marks them.
+    let video = ws(&h).project.state().videos[0].id;
+    let strips = ws(&h).outliers_panel.strips(video);
+    assert_eq!(strips.len(), 3);
+    assert!(strips[0].severity[40] > 1.0 && strips[0].severity[39] == 0.0);
 }

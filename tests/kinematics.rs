@@ -263,3 +263,62 @@ fn a_tools_file_is_read_with_the_video_beside_it_and_bad_settings_are_named() {
     let stderr = String::from_utf8_lossy(&err.stderr);
     assert!(stderr.contains("odd"), "{stderr}");
 }
+
+#[test]
+fn jumps_injected_into_real_tracks_are_found() {
+    use kinelab::analysis::outliers::{OutlierSettings, find_outliers};
+    let dir = tempfile::tempdir().unwrap();
+    let Some(slp) = clip_copy(dir.path()) else {
+        return;
+    };
+    let (project, _) = kinelab::video::project_access::project_to_open(&slp).unwrap();
+    let project = Project::open(&project).unwrap();
+    let state = project.state();
+    let video = &state.videos[0];
+    let set = state.present_prediction_sets().next().unwrap().id;
+    let reader = PredictionReader::open(project.path()).unwrap();
+    let frames = video.def.frame_count as usize;
+    let mut tracks = load_tracks(state, &reader, video, TrackSource::Set(set), frames).unwrap();
+    // 80 one-frame jumps of 40 to 100 px, at frames and points where the point is
+    // there on the frame and the one before, at least 10 frames apart.
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut injected: Vec<usize> = Vec::new();
+    while injected.len() < 80 {
+        let (t, f) = (next(tracks.len()), 1 + next(frames - 2));
+        let p = &tracks[t].points;
+        let present = |g: usize| p.x[g].is_finite() && p.x[g + 1].is_finite();
+        if !present(f - 1) || injected.iter().any(|&g| g.abs_diff(f) < 10) {
+            continue;
+        }
+        let distance = 40.0 + next(61) as f64;
+        let angle = next(360) as f64 * std::f64::consts::PI / 180.0;
+        let p = &mut tracks[t].points;
+        p.x[f] += distance * angle.cos();
+        p.y[f] += distance * angle.sin();
+        injected.push(f);
+    }
+    let report = find_outliers(&tracks, frames, &OutlierSettings::default());
+    let flagged: std::collections::BTreeSet<u64> =
+        report.outliers.iter().map(|o| o.frame_idx).collect();
+    let found = injected
+        .iter()
+        .filter(|&&f| flagged.contains(&(f as u64)))
+        .count();
+    let recall = found as f64 / injected.len() as f64;
+    assert!(
+        recall >= 0.95,
+        "recall {recall:.3}: {found} of {} injected jumps found",
+        injected.len()
+    );
+    eprintln!(
+        "recall {recall:.3} ({found}/{}), {} frames flagged in all",
+        injected.len(),
+        flagged.len()
+    );
+}

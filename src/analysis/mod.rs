@@ -8,6 +8,7 @@ pub mod filters;
 pub mod frame_selection;
 pub mod kinematics;
 pub mod kinematics_table;
+pub mod outliers;
 pub mod plot_export;
 pub mod quantity;
 pub mod track_source;

@@ -132,6 +132,9 @@ commands! {
     FramesToLabel, "frames_to_label", "Frames to label…", Navigate, Workspace, ["Ctrl+L"];
     NextFrameToLabel, "next_frame_to_label", "Next frame to label", Navigate, Workspace, ["N"];
     PreviousFrameToLabel, "previous_frame_to_label", "Previous frame to label", Navigate, Workspace, ["Shift+N"];
+    Outliers, "outliers", "Outliers…", Navigate, Workspace, ["Ctrl+Shift+O"];
+    NextOutlier, "next_outlier", "Next outlier", Navigate, Workspace, ["J"];
+    PreviousOutlier, "previous_outlier", "Previous outlier", Navigate, Workspace, ["Shift+J"];
     NextVideo, "next_video", "Next video", Navigate, Workspace, ["Ctrl+PageDown"];
     PreviousVideo, "previous_video", "Previous video", Navigate, Workspace, ["Ctrl+PageUp"];
     Fit, "fit", "Fit frame to view", View, Workspace, ["F"];

@@ -6,6 +6,7 @@ pub mod frames_to_label;
 pub mod keypoints;
 pub mod layers;
 pub mod models;
+pub mod outliers;
 pub mod plots;
 pub mod prediction_overlay;
 pub mod status_bar;

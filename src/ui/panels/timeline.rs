@@ -4,6 +4,7 @@
 
 use egui::{PointerButton, Rect, Sense, Stroke, pos2, vec2};
 
+use crate::ui::panels::outliers::OutlierStrip;
 use crate::ui::theme::Theme;
 
 /// What the timeline shows.
@@ -18,6 +19,8 @@ pub struct TimelineContext<'a> {
     pub keyframes: &'a [usize],
     /// One lane per prediction set shown.
     pub lanes: &'a [PredictionLane<'a>],
+    /// Under them, one strip per outlier method, once outliers were found.
+    pub outlier_strips: &'a [OutlierStrip<'a>],
     pub theme: &'a Theme,
 }
 
@@ -63,7 +66,8 @@ pub const HEIGHT: f32 = 34.0;
 
 pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<TimelineAction> {
     let width = ui.available_width();
-    let total_height = HEIGHT + ctx.lanes.len() as f32 * (LANE_HEIGHT + 2.0);
+    let rows = ctx.lanes.len() + ctx.outlier_strips.len();
+    let total_height = HEIGHT + rows as f32 * (LANE_HEIGHT + 2.0);
     let (whole, response) =
         ui.allocate_exact_size(vec2(width, total_height), Sense::click_and_drag());
     let response = response.on_hover_cursor(egui::CursorIcon::PointingHand);
@@ -179,6 +183,44 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
                     1.0,
                     score_color(score / with_points as f32, coverage / count as f32),
                 ),
+            );
+        }
+    }
+
+    // Outlier strips: per pixel column, the worst severity of all its frames (outliers
+    // are rare, so every frame is read: none may fall between samples).
+    for (i, strip) in ctx.outlier_strips.iter().enumerate() {
+        let row = ctx.lanes.len() + i;
+        let top = rect.bottom() + 2.0 + row as f32 * (LANE_HEIGHT + 2.0);
+        let strip_rect =
+            Rect::from_min_size(pos2(rect.left(), top), vec2(rect.width(), LANE_HEIGHT));
+        painter.rect_filled(strip_rect, 1.0, ctx.theme.timeline_bg);
+        if response.hover_pos().is_some_and(|p| strip_rect.contains(p)) {
+            hovered_lane = Some(strip.name);
+        }
+        let frames = strip.severity.len() as u64;
+        for c in 0..columns {
+            let f0 = c as u64 * n / columns as u64;
+            let f1 = ((c + 1) as u64 * n / columns as u64)
+                .max(f0 + 1)
+                .min(frames);
+            if f0 >= f1 {
+                continue;
+            }
+            let worst = strip.severity[f0 as usize..f1 as usize]
+                .iter()
+                .copied()
+                .fold(0f32, f32::max);
+            if worst <= 0.0 {
+                continue;
+            }
+            // Just over the threshold is faint; three times over, full.
+            let alpha = (0.35 + 0.65 * ((worst - 1.0) / 2.0).clamp(0.0, 1.0)) * 255.0;
+            let color = ctx.theme.error.gamma_multiply_u8(alpha as u8);
+            let x = rect.left() + c as f32 + 0.5;
+            painter.line_segment(
+                [pos2(x, strip_rect.top()), pos2(x, strip_rect.bottom())],
+                Stroke::new(1.0, color),
             );
         }
     }

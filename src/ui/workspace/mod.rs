@@ -6,6 +6,7 @@
 
 mod frames_to_label;
 mod labeling;
+mod outliers;
 mod playing;
 mod plots;
 mod predictions;
@@ -22,6 +23,7 @@ use super::panels::frames_to_label::{FramesAction, FramesToLabelPanel};
 use super::panels::keypoints::{KeypointsAction, KeypointsContext, keypoints_ui};
 use super::panels::layers::{Layers, LayersAction, LayersContext, layers_ui};
 use super::panels::models::{ModelsAction, ModelsContext, ModelsPanel};
+use super::panels::outliers::{OutliersAction, OutliersPanel};
 use super::panels::plots::{PlotsAction, PlotsPanel};
 use super::panels::prediction_overlay::OverlayStyle;
 use super::panels::status_bar::{
@@ -66,6 +68,7 @@ pub enum Action {
     Models(ModelsAction),
     Frames(FramesAction),
     Plots(PlotsAction),
+    Outliers(OutliersAction),
     Dialog(DialogRequest),
 }
 
@@ -133,6 +136,8 @@ pub struct Workspace {
     pub frames_panel: FramesToLabelPanel,
     /// The kinematics plots under the video.
     pub plots_panel: PlotsPanel,
+    /// Where tracking is likely wrong.
+    pub outliers_panel: OutliersPanel,
 }
 
 impl Workspace {
@@ -160,6 +165,7 @@ impl Workspace {
             models_panel: ModelsPanel::default(),
             frames_panel: FramesToLabelPanel::default(),
             plots_panel: PlotsPanel::default(),
+            outliers_panel: OutliersPanel::default(),
         }
     }
 
@@ -388,10 +394,16 @@ impl Workspace {
                     .collect()
             })
             .unwrap_or_default();
+        let outlier_strips = self
+            .selection
+            .video
+            .map(|v| self.outliers_panel.strips(v))
+            .unwrap_or_default();
         egui::Panel::bottom("timeline").show(ui, |ui| {
             ui.add_space(4.0);
             let timeline = TimelineContext {
                 lanes: &lanes,
+                outlier_strips: &outlier_strips,
                 frame_count: self.frame_count(),
                 current_frame: self.selection.frame_idx,
                 labeled: self.labeled_cache.as_ref().map_or(&[], |(_, f)| f),
@@ -471,6 +483,8 @@ impl Workspace {
         actions.extend(model_actions.into_iter().map(Action::Models));
         let frame_actions = self.frames_panel_ui(&ctx, theme);
         actions.extend(frame_actions.into_iter().map(Action::Frames));
+        let outlier_actions = self.outliers_panel_ui(&ctx, theme);
+        actions.extend(outlier_actions.into_iter().map(Action::Outliers));
         for action in actions {
             self.apply(action);
         }
@@ -522,6 +536,7 @@ impl Workspace {
             Action::Models(action) => self.handle_models_action(action),
             Action::Frames(action) => self.handle_frames_action(action),
             Action::Plots(action) => self.handle_plots_action(action),
+            Action::Outliers(action) => self.handle_outliers_action(action),
             Action::Dialog(request) => self.handle_dialog_request(request),
         }
     }

@@ -51,6 +51,9 @@ impl Workspace {
             Command::Models => self.models_panel.open = true,
             Command::FramesToLabel => self.frames_panel.open = true,
             Command::Plots => self.plots_panel.open = !self.plots_panel.open,
+            Command::Outliers => self.outliers_panel.open = true,
+            Command::NextOutlier => self.step_outliers(true),
+            Command::PreviousOutlier => self.step_outliers(false),
             Command::NextFrameToLabel => self.step_frames_to_label(true),
             Command::PreviousFrameToLabel => self.step_frames_to_label(false),
             Command::SuggestFrame => {

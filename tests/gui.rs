@@ -1949,4 +1949,81 @@ fn outliers_are_found_listed_marked_and_walked() {
     let strips = ws(&h).outliers_panel.strips(video);
     assert_eq!(strips.len(), 3);
     assert!(strips[0].severity[40] > 1.0 && strips[0].severity[39] == 0.0);
+
+    // For retraining: one of them, by appearance, becomes the frame to label, with the
+    // set's points there as labels to correct.
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .outliers_panel
+        .pick_count = 1;
+    h.get_by_label("Pick frames to label").click();
+    h.run_steps(1);
+    step_until(&mut h, "the picked frame", |app| {
+        !app.workspace
+            .as_ref()
+            .unwrap()
+            .frames_to_label()
+            .frames
+            .is_empty()
+    });
+    let picked = ws(&h).frames_to_label().frames;
+    assert!(
+        picked.len() == 1 && (picked[0] == 40 || picked[0] == 41),
+        "{picked:?}"
+    );
+    let label = stored_label(&project, &key_of(&h, picked[0], "m1", "snout"))
+        .expect("the set's point accepted as a label");
+    assert!(matches!(
+        label.provenance,
+        kinelab::project::Provenance::AcceptedPrediction { .. }
+    ));
+}
+
+#[test]
+fn labels_are_interpolated_between_labeled_frames_in_one_edit() {
+    use kinelab::project::Provenance;
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    // m1's snout at (100, 80) on frame 0 and (200, 40) on frame 10.
+    click_img(&mut h, 100.0, 80.0, PointerButton::Primary);
+    h.state_mut().workspace.as_mut().unwrap().go_to(10);
+    h.run_steps(2);
+    h.state_mut().workspace.as_mut().unwrap().selection.keypoint =
+        Some(ws(&h).project.state().skeleton.by_name("snout").unwrap().id);
+    click_img(&mut h, 200.0, 40.0, PointerButton::Primary);
+    h.state_mut().workspace.as_mut().unwrap().go_to(4);
+    h.run_steps(2);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    let end = |f| stored_label(&project, &key_of(&h, f, "m1", "snout")).expect("placed");
+    let (a, b) = (end(0), end(10));
+    assert!(
+        (a.x - 100.0).abs() < 0.01 && (b.y - 40.0).abs() < 0.01,
+        "{a:?} {b:?}"
+    );
+    for f in 1..10u64 {
+        let label = stored_label(&project, &key_of(&h, f, "m1", "snout"))
+            .unwrap_or_else(|| panic!("frame {f} filled"));
+        let t = f as f64 / 10.0;
+        assert!(
+            (label.x - (a.x + (b.x - a.x) * t)).abs() < 1e-9
+                && (label.y - (a.y + (b.y - a.y) * t)).abs() < 1e-9,
+            "frame {f}: {label:?}"
+        );
+        assert_eq!(label.provenance, Provenance::Interpolated);
+    }
+    assert!(
+        status_text(&h).contains("9 labels interpolated"),
+        "{}",
+        status_text(&h)
+    );
+    // Only the point labeled on both sides: m1's ears were never placed.
+    assert!(stored_label(&project, &key_of(&h, 5, "m1", "leftear")).is_none());
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(
+        stored_label(&project, &key_of(&h, 5, "m1", "snout")).is_none(),
+        "one edit"
+    );
 }

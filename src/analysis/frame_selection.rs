@@ -103,11 +103,65 @@ pub fn kmeans(
             frame_count: reader.frame_count(),
         });
     }
+    pick_typical(frame_ids, features, (thumb_w * thumb_h) as usize, count)
+}
+
+/// One frame per k-means cluster of the thumbnails of the frames `candidates` (as
+/// DeepLabCut's `extract_outlier_frames` picks among its outliers): each frame is
+/// decoded where it is, so a few hundred scattered candidates cost a seek each.
+pub fn kmeans_among(
+    reader: &mut VideoReader,
+    candidates: &[usize],
+    count: usize,
+    on_progress: &mut dyn FnMut(usize),
+) -> Result<Vec<usize>, SelectionError> {
+    let info = reader.info().clone();
+    let thumb_w = THUMBNAIL_WIDTH.min(info.width).max(1);
+    let thumb_h =
+        ((u64::from(info.height) * u64::from(thumb_w)) / u64::from(info.width)).max(1) as u32;
+    let mut converter = FrameConverter::new(&info.path);
+    let mut sorted: Vec<usize> = candidates.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    // Evenly thinned to what clustering takes.
+    let step = sorted.len().div_ceil(MAX_CLUSTERED_FRAMES).max(1);
+    let mut frame_ids = Vec::new();
+    let mut features: Vec<f64> = Vec::new();
+    for (done, &idx) in sorted.iter().step_by(step).enumerate() {
+        on_progress(done);
+        let frame = reader.frame_with(
+            idx,
+            SeekMode::Auto,
+            DecodeScope::TargetOnly,
+            &mut |_| {},
+            &|| false,
+        )?;
+        let thumb = converter.to_gray_thumbnail(&frame, thumb_w, thumb_h)?;
+        features.extend(thumb.as_raw().iter().map(|&v| f64::from(v) / 255.0));
+        frame_ids.push(idx);
+    }
+    if frame_ids.is_empty() {
+        return Err(SelectionError::EmptyRange {
+            start: 0.0,
+            stop: 0.0,
+            frame_count: reader.frame_count(),
+        });
+    }
+    pick_typical(frame_ids, features, (thumb_w * thumb_h) as usize, count)
+}
+
+/// Clusters the frames' features (`dim` values each) into `count` clusters and returns
+/// each cluster's member nearest its centre, sorted, without repeats.
+fn pick_typical(
+    frame_ids: Vec<usize>,
+    features: Vec<f64>,
+    dim: usize,
+    count: usize,
+) -> Result<Vec<usize>, SelectionError> {
     let n_clusters = count.min(frame_ids.len()).max(1);
     if n_clusters == frame_ids.len() {
         return Ok(frame_ids);
     }
-    let dim = (thumb_w * thumb_h) as usize;
     let data = Array2::from_shape_vec((frame_ids.len(), dim), features)
         .map_err(|e| SelectionError::Clustering(e.to_string()))?;
     let dataset = DatasetBase::from(data.clone());

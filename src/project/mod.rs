@@ -15,6 +15,7 @@ pub mod document;
 pub mod edits;
 pub mod error;
 pub mod frames_to_label;
+pub mod interpolation;
 pub mod model;
 pub mod names;
 pub mod prediction_store;

@@ -177,6 +177,8 @@ pub enum Provenance {
     AcceptedPrediction { set: String },
     /// A point of a prediction set that a person accepted, then moved.
     EditedPrediction { set: String },
+    /// Filled in on the line between the same point's labels on two frames.
+    Interpolated,
 }
 
 impl Provenance {
@@ -189,13 +191,14 @@ impl Provenance {
             Self::EditedSuggestion { .. } => "edited_suggestion",
             Self::AcceptedPrediction { .. } => "accepted_prediction",
             Self::EditedPrediction { .. } => "edited_prediction",
+            Self::Interpolated => "interpolated",
         }
     }
 
     /// The model's name, where a model was involved.
     pub fn model(&self) -> Option<&str> {
         match self {
-            Self::Human => None,
+            Self::Human | Self::Interpolated => None,
             Self::Model { model }
             | Self::AcceptedSuggestion { model }
             | Self::EditedSuggestion { model } => Some(model),
@@ -213,6 +216,7 @@ impl Provenance {
             "edited_suggestion" => Self::EditedSuggestion { model },
             "accepted_prediction" => Self::AcceptedPrediction { set: model },
             "edited_prediction" => Self::EditedPrediction { set: model },
+            "interpolated" => Self::Interpolated,
             _ => return None,
         })
     }
@@ -220,7 +224,7 @@ impl Provenance {
     /// What a label becomes when a person moves it.
     pub fn after_human_move(&self) -> Self {
         match self {
-            Self::Human => Self::Human,
+            Self::Human | Self::Interpolated => Self::Human,
             Self::Model { model }
             | Self::AcceptedSuggestion { model }
             | Self::EditedSuggestion { model } => Self::EditedSuggestion {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::analysis::outliers::{OutlierMethod, OutlierReport, OutlierSettings, find_outliers};
 use crate::analysis::track_source::{TrackSource, load_tracks};
 use crate::project::prediction_store::PredictionReader;
-use crate::project::{ProjectState, VideoId};
+use crate::project::{PredictionSetId, ProjectState, VideoId};
 use crate::ui::jobs::Job;
 use crate::ui::theme::Theme;
 
@@ -16,6 +16,7 @@ use crate::ui::theme::Theme;
 pub struct OutliersContext<'a> {
     pub state: &'a ProjectState,
     pub video: Option<VideoId>,
+    pub video_path: Option<PathBuf>,
     pub project_path: &'a Path,
     pub frame_count: u64,
     pub current_frame: u64,
@@ -27,7 +28,16 @@ pub struct OutliersContext<'a> {
 pub enum OutliersAction {
     GoTo(u64),
     Error(String),
+    /// Frames picked among the outliers for retraining: they become the frames to
+    /// label, and, from a set, its points there become labels to correct.
+    Picked {
+        video: VideoId,
+        frames: Vec<u64>,
+        accept_from: Option<PredictionSetId>,
+    },
 }
+
+type PickResult = Result<(VideoId, Vec<u64>, Option<PredictionSetId>), String>;
 
 /// Outliers found on one video's data, with the names of the points scored.
 pub struct FoundOutliers {
@@ -40,7 +50,6 @@ pub struct FoundOutliers {
 }
 
 /// The panel's own state.
-#[derive(Default)]
 pub struct OutliersPanel {
     pub open: bool,
     pub source: Option<TrackSource>,
@@ -49,6 +58,11 @@ pub struct OutliersPanel {
     pub worst_first: bool,
     job: Option<Job<Result<FoundOutliers, String>>>,
     pub found: Option<FoundOutliers>,
+    /// How many outlier frames to pick for retraining.
+    pub pick_count: usize,
+    /// Accept the set's points on the picked frames as labels to correct.
+    pub accept_picked: bool,
+    pick_job: Option<Job<PickResult>>,
 }
 
 /// A strip under the timeline: a method's per-frame severity (0: nothing there).
@@ -57,9 +71,62 @@ pub struct OutlierStrip<'a> {
     pub severity: &'a [f32],
 }
 
+impl Default for OutliersPanel {
+    fn default() -> Self {
+        Self {
+            open: false,
+            source: None,
+            settings: OutlierSettings::default(),
+            worst_first: false,
+            job: None,
+            found: None,
+            pick_count: 20,
+            accept_picked: true,
+            pick_job: None,
+        }
+    }
+}
+
 impl OutliersPanel {
     pub fn is_busy(&self) -> bool {
-        self.job.is_some()
+        self.job.is_some() || self.pick_job.is_some()
+    }
+
+    /// Picks `pick_count` of the outlier frames found, one per k-means cluster of their
+    /// thumbnails (as DeepLabCut's `extract_outlier_frames` does), on a worker.
+    fn start_pick(&mut self, ctx: &egui::Context, c: &OutliersContext<'_>) -> Result<(), String> {
+        let found = self.found.as_ref().ok_or("find the outliers first")?;
+        let path = c.video_path.clone().ok_or("the video has no file")?;
+        let candidates: Vec<usize> = found
+            .report
+            .outliers
+            .iter()
+            .map(|o| o.frame_idx as usize)
+            .collect();
+        if candidates.is_empty() {
+            return Err("no outlier frames to pick from".into());
+        }
+        let accept_from = match (self.accept_picked, found.source) {
+            (true, TrackSource::Set(id)) => Some(id),
+            _ => None,
+        };
+        let (video, count) = (found.video, self.pick_count.max(1));
+        self.pick_job = Some(Job::spawn("picking outlier frames", ctx, move |progress| {
+            let mut reader = crate::video::VideoReader::open(&path).map_err(|e| e.to_string())?;
+            let picked = crate::analysis::frame_selection::kmeans_among(
+                &mut reader,
+                &candidates,
+                count,
+                &mut |done| progress.store(done as u64, std::sync::atomic::Ordering::Relaxed),
+            )
+            .map_err(|e| e.to_string())?;
+            Ok((
+                video,
+                picked.into_iter().map(|f| f as u64).collect(),
+                accept_from,
+            ))
+        }));
+        Ok(())
     }
 
     /// The outliers of `video`, if they were found.
@@ -135,6 +202,17 @@ impl OutliersPanel {
                 Err(e) => out.push(OutliersAction::Error(format!(
                     "Finding outliers failed: {e}"
                 ))),
+            }
+        }
+        if let Some(result) = self.pick_job.as_ref().and_then(Job::poll) {
+            self.pick_job = None;
+            match result {
+                Ok((video, frames, accept_from)) => out.push(OutliersAction::Picked {
+                    video,
+                    frames,
+                    accept_from,
+                }),
+                Err(e) => out.push(OutliersAction::Error(format!("Picking frames failed: {e}"))),
             }
         }
         if !self.open {
@@ -269,5 +347,43 @@ impl OutliersPanel {
                 }
             },
         );
+        self.retrain_ui(ui, ctx, c, out);
+    }
+
+    /// Picking outlier frames to label, for retraining.
+    fn retrain_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ctx: &egui::Context,
+        c: &OutliersContext<'_>,
+        out: &mut Vec<OutliersAction>,
+    ) {
+        let Some(source) = self.found.as_ref().map(|f| f.source) else {
+            return;
+        };
+        ui.separator();
+        ui.horizontal_wrapped(|ui| {
+            ui.label("For retraining, pick");
+            ui.add(egui::DragValue::new(&mut self.pick_count).range(1..=1000));
+            ui.label("of them by appearance (k-means) to label");
+        });
+        let from_set = matches!(source, TrackSource::Set(_));
+        ui.add_enabled_ui(from_set, |ui| {
+            ui.checkbox(
+                &mut self.accept_picked,
+                "with the set's points there as labels to correct",
+            );
+        });
+        let picking = self.pick_job.is_some();
+        if ui
+            .add_enabled(!picking, egui::Button::new("Pick frames to label"))
+            .clicked()
+            && let Err(e) = self.start_pick(ctx, c)
+        {
+            out.push(OutliersAction::Error(e));
+        }
+        if picking {
+            ui.spinner();
+        }
     }
 }

@@ -9,6 +9,35 @@ use crate::project::{Edit, IndividualId, LabelKey, Visibility, edits};
 use crate::ui::panels::video_view::ViewAction;
 
 impl Workspace {
+    /// Fills the missing labels between the labeled frames around the frame shown (the
+    /// gap after it, when it is labeled itself) on the line between each point's two
+    /// labels: one undoable edit.
+    pub(super) fn interpolate_labels(&mut self) {
+        use crate::project::interpolation::{gap_around, interpolate};
+        let Some(video) = self.selection.video else {
+            return;
+        };
+        let state = self.project.state();
+        let Some((from, to)) = gap_around(state, video, self.selection.frame_idx) else {
+            self.set_status("no gap here: interpolation needs labeled frames on both sides");
+            return;
+        };
+        match interpolate(state, video, from, to) {
+            Some(fill) => {
+                let filled = fill.filled;
+                if self.apply_edit(fill.edit) {
+                    self.set_status(format!(
+                        "{} interpolated between frames {from} and {to} (Ctrl+Z undoes)",
+                        crate::util::text::plural(filled, "label", "labels")
+                    ));
+                }
+            }
+            None => self.set_status(format!(
+                "nothing to interpolate between frames {from} and {to}: no point is labeled on both"
+            )),
+        }
+    }
+
     /// The label a key command (O, Delete) acts on: the marker under the pointer when
     /// there is one, else the selected keypoint of the selected individual.
     pub(super) fn label_for_key_command(&self) -> Option<LabelKey> {

@@ -1,6 +1,7 @@
 //! The Outliers panel in an open project: its context, its actions, and J / Shift+J.
 
 use super::Workspace;
+use crate::project::frames_to_label::{self, FramesToLabel};
 use crate::ui::panels::outliers::{OutliersAction, OutliersContext};
 use crate::ui::theme::Theme;
 
@@ -18,6 +19,10 @@ impl Workspace {
         let context = OutliersContext {
             state: self.project.state(),
             video: self.selection.video,
+            video_path: self
+                .selection
+                .video
+                .and_then(|v| self.project.video_path(v)),
             project_path: &project_path,
             frame_count: self.frame_count(),
             current_frame: self.selection.frame_idx,
@@ -30,6 +35,34 @@ impl Workspace {
         match action {
             OutliersAction::GoTo(f) => self.go_to(f),
             OutliersAction::Error(e) => self.set_error(e),
+            OutliersAction::Picked {
+                video,
+                frames,
+                accept_from,
+            } => {
+                let n = frames.len();
+                let list = FramesToLabel {
+                    method: "outliers (k-means)".into(),
+                    frames: frames.clone(),
+                };
+                if let Some(edit) = frames_to_label::set(self.project.state(), video, Some(list)) {
+                    self.apply_edit(edit);
+                }
+                if let Some(set) = accept_from
+                    && self.selection.video == Some(video)
+                {
+                    self.accept_frames_predictions(set, &frames);
+                }
+                self.set_status(format!(
+                    "{} picked among the outliers to label{}: N walks them",
+                    crate::util::text::plural(n, "frame", "frames"),
+                    if accept_from.is_some() {
+                        ", their points now labels to correct"
+                    } else {
+                        ""
+                    }
+                ));
+            }
         }
     }
 

@@ -113,12 +113,18 @@ impl Workspace {
 
     /// Accepts `set`'s points above the cutoff on frames `from..=to` of the video shown.
     pub(super) fn accept_range_predictions(&mut self, set: PredictionSetId, from: u64, to: u64) {
+        let frames: Vec<u64> = (from..=to.min(self.frame_count().saturating_sub(1))).collect();
+        self.accept_frames_predictions(set, &frames);
+    }
+
+    /// Accepts a set's points (at or above the cutoff) on `frames` as labels: one edit.
+    pub(super) fn accept_frames_predictions(&mut self, set: PredictionSetId, frames: &[u64]) {
         let style = OverlayStyle::of(self.project.state());
         let Some(video) = self.selection.video else {
             return;
         };
         let mut points = Vec::new();
-        for frame_idx in from..=to.min(self.frame_count().saturating_sub(1)) {
+        for &frame_idx in frames {
             let Ok(Some((shape, floats))) = self.project.prediction_frame(set, video, frame_idx)
             else {
                 continue;

@@ -44,6 +44,7 @@ impl Workspace {
             Command::CopyPreviousLabels => self.copy_previous_labels(),
             Command::SwapIndividuals => self.swap_individuals(),
             Command::AcceptFramePredictions => self.accept_frame_predictions(),
+            Command::InterpolateLabels => self.interpolate_labels(),
             Command::AcceptPredictionsRange => {
                 let (frame, count) = (self.selection.frame_idx, self.frame_count());
                 self.dialogs.accept_predictions.open_at(frame, count);

@@ -2027,3 +2027,112 @@ fn labels_are_interpolated_between_labeled_frames_in_one_edit() {
         "one edit"
     );
 }
+
+#[test]
+fn crossings_are_listed_and_identities_swapped_in_labels_and_sets() {
+    use kinelab::ui::panels::identities::SwapScope;
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    add_moving_predictions(&project, None);
+    let mut h = harness(&project);
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .run(kinelab::ui::commands::Command::Identities);
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .identities_panel
+        .within_px = 60.0;
+    h.run_steps(2);
+    h.get_by_label("Find crossings").click();
+    h.run_steps(1);
+    step_until(&mut h, "the crossings", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .identities_panel
+            .crossings
+            .is_some()
+    });
+    h.run_steps(2);
+    // m1's snout walks along y 50 past m2's at (200, 100): within 60 px on frames
+    // 79–111 (|x − 200| < 33.2), closest (50 px) on frame 95.
+    let (_, _, crossings) = ws(&h).identities_panel.crossings.clone().unwrap();
+    assert_eq!(crossings.len(), 1, "{crossings:?}");
+    let c = &crossings[0];
+    assert_eq!(
+        (c.first_frame, c.last_frame, c.closest_frame),
+        (79, 111, 95)
+    );
+    h.get_by_label_contains("frames 79–111").click();
+    h.run_steps(2);
+    assert_eq!(ws(&h).selection.frame_idx, 95);
+
+    // From here on, in the set: a corrected copy is added (one undoable step) and
+    // shown instead of the set.
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .identities_panel
+        .scope = SwapScope::FromHereOn;
+    h.run_steps(1);
+    h.get_by_label("Swap in run").click();
+    h.run_steps(1);
+    step_until(&mut h, "the corrected set", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .project
+            .state()
+            .present_prediction_sets()
+            .count()
+            == 2
+    });
+    let state = ws(&h).project.state();
+    let (video, snout) = (
+        state.videos[0].id,
+        state.skeleton.by_name("snout").unwrap().id,
+    );
+    let (m1, m2) = (
+        state.individual_by_name("m1").unwrap().id,
+        state.individual_by_name("m2").unwrap().id,
+    );
+    let fixed = state
+        .present_prediction_sets()
+        .find(|s| s.def.name == "run (identities fixed)")
+        .expect("the corrected copy")
+        .id;
+    let at = |f: u64, who| {
+        let (shape, p) = ws(&h)
+            .project
+            .prediction_frame(fixed, video, f)
+            .unwrap()
+            .unwrap();
+        let slot = shape.slot(who, snout).unwrap();
+        (p[slot], p[slot + 1])
+    };
+    assert_eq!(at(100, m1), (200.0, 100.0), "swapped from frame 95 on");
+    assert_eq!(at(100, m2), (210.0, 50.0));
+    assert_eq!(at(50, m1), (110.0, 50.0), "before frame 95: as it was");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(ws(&h).project.state().present_prediction_sets().count(), 1);
+
+    // On one frame, in the labels: m1's snout label becomes m2's.
+    h.state_mut().workspace.as_mut().unwrap().go_to(5);
+    h.run_steps(2);
+    let key = key_of(&h, 5, "m1", "snout");
+    let ws_mut = h.state_mut().workspace.as_mut().unwrap();
+    let edit = kinelab::project::edits::set_label_position(ws_mut.project.state(), key, 60.0, 60.0)
+        .unwrap();
+    assert!(ws_mut.apply_edit(edit));
+    ws_mut.identities_panel.scope = SwapScope::ThisFrame;
+    h.run_steps(1);
+    h.get_by_label("Swap in the labels").click();
+    h.run_steps(2);
+    assert!(stored_label(&project, &key_of(&h, 5, "m1", "snout")).is_none());
+    assert!(stored_label(&project, &key_of(&h, 5, "m2", "snout")).is_some());
+}

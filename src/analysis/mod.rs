@@ -2,6 +2,7 @@
 //! selection for labeling, and kinematics of tracked points with the filters that
 //! clean them first.
 
+pub mod crossings;
 pub mod decimate;
 pub mod derivative;
 pub mod filters;

@@ -256,6 +256,35 @@ pub fn swap_individuals(
     )
 }
 
+/// Swaps two individuals' labels on every labeled frame of `frames`: one edit.
+pub fn swap_individuals_over(
+    state: &ProjectState,
+    video: VideoId,
+    frames: std::ops::RangeInclusive<u64>,
+    a: IndividualId,
+    b: IndividualId,
+) -> Option<Edit> {
+    let labeled: Vec<u64> = state
+        .labeled_frames(video)
+        .filter(|f| frames.contains(f))
+        .collect();
+    let changes = labeled
+        .iter()
+        .filter_map(|&f| swap_individuals(state, video, f, a, b))
+        .flat_map(|edit| edit.changes)
+        .collect();
+    Edit::new(
+        format!(
+            "swap '{}' and '{}' on frames {}–{}",
+            state.individual_name(a),
+            state.individual_name(b),
+            frames.start(),
+            frames.end()
+        ),
+        changes,
+    )
+}
+
 fn next_keypoint_id(state: &ProjectState) -> KeypointId {
     KeypointId(
         state

@@ -97,6 +97,35 @@ impl PredictionArrays {
         self.values.get(at..at + n).unwrap_or(&[])
     }
 
+    /// Swaps two individuals' points on the frames of `frames` (a tracker's identity
+    /// swap undone); an individual the arrays do not hold swaps nothing.
+    pub fn swap_individuals(
+        &mut self,
+        a: IndividualId,
+        b: IndividualId,
+        frames: std::ops::RangeInclusive<u64>,
+    ) {
+        let per_frame = self.shape.frame_floats();
+        let pairs: Vec<(usize, usize)> = self
+            .shape
+            .keypoints
+            .iter()
+            .filter_map(|&k| Some((self.shape.slot(a, k)?, self.shape.slot(b, k)?)))
+            .collect();
+        if a == b || pairs.is_empty() || per_frame == 0 {
+            return;
+        }
+        let last = (*frames.end()).min(self.shape.frame_count.saturating_sub(1));
+        for f in *frames.start()..=last {
+            let base = f as usize * per_frame;
+            for &(sa, sb) in &pairs {
+                for i in 0..POINT_FLOATS {
+                    self.values.swap(base + sa + i, base + sb + i);
+                }
+            }
+        }
+    }
+
     /// How many points have a position (x and y not NaN).
     pub fn point_count(&self) -> usize {
         self.values
@@ -224,5 +253,23 @@ mod tests {
         let back = decode_chunk(&bytes);
         assert_eq!(back[9..12], [10.0, 20.0, 0.5]);
         assert!(back[0].is_nan());
+    }
+
+    #[test]
+    fn swapping_individuals_moves_their_points_over_the_frames_given() {
+        let shape = PredictionShape {
+            individuals: vec![IndividualId(1), IndividualId(2)],
+            keypoints: vec![KeypointId(1)],
+            frame_count: 3,
+        };
+        let mut a = PredictionArrays::empty(shape.clone());
+        for f in 0..3 {
+            a.set(f, 0, [1.0, 1.0, 0.9]);
+            a.set(f, 3, [2.0, 2.0, 0.8]);
+        }
+        a.swap_individuals(IndividualId(1), IndividualId(2), 1..=5);
+        assert_eq!(&a.frame(0)[..4], &[1.0, 1.0, 0.9, 2.0]);
+        assert_eq!(&a.frame(1)[..4], &[2.0, 2.0, 0.8, 1.0]);
+        assert_eq!(&a.frame(2)[3..6], &[1.0, 1.0, 0.9]);
     }
 }

@@ -3,6 +3,7 @@
 //! at the end of the frame.
 
 pub mod frames_to_label;
+pub mod identities;
 pub mod keypoints;
 pub mod layers;
 pub mod models;

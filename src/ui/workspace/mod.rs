@@ -5,6 +5,7 @@
 //! menus, the palette) are run in `run.rs`.
 
 mod frames_to_label;
+mod identities;
 mod labeling;
 mod outliers;
 mod playing;
@@ -20,6 +21,7 @@ use egui::{Pos2, Vec2};
 use super::commands::Command;
 use super::dialogs::{DialogRequest, Dialogs};
 use super::panels::frames_to_label::{FramesAction, FramesToLabelPanel};
+use super::panels::identities::{IdentitiesAction, IdentitiesPanel};
 use super::panels::keypoints::{KeypointsAction, KeypointsContext, keypoints_ui};
 use super::panels::layers::{Layers, LayersAction, LayersContext, layers_ui};
 use super::panels::models::{ModelsAction, ModelsContext, ModelsPanel};
@@ -69,6 +71,7 @@ pub enum Action {
     Frames(FramesAction),
     Plots(PlotsAction),
     Outliers(OutliersAction),
+    Identities(IdentitiesAction),
     Dialog(DialogRequest),
 }
 
@@ -138,6 +141,8 @@ pub struct Workspace {
     pub plots_panel: PlotsPanel,
     /// Where tracking is likely wrong.
     pub outliers_panel: OutliersPanel,
+    /// Crossings and identity swaps.
+    pub identities_panel: IdentitiesPanel,
 }
 
 impl Workspace {
@@ -166,6 +171,7 @@ impl Workspace {
             frames_panel: FramesToLabelPanel::default(),
             plots_panel: PlotsPanel::default(),
             outliers_panel: OutliersPanel::default(),
+            identities_panel: IdentitiesPanel::default(),
         }
     }
 
@@ -485,6 +491,8 @@ impl Workspace {
         actions.extend(frame_actions.into_iter().map(Action::Frames));
         let outlier_actions = self.outliers_panel_ui(&ctx, theme);
         actions.extend(outlier_actions.into_iter().map(Action::Outliers));
+        let identity_actions = self.identities_panel_ui(&ctx, theme);
+        actions.extend(identity_actions.into_iter().map(Action::Identities));
         for action in actions {
             self.apply(action);
         }
@@ -537,6 +545,7 @@ impl Workspace {
             Action::Frames(action) => self.handle_frames_action(action),
             Action::Plots(action) => self.handle_plots_action(action),
             Action::Outliers(action) => self.handle_outliers_action(action),
+            Action::Identities(action) => self.handle_identities_action(action),
             Action::Dialog(request) => self.handle_dialog_request(request),
         }
     }

@@ -2136,3 +2136,172 @@ fn crossings_are_listed_and_identities_swapped_in_labels_and_sets() {
     assert!(stored_label(&project, &key_of(&h, 5, "m1", "snout")).is_none());
     assert!(stored_label(&project, &key_of(&h, 5, "m2", "snout")).is_some());
 }
+
+/// The refinement loop on DeepLabCut's openfield project: a model's predictions on the
+/// project's video, their outliers found, frames picked among them by appearance with
+/// the predictions accepted as labels, one corrected, and saved back into the
+/// project's `CollectedData_Pranav` files, which pandas reads.
+#[test]
+fn the_refinement_loop_on_the_openfield_project_ends_in_collected_data() {
+    use kinelab::project::predictions::{PredictionArrays, PredictionShape};
+    use kinelab::project::{Provenance, edits};
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dlc) = common::openfield_copy(tmp.path()) else {
+        return;
+    };
+    let config = dlc.join("config.yaml");
+    let (sidecar, _) = kinelab::video::project_access::project_to_open(&config).unwrap();
+    // The video, and a model's run on it: each bodypart circling the arena, the
+    // snout jumping 60 px off its path on 12 frames.
+    let jumps: Vec<u64> = (0..12).map(|k| 100 + 180 * k).collect();
+    let video = {
+        let mut p = Project::open(&sidecar).unwrap();
+        let path = dlc.join("videos/m3v1mp4.mp4");
+        let def = kinelab::video::describe::describe_for_project(&dlc, &path, &mut |_| {}).unwrap();
+        let (edit, video) = edits::add_video(p.state(), def);
+        p.apply(edit).unwrap();
+        let s = p.state();
+        let frames = s.video(video).unwrap().def.frame_count;
+        let shape = PredictionShape {
+            individuals: s.individuals.iter().map(|i| i.id).collect(),
+            keypoints: s.skeleton.keypoints.iter().map(|k| k.id).collect(),
+            frame_count: frames,
+        };
+        let mut arrays = PredictionArrays::empty(shape.clone());
+        for f in 0..frames {
+            let angle = f as f32 * 0.01;
+            for (k, &kp) in shape.keypoints.iter().enumerate() {
+                let (mut x, y) = (
+                    320.0 + 100.0 * angle.cos() + 8.0 * k as f32,
+                    240.0 + 100.0 * angle.sin(),
+                );
+                if k == 0 && jumps.contains(&f) {
+                    x += 60.0;
+                }
+                let slot = shape.slot(shape.individuals[0], kp).unwrap();
+                arrays.set(f, slot, [x, y, 0.95]);
+            }
+        }
+        let def = kinelab::formats::prediction_import::set_def(
+            Path::new("m3v1mp4DLC_resnet50.h5"),
+            "DLC_resnet50",
+        );
+        let set = kinelab::project::prediction_store::PredictionWriter::open(&sidecar)
+            .unwrap()
+            .write_set(&def, &[(video, arrays)], false, &mut |_, _| {})
+            .unwrap();
+        p.add_prediction_set(set, "import the model's run").unwrap();
+        video
+    };
+    let mut h = harness(&config);
+    h.state_mut().workspace.as_mut().unwrap().set_video(video);
+    h.run_steps(2);
+
+    // Outliers: every injected jump is found.
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::O);
+    h.get_by_label("Find outliers").click();
+    h.run_steps(1);
+    step_until(&mut h, "the outliers", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .outliers_panel
+            .found
+            .is_some()
+    });
+    let flagged: Vec<u64> = ws(&h)
+        .outliers_panel
+        .found
+        .as_ref()
+        .unwrap()
+        .report
+        .outliers
+        .iter()
+        .map(|o| o.frame_idx)
+        .collect();
+    assert!(jumps.iter().all(|f| flagged.contains(f)), "{flagged:?}");
+
+    // Five of them by appearance, their predictions accepted as labels to correct.
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .outliers_panel
+        .pick_count = 5;
+    h.run_steps(1);
+    h.get_by_label("Pick frames to label").click();
+    h.run_steps(1);
+    step_until(&mut h, "the picked frames", |app| {
+        !app.workspace
+            .as_ref()
+            .unwrap()
+            .frames_to_label()
+            .frames
+            .is_empty()
+    });
+    let picked = ws(&h).frames_to_label().frames;
+    assert_eq!(picked.len(), 5);
+    let state = ws(&h).project.state();
+    let (animal, snout) = (
+        state.individuals[0].id,
+        state.skeleton.by_name("snout").unwrap().id,
+    );
+    let key = kinelab::project::LabelKey {
+        video,
+        frame_idx: picked[0],
+        individual: animal,
+        keypoint: snout,
+    };
+    let accepted = state.label(&key).cloned().expect("the prediction accepted");
+    assert!(matches!(
+        accepted.provenance,
+        Provenance::AcceptedPrediction { .. }
+    ));
+    // The correction: the snout put back where it belongs.
+    let ws_mut = h.state_mut().workspace.as_mut().unwrap();
+    let edit = edits::set_label_position(ws_mut.project.state(), key, 333.25, 222.5).unwrap();
+    assert!(ws_mut.apply_edit(edit));
+    assert!(matches!(
+        ws(&h).project.state().label(&key).unwrap().provenance,
+        Provenance::EditedPrediction { .. }
+    ));
+
+    // Saved into the DeepLabCut project: the new video's CollectedData holds the five
+    // frames, the corrected snout where the person put it; m4s1's are as they were.
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    step_until(&mut h, "the save", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        !ws.dialogs.export.is_busy()
+            && ws
+                .status
+                .as_ref()
+                .is_some_and(|m| m.text.starts_with("Saved to DeepLabCut"))
+    });
+    let folder = dlc.join("labeled-data/m3v1mp4");
+    let out = common::run_python(
+        r#"
+import sys, pandas as pd
+h5 = pd.read_hdf(sys.argv[1])
+csv = pd.read_csv(sys.argv[2], header=[0, 1, 2], index_col=[0, 1, 2])
+old = pd.read_hdf(sys.argv[3])
+name = lambda i: i if isinstance(i, str) else "/".join(i)
+row = [i for i in h5.index if name(i).endswith(f"/img{int(sys.argv[4]):04d}.png")][0]
+print(len(h5), len(csv), len(old), h5.loc[[row]].xs("snout", level="bodyparts", axis=1).values.ravel().tolist())
+"#,
+        &[
+            folder.join("CollectedData_Pranav.h5").to_str().unwrap(),
+            folder.join("CollectedData_Pranav.csv").to_str().unwrap(),
+            dlc.join("labeled-data/m4s1/CollectedData_Pranav.h5")
+                .to_str()
+                .unwrap(),
+            &picked[0].to_string(),
+        ],
+    );
+    assert_eq!(out.trim(), "5 5 116 [333.25, 222.5]", "{out}");
+    for f in &picked {
+        assert!(
+            folder.join(format!("img{f:04}.png")).is_file(),
+            "frame {f}'s PNG"
+        );
+    }
+}

@@ -1901,6 +1901,54 @@ fn the_plots_dock_shows_kinematics_seeks_and_saves() {
         "undo takes the scale back"
     );
 
+    // The cleaning saved as a set: a 3-frame median leaves the straight walk as it
+    // was, but for the first frame, whose window is padded by reflection (12, 10, 12).
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .plots_panel
+        .cleaning
+        .smoothing = Some(kinelab::analysis::Smoothing::Median { window: 3 });
+    h.run_steps(2);
+    h.get_by_label("Save cleaned as a set").click();
+    h.run_steps(1);
+    step_until(&mut h, "the cleaned set", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .project
+            .state()
+            .present_prediction_sets()
+            .count()
+            == 2
+    });
+    let state = ws(&h).project.state();
+    let cleaned = state
+        .present_prediction_sets()
+        .find(|s| s.def.name == "run (median:3)")
+        .expect("the cleaned set")
+        .id;
+    let video = state.videos[0].id;
+    let at = |f| {
+        let (shape, p) = ws(&h)
+            .project
+            .prediction_frame(cleaned, video, f)
+            .unwrap()
+            .unwrap();
+        let slot = shape
+            .slot(
+                state.individuals[0].id,
+                state.skeleton.by_name("snout").unwrap().id,
+            )
+            .unwrap();
+        (p[slot], p[slot + 2])
+    };
+    assert_eq!(at(0), (12.0, 0.9));
+    assert_eq!(at(50), (110.0, 0.9));
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(ws(&h).project.state().present_prediction_sets().count(), 1);
+
     press(&mut h, Modifiers::COMMAND, Key::J);
     assert!(!ws(&h).plots_panel.open, "Ctrl+J closes it again");
 }

@@ -111,6 +111,62 @@ pub struct Cleaning {
 }
 
 impl Cleaning {
+    /// What it does, in words: "likelihood ≥ 0.6, gaps ≤ 5 frames interpolated,
+    /// median:5".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(p) = self.min_likelihood {
+            parts.push(format!("likelihood ≥ {p}"));
+        }
+        if self.max_gap > 0 {
+            parts.push(format!("gaps ≤ {} frames interpolated", self.max_gap));
+        }
+        if let Some(s) = self.smoothing {
+            parts.push(s.to_string());
+        }
+        parts.join(", ")
+    }
+
+    /// A prediction set's arrays cleaned point by point (positions only; the scores
+    /// stay as they were, and a point the cleaning empties is dropped).
+    pub fn apply_to_arrays(
+        &self,
+        arrays: &crate::project::predictions::PredictionArrays,
+    ) -> Result<crate::project::predictions::PredictionArrays, super::FilterError> {
+        use crate::project::predictions::POINT_FLOATS;
+        let mut out = arrays.clone();
+        let shape = &arrays.shape;
+        let frames = shape.frame_count as usize;
+        let per_frame = shape.frame_floats();
+        for &i in &shape.individuals {
+            for &k in &shape.keypoints {
+                let Some(slot) = shape.slot(i, k) else {
+                    continue;
+                };
+                let at = |f: usize, c: usize| f64::from(arrays.values[f * per_frame + slot + c]);
+                let series = PointSeries {
+                    x: (0..frames).map(|f| at(f, 0)).collect(),
+                    y: (0..frames).map(|f| at(f, 1)).collect(),
+                    likelihood: (0..frames).map(|f| at(f, 2)).collect(),
+                };
+                let cleaned = self.apply(&series)?;
+                for f in 0..frames {
+                    let base = f * per_frame + slot;
+                    let (x, y) = (cleaned.x[f], cleaned.y[f]);
+                    if x.is_finite() && y.is_finite() {
+                        out.values[base] = x as f32;
+                        out.values[base + 1] = y as f32;
+                        // A point filled where the model had none has no score of
+                        // its own (NaN, as movement leaves its confidence).
+                    } else {
+                        out.values[base..base + POINT_FLOATS].fill(f32::NAN);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Whether it changes anything.
     pub fn is_identity(&self) -> bool {
         self.min_likelihood.is_none() && self.max_gap == 0 && self.smoothing.is_none()

@@ -250,23 +250,9 @@ pub fn run(args: &KinematicsArgs) -> anyhow::Result<()> {
         if cleaning.is_identity() {
             String::new()
         } else {
-            format!(", cleaned: {}", describe(&cleaning))
+            format!(", cleaned: {}", cleaning.describe())
         },
         args.out.display()
     );
     Ok(())
-}
-
-fn describe(c: &Cleaning) -> String {
-    let mut parts = Vec::new();
-    if let Some(p) = c.min_likelihood {
-        parts.push(format!("likelihood ≥ {p}"));
-    }
-    if c.max_gap > 0 {
-        parts.push(format!("gaps ≤ {} frames interpolated", c.max_gap));
-    }
-    if let Some(s) = c.smoothing {
-        parts.push(s.to_string());
-    }
-    parts.join(", ")
 }

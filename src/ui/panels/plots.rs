@@ -20,7 +20,8 @@ use crate::analysis::quantity::{PointRef, Quantity, SeriesSpec};
 use crate::analysis::track_source::{TrackSource, frame_times, load_tracks};
 use crate::analysis::tracks::Track;
 use crate::project::prediction_store::PredictionReader;
-use crate::project::{ProjectState, VideoId};
+use crate::project::prediction_store::{PredictionSource, PredictionWriter};
+use crate::project::{PredictionSetId, ProjectState, VideoId};
 use crate::ui::jobs::Job;
 use crate::ui::theme::Theme;
 
@@ -50,6 +51,11 @@ pub enum PlotsAction {
     Exported(PathBuf),
     /// The project's scale for real units (`None`: pixels).
     SetScale(Option<Scale>),
+    /// A cleaned copy of a prediction set was written: add it as one undoable step.
+    SetWritten {
+        new: PredictionSetId,
+        description: String,
+    },
     Error(String),
     Close,
 }
@@ -115,6 +121,8 @@ pub struct PlotsPanel {
     pub measured_unit: String,
     /// Plot in the project's real units (when it has a scale) rather than pixels.
     pub in_pixels: bool,
+    /// A cleaned copy of a set being written.
+    save_job: Option<Job<Result<(PredictionSetId, String), String>>>,
 }
 
 /// The data the dock shows for a video when no choice was made: its first prediction
@@ -150,6 +158,48 @@ impl PlotsPanel {
 
     pub fn is_loading(&self) -> bool {
         self.job.is_some()
+    }
+
+    /// Whether a cleaned copy of a set is being written.
+    pub fn is_saving(&self) -> bool {
+        self.save_job.is_some()
+    }
+
+    /// Writes a copy of the set shown, cleaned as the plots are (positions in pixels),
+    /// as a new prediction set, on a worker.
+    fn start_save(&mut self, ctx: &egui::Context, c: &PlotsContext<'_>) -> Result<(), String> {
+        let video = c.video.ok_or("no video shown")?;
+        let Some(TrackSource::Set(id)) = self
+            .data
+            .as_ref()
+            .and_then(|d| d.key.as_ref())
+            .map(|k| k.source)
+        else {
+            return Err("the plots show labels: choose a prediction set to save cleaned".into());
+        };
+        let set = c.state.prediction_set(id).ok_or("no such set")?.clone();
+        let cleaning = self.cleaning;
+        let project_path = c.project_path.to_owned();
+        self.save_job = Some(Job::spawn("saving a cleaned set", ctx, move |_| {
+            let reader = PredictionReader::open(&project_path).map_err(|e| e.to_string())?;
+            let arrays = reader.arrays(&set, video).map_err(|e| e.to_string())?;
+            let cleaned = cleaning
+                .apply_to_arrays(&arrays)
+                .map_err(|e| e.to_string())?;
+            let mut def = set.def.clone();
+            def.name = format!("{} ({})", set.def.name, cleaning.describe());
+            def.created_unix_secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64());
+            let new = PredictionWriter::open(&project_path)
+                .and_then(|mut w| w.write_set(&def, &[(video, cleaned)], false, &mut |_, _| {}))
+                .map_err(|e| e.to_string())?;
+            Ok((
+                new,
+                format!("save {} cleaned: {}", set.def.name, cleaning.describe()),
+            ))
+        }));
+        Ok(())
     }
 
     /// A line of `px` pixels was measured on the frame: the dock opens to ask its
@@ -328,6 +378,13 @@ impl PlotsPanel {
     /// Draws the dock (when open) and returns what the person did.
     pub fn ui(&mut self, ui: &mut egui::Ui, c: &PlotsContext<'_>) -> Vec<PlotsAction> {
         let mut actions = Vec::new();
+        if let Some(result) = self.save_job.as_ref().and_then(Job::poll) {
+            self.save_job = None;
+            actions.push(match result {
+                Ok((new, description)) => PlotsAction::SetWritten { new, description },
+                Err(e) => PlotsAction::Error(format!("the cleaned set could not be saved: {e}")),
+            });
+        }
         self.units.scale = if self.in_pixels {
             None
         } else {
@@ -553,6 +610,22 @@ impl PlotsPanel {
                 .on_hover_text("frames; 0 leaves gaps empty");
             if ui.button("Add plot").clicked() {
                 self.add_plot(Quantity::Speed);
+            }
+            let from_set = matches!(
+                self.data
+                    .as_ref()
+                    .and_then(|d| d.key.as_ref())
+                    .map(|k| k.source),
+                Some(TrackSource::Set(_))
+            );
+            let can_save = from_set && !self.cleaning.is_identity() && self.save_job.is_none();
+            if ui
+                .add_enabled(can_save, egui::Button::new("Save cleaned as a set"))
+                .on_hover_text("A copy of the set with this cleaning, as a new prediction set")
+                .clicked()
+                && let Err(e) = self.start_save(ui.ctx(), c)
+            {
+                actions.push(PlotsAction::Error(e));
             }
             if self.job.is_some() {
                 ui.spinner();

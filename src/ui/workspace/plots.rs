@@ -48,6 +48,14 @@ impl Workspace {
             PlotsAction::Exported(path) => self.set_status(format!("saved {}", path.display())),
             PlotsAction::Error(e) => self.set_error(e),
             PlotsAction::Close => self.plots_panel.open = false,
+            PlotsAction::SetWritten { new, description } => {
+                let added = self.project.add_prediction_set(new, description.clone());
+                self.after_history_step();
+                match added {
+                    Ok(()) => self.set_status(format!("{description} (a new prediction set)")),
+                    Err(e) => self.set_error(format!("the cleaned set could not be added: {e}")),
+                }
+            }
             PlotsAction::SetScale(scale) => {
                 let value =
                     scale.map_or_else(String::new, |s| format!("{}:{}", s.px_per_unit, s.unit));

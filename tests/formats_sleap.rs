@@ -222,3 +222,136 @@ fn an_slp_file_opens_as_a_project_with_its_video() {
     assert_eq!(report.labels, state.labels.len());
     assert!(state.labels.len() > 1000);
 }
+
+/// A labels file as sleap-io loads it: skeleton, symmetries, tracks, video names, and
+/// every user instance's points (x, y, visible) by video, frame and track.
+const SLEAP_IO_USER_INSTANCES: &str = r#"
+import sys, os, numpy as np, sleap_io as sio
+l = sio.load_file(sys.argv[1], open_videos=False)
+sk = l.skeleton
+print("nodes", " ".join(sk.node_names))
+# Kinelab keeps edges undirected (a pair per edge), so they are compared as pairs.
+print("edges", sorted(tuple(sorted((e.source.name, e.destination.name), key=sk.node_names.index)) for e in sk.edges))
+print("symmetries", sorted(tuple(sorted(n.name for n in s.nodes)) for s in sk.symmetries))
+print("tracks", " ".join(sorted(t.name for t in l.tracks)))
+print("videos", " ".join(os.path.basename(v.filename) for v in l.videos))
+rows = []
+for lf in l.labeled_frames:
+    for inst in lf.user_instances:
+        track = inst.track.name if inst.track is not None else "-"
+        pts = " ".join("nan" if np.isnan(p["xy"][0]) else f"{p['xy'][0]:.6f},{p['xy'][1]:.6f},{int(p['visible'])}" for p in inst.points)
+        rows.append(f"{os.path.basename(lf.video.filename)} {lf.frame_idx} {track} {pts}")
+for r in sorted(rows):
+    print(r)
+"#;
+
+#[test]
+fn corrections_go_back_to_sleap_as_an_slp_file_sleap_io_loads_point_for_point() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (Some(slp), Some(video)) = (
+        common::shared_data("sleap/tracks/clip.slp"),
+        common::shared_data("sleap/tracks/clip.mp4"),
+    ) else {
+        return;
+    };
+    let copy = tmp.path().join("clip.slp");
+    std::fs::copy(&slp, &copy).unwrap();
+    std::fs::copy(&video, tmp.path().join("clip.mp4")).unwrap();
+    // Opened as a project (its sidecar), then exported back as .slp.
+    let out = tmp.path().join("back/clip.corrected.slp");
+    let said = common::kinelab_ok(&[
+        "export",
+        copy.to_str().unwrap(),
+        "--format",
+        "slp",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(out.is_file(), "{said}");
+    let theirs = common::run_python(SLEAP_IO_USER_INSTANCES, &[copy.to_str().unwrap()]);
+    let ours = common::run_python(SLEAP_IO_USER_INSTANCES, &[out.to_str().unwrap()]);
+    let (theirs, ours): (Vec<&str>, Vec<&str>) = (theirs.lines().collect(), ours.lines().collect());
+    assert!(theirs.len() > 5, "{theirs:?}");
+    assert_eq!(
+        theirs.len(),
+        ours.len(),
+        "instances:\n{}\nvs\n{}",
+        theirs.join("\n"),
+        ours.join("\n")
+    );
+    for (a, b) in theirs.iter().zip(&ours) {
+        assert_eq!(a, b);
+    }
+    // And Kinelab reads its own file back the same.
+    let again = kinelab::formats::slp::read(&out).unwrap();
+    let original = kinelab::formats::slp::read(&copy).unwrap();
+    assert_eq!(again.nodes, original.nodes);
+    assert_eq!(
+        again.instances.iter().filter(|i| !i.predicted).count(),
+        original.instances.iter().filter(|i| !i.predicted).count()
+    );
+}
+
+#[test]
+fn an_slp_file_keeps_edges_symmetries_occlusion_and_absence() {
+    use kinelab::project::{LabelKey, NewProject, Project, Visibility, edits};
+    let tmp = tempfile::tempdir().unwrap();
+    let clip = common::clip(&common::h264_gop30());
+    let video =
+        kinelab::video::describe::describe_for_project(tmp.path(), &clip, &mut |_| {}).unwrap();
+    let path = tmp.path().join("p.kinelab");
+    let mut p = Project::create(
+        &path,
+        &NewProject {
+            name: "p".into(),
+            keypoints: vec!["snout".into(), "leftear".into(), "rightear".into()],
+            edges: vec![
+                ("snout".into(), "leftear".into()),
+                ("snout".into(), "rightear".into()),
+            ],
+            symmetric: vec![("leftear".into(), "rightear".into())],
+            individuals: vec!["m1".into(), "m2".into()],
+            videos: vec![video],
+        },
+    )
+    .unwrap();
+    let s = p.state().clone();
+    let key = |f, i: usize, k: &str| LabelKey {
+        video: s.videos[0].id,
+        frame_idx: f,
+        individual: s.individuals[i].id,
+        keypoint: s.skeleton.by_name(k).unwrap().id,
+    };
+    for (k, x, y) in [
+        (key(3, 0, "snout"), 10.5, 20.25),
+        (key(3, 0, "leftear"), 12.0, 18.0),
+        (key(3, 1, "rightear"), 99.0, 98.0),
+    ] {
+        p.apply(edits::set_label_position(p.state(), k, x, y).unwrap())
+            .unwrap();
+    }
+    p.apply(edits::set_visibility(p.state(), key(3, 0, "leftear"), Visibility::Occluded).unwrap())
+        .unwrap();
+    drop(p);
+    let out = tmp.path().join("p.slp");
+    common::kinelab_ok(&[
+        "export",
+        path.to_str().unwrap(),
+        "--format",
+        "slp",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let got = common::run_python(SLEAP_IO_USER_INSTANCES, &[out.to_str().unwrap()]);
+    let name = clip.file_name().unwrap().to_string_lossy().into_owned();
+    let want = format!(
+        "nodes snout leftear rightear\n\
+         edges [('snout', 'leftear'), ('snout', 'rightear')]\n\
+         symmetries [('leftear', 'rightear')]\n\
+         tracks m1 m2\n\
+         videos {name}\n\
+         {name} 3 m1 10.500000,20.250000,1 12.000000,18.000000,0 nan\n\
+         {name} 3 m2 nan nan 99.000000,98.000000,1\n"
+    );
+    assert_eq!(got, want);
+}

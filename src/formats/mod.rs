@@ -18,6 +18,7 @@ pub mod prediction_import;
 pub mod report;
 pub mod sleap_analysis;
 pub mod slp;
+pub mod slp_write;
 pub mod yolo;
 
 pub use error::{FormatError, FormatResult};
@@ -39,6 +40,8 @@ pub enum DatasetFormat {
     DlcPredictions,
     /// COCO keypoints: annotations.json and images/.
     Coco,
+    /// SLEAP labels: one `.slp` file of user instances on tracks.
+    Slp,
     /// SLEAP analysis HDF5, one `<video>.analysis.h5` per video.
     SleapAnalysis,
     /// Lightning Pose: CollectedData.csv and labeled-data/.
@@ -106,10 +109,11 @@ impl Default for ExportOptions {
 }
 
 impl DatasetFormat {
-    pub const ALL: [DatasetFormat; 6] = [
+    pub const ALL: [DatasetFormat; 7] = [
         Self::Dlc,
         Self::DlcPredictions,
         Self::Coco,
+        Self::Slp,
         Self::SleapAnalysis,
         Self::LightningPose,
         Self::Yolo,
@@ -121,6 +125,7 @@ impl DatasetFormat {
             Self::Dlc => "dlc",
             Self::DlcPredictions => "dlc-predictions",
             Self::Coco => "coco",
+            Self::Slp => "slp",
             Self::SleapAnalysis => "sleap-analysis",
             Self::LightningPose => "lightning-pose",
             Self::Yolo => "yolo",
@@ -133,6 +138,7 @@ impl DatasetFormat {
             Self::Dlc => "DeepLabCut (CSV + HDF5, PNG frames, config.yaml)",
             Self::DlcPredictions => "DeepLabCut predictions (<video>DLC_<scorer>.h5 + .csv)",
             Self::Coco => "COCO keypoints (annotations.json + images)",
+            Self::Slp => "SLEAP labels (.slp: user instances with tracks, skeleton, videos)",
             Self::SleapAnalysis => "SLEAP analysis HDF5 (one file per video)",
             Self::LightningPose => "Lightning Pose (CollectedData.csv + labeled-data)",
             Self::Yolo => "YOLO pose (images, labels, data.yaml; train/val)",
@@ -146,6 +152,7 @@ impl DatasetFormat {
         match self {
             Self::Coco => Some("json"),
             Self::SleapAnalysis | Self::DlcPredictions => Some("h5"),
+            Self::Slp => Some("slp"),
             Self::Dlc | Self::LightningPose | Self::Yolo => None,
         }
     }
@@ -205,6 +212,7 @@ impl DatasetFormat {
                 dlc_predictions::write(state, out_dir, file_name, access.predictions, on_progress)
             }
             Self::Coco => coco::write(state, project_dir, out_dir, file_name, videos, on_progress),
+            Self::Slp => slp_write::write(state, project_dir, out_dir, file_name, on_progress),
             Self::SleapAnalysis => sleap_analysis::write_project(
                 state,
                 project_dir,

@@ -2353,3 +2353,122 @@ print(len(h5), len(csv), len(old), h5.loc[[row]].xs("snout", level="bodyparts", 
         );
     }
 }
+
+#[test]
+fn behaviours_are_coded_by_their_keys_into_events_and_lanes() {
+    use kinelab::project::behaviours::{self, BehaviourKind};
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let mut h = harness(&project);
+    press(&mut h, Modifiers::COMMAND, Key::B);
+    assert!(ws(&h).behaviours_panel.open);
+    for _ in 0..3 {
+        h.get_by_label("Add behaviour").click();
+        // The window grows with each row: let it settle before the next click.
+        h.run_steps(4);
+    }
+    // freezing (Q) and walking (K) exclude each other; sniff (E) is a point event.
+    {
+        let panel = &mut h.state_mut().workspace.as_mut().unwrap().behaviours_panel;
+        let draft = panel.draft.as_mut().unwrap();
+        for (b, (code, key, kind)) in draft.behaviours.iter_mut().zip([
+            ("freezing", "F", BehaviourKind::State),
+            ("walking", "K", BehaviourKind::State),
+            ("sniff", "E", BehaviourKind::Point),
+        ]) {
+            b.code = code.into();
+            b.key = key.into();
+            b.kind = kind;
+            b.group = (kind == BehaviourKind::State).then(|| "posture".to_owned());
+        }
+    }
+    h.run_steps(2);
+    // F is "Fit frame to view": refused, saying so.
+    h.get_by_label_contains("the key 'F' is a command's");
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .behaviours_panel
+        .draft
+        .as_mut()
+        .unwrap()
+        .behaviours[0]
+        .key = "Q".into();
+    h.run_steps(2);
+    h.get_by_label("Save ethogram").click();
+    h.run_steps(2);
+    let ethogram = behaviours::ethogram(ws(&h).project.state());
+    assert_eq!(ethogram.behaviours.len(), 3);
+    // Coding on the frames shown, for the selected individual (m1).
+    let code = |h: &mut Harness<'_, KinelabApp>, frame: u64, key: Key| {
+        h.state_mut().workspace.as_mut().unwrap().go_to(frame);
+        h.run_steps(1);
+        press(h, Modifiers::NONE, key);
+    };
+    code(&mut h, 10, Key::Q);
+    code(&mut h, 20, Key::K);
+    code(&mut h, 25, Key::E);
+    code(&mut h, 30, Key::K);
+    let video = ws(&h).project.state().videos[0].id;
+    let events = behaviours::events(ws(&h).project.state(), video);
+    let spans: Vec<(String, u64, Option<u64>)> = events
+        .iter()
+        .map(|e| (e.behaviour.clone(), e.start_frame, e.stop_frame))
+        .collect();
+    assert_eq!(
+        spans,
+        vec![
+            ("freezing".into(), 10, Some(19)),
+            ("walking".into(), 20, Some(30)),
+            ("sniff".into(), 25, None),
+        ]
+    );
+    assert!(
+        status_text(&h).contains("walking (m1) stopped on frame 30"),
+        "{}",
+        status_text(&h)
+    );
+    if std::env::var_os("KINELAB_SHOT").is_some() {
+        h.run_steps(3);
+        h.render().unwrap().save("/tmp/behaviours.png").unwrap();
+    }
+    // The lane under the timeline: two states and a point, for m1.
+    let lanes = ws(&h).event_lanes_for_tests();
+    assert_eq!(lanes.len(), 1);
+    assert_eq!((lanes[0].spans.len(), lanes[0].points.len()), (2, 1));
+    // The list seeks; each coding is one undoable edit.
+    h.get_by_label_contains("frames 20–30: walking (m1)")
+        .click();
+    h.run_steps(2);
+    assert_eq!(ws(&h).selection.frame_idx, 20);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    let events = behaviours::events(ws(&h).project.state(), video);
+    assert_eq!(events[1].stop_frame, None, "undo reopens walking");
+    // Stored in the project: the file holds them.
+    let stored = Project::open(&project).unwrap();
+    assert_eq!(behaviours::events(stored.state(), video).len(), 3);
+    drop(stored);
+    // As BORIS's tabular events, which pandas reads: walking is still open.
+    let csv = dir.path().join("events.csv");
+    common::kinelab_ok(&[
+        "events",
+        project.to_str().unwrap(),
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    let out = common::run_python(
+        r#"
+import sys, pandas as pd
+t = pd.read_csv(sys.argv[1])
+for _, r in t.iterrows():
+    assert abs(r["Time"] - r["Image index"] / r["FPS"]) < 1e-6, r
+    print(r["Subject"], r["Behavior"], r["Behavior type"], r["Image index"])
+"#,
+        &[csv.to_str().unwrap()],
+    );
+    assert_eq!(
+        out,
+        "m1 freezing START 10\nm1 freezing STOP 19\nm1 walking START 20\nm1 sniff POINT 25\n"
+    );
+}

@@ -7,6 +7,7 @@ mod bench_play;
 mod bench_plots;
 mod bench_ui;
 pub mod demo;
+mod events;
 mod extract;
 mod frames;
 mod indices;
@@ -215,6 +216,9 @@ pub enum Command {
     /// acceleration, likelihood per frame, individual and keypoint) from a project or
     /// another tool's file, cleaned and smoothed as asked.
     Kinematics(kinematics::KinematicsArgs),
+    /// Write a project's coded behaviour events as BORIS's tabular events CSV (START,
+    /// STOP and POINT rows with their time and frame), every video or one.
+    Events(events::EventsArgs),
     /// Copy the demo project (a synthetic clip with a skeleton) into DIR and open it.
     Demo {
         /// Where to put it (default: Kinelab's folder in the user data folder).
@@ -435,6 +439,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         ),
         Command::Infer(args) => infer::run(&args),
         Command::Kinematics(args) => kinematics::run(&args),
+        Command::Events(args) => events::run(&args),
         Command::Demo { dir, no_open } => {
             let project = demo::install(dir.as_deref())?;
             println!("demo project: {}", project.display());

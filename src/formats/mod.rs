@@ -10,6 +10,7 @@ pub mod dlc_predictions;
 pub mod dlc_project;
 pub mod dlc_table;
 pub mod error;
+pub mod events_csv;
 pub mod frame_images;
 pub mod h5;
 pub mod lightning_pose;

@@ -9,6 +9,7 @@
 //! - `document`: an open project (store + state + undo history).
 //! - `preset`: skeleton presets from `assets/skeletons/`.
 
+pub mod behaviours;
 pub mod change;
 pub mod checkpointer;
 pub mod document;

@@ -218,6 +218,11 @@ impl KinelabApp {
             for command in commands {
                 self.run(command);
             }
+            // Behaviour keys come after the command table's.
+            if let Some(ws) = &mut self.workspace {
+                ws.command_keys = self.keymap.unmodified_keys();
+                ws.take_behaviour_keys(&ctx);
+            }
         }
         self.handle_dropped_files(&ctx);
 
@@ -250,7 +255,18 @@ impl KinelabApp {
         }
         if self.shortcut_sheet_open {
             let mut open = true;
-            palette::shortcut_sheet(&ctx, &mut open, &self.keymap, &self.theme);
+            let behaviour_keys: Vec<(String, String)> = self
+                .workspace
+                .as_ref()
+                .map(|ws| {
+                    crate::project::behaviours::ethogram(ws.project().state())
+                        .behaviours
+                        .into_iter()
+                        .map(|b| (b.key.to_uppercase(), b.code))
+                        .collect()
+                })
+                .unwrap_or_default();
+            palette::shortcut_sheet(&ctx, &mut open, &self.keymap, &behaviour_keys, &self.theme);
             self.shortcut_sheet_open = open;
         }
     }

@@ -109,6 +109,7 @@ commands! {
     SwapIndividuals, "swap_individuals", "Swap selected individual with the next", Label, Workspace, ["Ctrl+Shift+X"];
     AcceptFramePredictions, "accept_frame_predictions", "Accept this frame's predictions as labels", Label, Workspace, ["Shift+Enter"];
     AcceptPredictionsRange, "accept_predictions_range", "Accept predictions over frames…", Label, Workspace, [];
+    Behaviours, "behaviours", "Behaviours: ethogram and events…", Label, Workspace, ["Ctrl+B"];
     Identities, "identities", "Identities: crossings and swaps…", Label, Workspace, [];
     InterpolateLabels, "interpolate_labels", "Interpolate labels between labeled frames", Label, Workspace, ["Ctrl+Shift+I"];
     Models, "models", "Models…", Model, Workspace, ["Ctrl+M"];

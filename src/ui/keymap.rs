@@ -180,6 +180,20 @@ impl Keymap {
         self.keys(command).first().map(Shortcut::label)
     }
 
+    /// The keys bound to commands without modifiers ("A", "1", "Space"), which a
+    /// behaviour's key may not be.
+    pub fn unmodified_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = Command::ALL
+            .iter()
+            .flat_map(|&c| self.keys(c))
+            .filter(|s| !s.ctrl && !s.shift && !s.alt)
+            .map(|s| s.key.name().to_owned())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
     /// The command bound to a key event, if any.
     pub fn command_for(&self, key: Key, modifiers: Modifiers) -> Option<Command> {
         Command::ALL

@@ -91,7 +91,13 @@ impl Palette {
 }
 
 /// The shortcut sheet: every command with its keys, by menu.
-pub fn shortcut_sheet(ctx: &egui::Context, open: &mut bool, keymap: &Keymap, theme: &Theme) {
+pub fn shortcut_sheet(
+    ctx: &egui::Context,
+    open: &mut bool,
+    keymap: &Keymap,
+    behaviour_keys: &[(String, String)],
+    theme: &Theme,
+) {
     egui::Window::new("Keyboard shortcuts")
         .open(open)
         .default_width(520.0)
@@ -125,6 +131,15 @@ pub fn shortcut_sheet(ctx: &egui::Context, open: &mut bool, keymap: &Keymap, the
                                 keymap.keys(c).iter().map(|k| k.label()).collect();
                             ui.label(RichText::new(keys.join(", ")).monospace());
                             ui.label(RichText::new(c.id()).color(theme.text_dim).small());
+                            ui.end_row();
+                        }
+                    }
+                    if !behaviour_keys.is_empty() {
+                        ui.label(RichText::new("Behaviours (this project's ethogram)").strong());
+                        ui.end_row();
+                        for (key, code) in behaviour_keys {
+                            ui.label(format!("Code '{code}'"));
+                            ui.label(RichText::new(key).monospace());
                             ui.end_row();
                         }
                     }

@@ -2,6 +2,7 @@
 //! a person can act in it, an `…Action` it returns; the workspace applies the actions
 //! at the end of the frame.
 
+pub mod behaviours;
 pub mod frames_to_label;
 pub mod identities;
 pub mod keypoints;

@@ -21,6 +21,8 @@ pub struct TimelineContext<'a> {
     pub lanes: &'a [PredictionLane<'a>],
     /// Under them, one strip per outlier method, once outliers were found.
     pub outlier_strips: &'a [OutlierStrip<'a>],
+    /// Then one lane per subject with coded events.
+    pub event_lanes: &'a [EventLane],
     pub theme: &'a Theme,
 }
 
@@ -29,6 +31,14 @@ pub struct TimelineContext<'a> {
 pub struct PredictionLane<'a> {
     pub name: &'a str,
     pub summary: &'a [u8],
+}
+
+/// A subject's events: states as spans (first and last frame), points as ticks, in
+/// their behaviours' colours.
+pub struct EventLane {
+    pub name: String,
+    pub spans: Vec<(u64, u64, egui::Color32)>,
+    pub points: Vec<(u64, egui::Color32)>,
 }
 
 /// Height of one prediction lane in points.
@@ -66,7 +76,7 @@ pub const HEIGHT: f32 = 34.0;
 
 pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<TimelineAction> {
     let width = ui.available_width();
-    let rows = ctx.lanes.len() + ctx.outlier_strips.len();
+    let rows = ctx.lanes.len() + ctx.outlier_strips.len() + ctx.event_lanes.len();
     let total_height = HEIGHT + rows as f32 * (LANE_HEIGHT + 2.0);
     let (whole, response) =
         ui.allocate_exact_size(vec2(width, total_height), Sense::click_and_drag());
@@ -221,6 +231,33 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
             painter.line_segment(
                 [pos2(x, strip_rect.top()), pos2(x, strip_rect.bottom())],
                 Stroke::new(1.0, color),
+            );
+        }
+    }
+
+    // Events lanes: a bar per state, a tick per point event.
+    for (i, lane) in ctx.event_lanes.iter().enumerate() {
+        let row = ctx.lanes.len() + ctx.outlier_strips.len() + i;
+        let top = rect.bottom() + 2.0 + row as f32 * (LANE_HEIGHT + 2.0);
+        let lane_rect =
+            Rect::from_min_size(pos2(rect.left(), top), vec2(rect.width(), LANE_HEIGHT));
+        painter.rect_filled(lane_rect, 1.0, ctx.theme.timeline_bg);
+        if response.hover_pos().is_some_and(|p| lane_rect.contains(p)) {
+            hovered_lane = Some(lane.name.as_str());
+        }
+        for &(first, last, color) in &lane.spans {
+            let (x0, x1) = (x_of(first) - 0.5, x_of(last) + 0.5);
+            painter.rect_filled(
+                Rect::from_x_y_ranges(x0..=x1.max(x0 + 1.0), lane_rect.y_range()),
+                1.0,
+                color,
+            );
+        }
+        for &(f, color) in &lane.points {
+            let x = x_of(f);
+            painter.line_segment(
+                [pos2(x, lane_rect.top()), pos2(x, lane_rect.bottom())],
+                Stroke::new(2.0, color),
             );
         }
     }

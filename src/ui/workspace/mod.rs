@@ -4,6 +4,7 @@
 //! goes through `Project::apply`, which commits it before it is drawn. Commands (keys,
 //! menus, the palette) are run in `run.rs`.
 
+mod behaviours;
 mod frames_to_label;
 mod identities;
 mod labeling;
@@ -20,6 +21,7 @@ use egui::{Pos2, Vec2};
 
 use super::commands::Command;
 use super::dialogs::{DialogRequest, Dialogs};
+use super::panels::behaviours::{BehavioursAction, BehavioursPanel};
 use super::panels::frames_to_label::{FramesAction, FramesToLabelPanel};
 use super::panels::identities::{IdentitiesAction, IdentitiesPanel};
 use super::panels::keypoints::{KeypointsAction, KeypointsContext, keypoints_ui};
@@ -72,6 +74,7 @@ pub enum Action {
     Plots(PlotsAction),
     Outliers(OutliersAction),
     Identities(IdentitiesAction),
+    Behaviours(BehavioursAction),
     Dialog(DialogRequest),
 }
 
@@ -143,6 +146,10 @@ pub struct Workspace {
     pub outliers_panel: OutliersPanel,
     /// Crossings and identity swaps.
     pub identities_panel: IdentitiesPanel,
+    /// The ethogram and the video's coded events.
+    pub behaviours_panel: BehavioursPanel,
+    /// Keys (without modifiers) that commands have: a behaviour cannot take them.
+    pub command_keys: Vec<String>,
 }
 
 impl Workspace {
@@ -172,6 +179,8 @@ impl Workspace {
             plots_panel: PlotsPanel::default(),
             outliers_panel: OutliersPanel::default(),
             identities_panel: IdentitiesPanel::default(),
+            behaviours_panel: BehavioursPanel::default(),
+            command_keys: Vec::new(),
         }
     }
 
@@ -405,11 +414,13 @@ impl Workspace {
             .video
             .map(|v| self.outliers_panel.strips(v))
             .unwrap_or_default();
+        let event_lanes = self.event_lanes();
         egui::Panel::bottom("timeline").show(ui, |ui| {
             ui.add_space(4.0);
             let timeline = TimelineContext {
                 lanes: &lanes,
                 outlier_strips: &outlier_strips,
+                event_lanes: &event_lanes,
                 frame_count: self.frame_count(),
                 current_frame: self.selection.frame_idx,
                 labeled: self.labeled_cache.as_ref().map_or(&[], |(_, f)| f),
@@ -493,6 +504,8 @@ impl Workspace {
         actions.extend(outlier_actions.into_iter().map(Action::Outliers));
         let identity_actions = self.identities_panel_ui(&ctx, theme);
         actions.extend(identity_actions.into_iter().map(Action::Identities));
+        let behaviour_actions = self.behaviours_panel_ui(&ctx, theme);
+        actions.extend(behaviour_actions.into_iter().map(Action::Behaviours));
         for action in actions {
             self.apply(action);
         }
@@ -546,6 +559,7 @@ impl Workspace {
             Action::Plots(action) => self.handle_plots_action(action),
             Action::Outliers(action) => self.handle_outliers_action(action),
             Action::Identities(action) => self.handle_identities_action(action),
+            Action::Behaviours(action) => self.handle_behaviours_action(action),
             Action::Dialog(request) => self.handle_dialog_request(request),
         }
     }

@@ -1,0 +1,67 @@
+//! `kinelab events`: a project's coded events as BORIS's tabular events CSV, every
+//! video (or one), with each row's time from the video's timestamps.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use crate::analysis::track_source::frame_times;
+use crate::formats::dlc_project::folder_name;
+use crate::formats::events_csv::{VideoEvents, to_csv};
+use crate::project::{Project, behaviours};
+use crate::util::atomic_file::write_bytes_atomically;
+
+/// What `kinelab events` was given.
+#[derive(Debug, clap::Args)]
+pub struct EventsArgs {
+    /// A project (a .kinelab file, a DeepLabCut config.yaml or folder, a SLEAP .slp).
+    pub project: PathBuf,
+    /// The table to write (.csv).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Only this video (its path or name).
+    #[arg(long)]
+    pub video: Option<PathBuf>,
+}
+
+pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
+    let project = Project::open(&super::interchange::project_to_open(&args.project)?)?;
+    let state = project.state();
+    let ethogram = behaviours::ethogram(state);
+    let videos: Vec<_> = match &args.video {
+        Some(v) => vec![super::render::pick_video(state, &project.dir(), v)?],
+        None => state.videos.iter().collect(),
+    };
+    let mut tables = Vec::new();
+    for v in &videos {
+        let events = behaviours::events(state, v.id);
+        if events.is_empty() {
+            continue;
+        }
+        let path = project
+            .video_path(v.id)
+            .context("the project's video has no path")?;
+        let times = frame_times(v, &path).with_context(|| path.display().to_string())?;
+        tables.push((v, events, times, path));
+    }
+    let rows: Vec<VideoEvents<'_>> = tables
+        .iter()
+        .map(|(v, events, times, path)| VideoEvents {
+            observation: folder_name(v),
+            media_file: path.display().to_string(),
+            fps: v.def.fps,
+            times,
+            events,
+        })
+        .collect();
+    let count: usize = rows.iter().map(|r| r.events.len()).sum();
+    let csv = to_csv(state, &ethogram, &rows)?;
+    write_bytes_atomically(&args.out, &csv)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    println!(
+        "{count} events on {} videos -> {}",
+        rows.len(),
+        args.out.display()
+    );
+    Ok(())
+}

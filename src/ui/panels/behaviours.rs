@@ -1,0 +1,244 @@
+//! The Behaviours panel: the ethogram editor (each behaviour's code, key, colour,
+//! point or state, exclusive group and modifiers; saved as one undoable edit once it
+//! has no problems) and the video's coded events, listed in order: a click goes to an
+//! event's start, and an event can be relabelled or deleted (each one edit).
+
+use crate::project::behaviours::{Behaviour, BehaviourKind, Ethogram, Event};
+use crate::project::{ProjectState, VideoId};
+use crate::ui::theme::Theme;
+
+/// What the panel reads.
+pub struct BehavioursContext<'a> {
+    pub state: &'a ProjectState,
+    pub video: Option<VideoId>,
+    pub ethogram: &'a Ethogram,
+    pub events: &'a [Event],
+    pub current_frame: u64,
+    /// Whether a key is a command's (a behaviour cannot take it).
+    pub key_taken: &'a dyn Fn(&str) -> bool,
+    pub theme: &'a Theme,
+}
+
+/// What a person did in the panel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BehavioursAction {
+    SetEthogram(Ethogram),
+    /// The video's events, changed as described.
+    SetEvents(VideoId, Vec<Event>, String),
+    GoTo(u64),
+}
+
+/// The panel's own state: the ethogram being edited.
+#[derive(Default)]
+pub struct BehavioursPanel {
+    pub open: bool,
+    /// The ethogram as edited, until saved (`None`: the project's, unedited).
+    pub draft: Option<Ethogram>,
+}
+
+const PALETTE: [&str; 8] = [
+    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
+];
+
+fn color32(hex: &str) -> egui::Color32 {
+    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0x808080);
+    egui::Color32::from_rgb((v >> 16) as u8, (v >> 8) as u8, v as u8)
+}
+
+impl BehavioursPanel {
+    /// Draws the panel; returns what was asked for.
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        c: &BehavioursContext<'_>,
+    ) -> Vec<BehavioursAction> {
+        let mut out = Vec::new();
+        if !self.open {
+            return out;
+        }
+        let mut open = self.open;
+        egui::Window::new("Behaviours")
+            .open(&mut open)
+            .default_width(460.0)
+            .show(ctx, |ui| {
+                self.ethogram_ui(ui, c, &mut out);
+                ui.separator();
+                events_ui(ui, c, &mut out);
+            });
+        self.open = open;
+        out
+    }
+
+    fn ethogram_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        c: &BehavioursContext<'_>,
+        out: &mut Vec<BehavioursAction>,
+    ) {
+        ui.strong("Ethogram");
+        let draft = self.draft.get_or_insert_with(|| c.ethogram.clone());
+        let mut remove = None;
+        egui::Grid::new("ethogram")
+            .num_columns(6)
+            .striped(true)
+            .show(ui, |ui| {
+                for text in ["code", "key", "type", "colour", "exclusive group", ""] {
+                    ui.weak(text);
+                }
+                ui.end_row();
+                for (i, b) in draft.behaviours.iter_mut().enumerate() {
+                    ui.push_id(i, |ui| {
+                        ui.add_sized([110.0, 20.0], egui::TextEdit::singleline(&mut b.code));
+                    });
+                    ui.push_id(("key", i), |ui| {
+                        ui.add_sized([28.0, 20.0], egui::TextEdit::singleline(&mut b.key));
+                    });
+                    egui::ComboBox::from_id_salt(("kind", i))
+                        .selected_text(match b.kind {
+                            BehaviourKind::Point => "point",
+                            BehaviourKind::State => "state",
+                        })
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut b.kind, BehaviourKind::Point, "point");
+                            ui.selectable_value(&mut b.kind, BehaviourKind::State, "state");
+                        });
+                    let mut rgb = color32(&b.color);
+                    if ui.color_edit_button_srgba(&mut rgb).changed() {
+                        b.color = format!("#{:02x}{:02x}{:02x}", rgb.r(), rgb.g(), rgb.b());
+                    }
+                    let mut group = b.group.clone().unwrap_or_default();
+                    ui.push_id(("group", i), |ui| {
+                        if ui
+                            .add(egui::TextEdit::singleline(&mut group).desired_width(80.0))
+                            .changed()
+                        {
+                            b.group = Some(group.trim().to_owned()).filter(|g| !g.is_empty());
+                        }
+                    });
+                    if ui
+                        .small_button("×")
+                        .on_hover_text("Remove this behaviour")
+                        .clicked()
+                    {
+                        remove = Some(i);
+                    }
+                    ui.end_row();
+                }
+            });
+        if let Some(i) = remove {
+            draft.behaviours.remove(i);
+        }
+        let problems = draft.problems(c.key_taken);
+        let changed = *draft != *c.ethogram;
+        let mut revert = false;
+        ui.horizontal(|ui| {
+            if ui.button("Add behaviour").clicked() {
+                let n = draft.behaviours.len();
+                draft.behaviours.push(Behaviour {
+                    code: format!("behaviour{}", n + 1),
+                    key: String::new(),
+                    color: PALETTE[n % PALETTE.len()].to_owned(),
+                    kind: BehaviourKind::State,
+                    modifiers: Vec::new(),
+                    group: None,
+                    description: String::new(),
+                });
+            }
+            if ui
+                .add_enabled(
+                    changed && problems.is_empty(),
+                    egui::Button::new("Save ethogram"),
+                )
+                .clicked()
+            {
+                out.push(BehavioursAction::SetEthogram(draft.clone()));
+            }
+            if changed && ui.button("Revert").clicked() {
+                revert = true;
+            }
+        });
+        if revert {
+            self.draft = None;
+        }
+        for p in &problems {
+            ui.colored_label(c.theme.error, p);
+        }
+        if !changed && !c.ethogram.behaviours.is_empty() {
+            ui.weak("Press a behaviour's key while the video plays or steps: a point event, or a state's start and stop, for the selected individual.");
+        }
+    }
+}
+
+/// The video's events: a click goes to the start; relabel or delete.
+fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<BehavioursAction>) {
+    let Some(video) = c.video else {
+        return;
+    };
+    ui.strong(format!("Events ({})", c.events.len()));
+    if c.events.is_empty() {
+        ui.weak("None coded on this video yet.");
+        return;
+    }
+    let row_height = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical().max_height(220.0).show_rows(
+        ui,
+        row_height,
+        c.events.len(),
+        |ui, rows| {
+            for i in rows {
+                let e = &c.events[i];
+                ui.horizontal(|ui| {
+                    let span = match e.stop_frame {
+                        Some(stop) => format!("{}–{stop}", e.start_frame),
+                        None if e.is_open(c.ethogram) => format!("{}–…", e.start_frame),
+                        None => e.start_frame.to_string(),
+                    };
+                    let subject = c.state.individual_name(e.subject);
+                    let computed = if e.computed { " (computed)" } else { "" };
+                    let here = e.start_frame <= c.current_frame
+                        && e.stop_frame.unwrap_or(e.start_frame) >= c.current_frame;
+                    if ui
+                        .selectable_label(
+                            here,
+                            format!("frames {span}: {} ({subject}){computed}", e.behaviour),
+                        )
+                        .clicked()
+                    {
+                        out.push(BehavioursAction::GoTo(e.start_frame));
+                    }
+                    let mut relabel = e.behaviour.clone();
+                    egui::ComboBox::from_id_salt(("relabel", i))
+                        .selected_text("relabel")
+                        .width(70.0)
+                        .show_ui(ui, |ui| {
+                            for b in &c.ethogram.behaviours {
+                                ui.selectable_value(&mut relabel, b.code.clone(), &b.code);
+                            }
+                        });
+                    if relabel != e.behaviour {
+                        let mut events = c.events.to_vec();
+                        events[i].behaviour = relabel.clone();
+                        out.push(BehavioursAction::SetEvents(
+                            video,
+                            events,
+                            format!("relabel an event as {relabel}"),
+                        ));
+                    }
+                    if ui
+                        .small_button("×")
+                        .on_hover_text("Delete this event")
+                        .clicked()
+                    {
+                        let mut events = c.events.to_vec();
+                        events.remove(i);
+                        out.push(BehavioursAction::SetEvents(
+                            video,
+                            events,
+                            format!("delete a {} event", e.behaviour),
+                        ));
+                    }
+                });
+            }
+        },
+    );
+}

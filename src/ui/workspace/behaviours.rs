@@ -1,0 +1,154 @@
+//! Behaviour coding in an open project: the Behaviours panel, the behaviour keys
+//! (after the command table's), and the events lanes under the timeline.
+
+use super::Workspace;
+use crate::project::behaviours::{self, BehaviourKind};
+use crate::ui::panels::behaviours::{BehavioursAction, BehavioursContext};
+use crate::ui::panels::timeline::EventLane;
+use crate::ui::theme::Theme;
+
+fn color32(hex: &str) -> egui::Color32 {
+    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0x808080);
+    egui::Color32::from_rgb((v >> 16) as u8, (v >> 8) as u8, v as u8)
+}
+
+impl Workspace {
+    /// Draws the panel and returns its actions.
+    pub(super) fn behaviours_panel_ui(
+        &mut self,
+        ctx: &egui::Context,
+        theme: &Theme,
+    ) -> Vec<BehavioursAction> {
+        if !self.behaviours_panel.open {
+            return Vec::new();
+        }
+        let state = self.project.state();
+        let ethogram = behaviours::ethogram(state);
+        let events = self
+            .selection
+            .video
+            .map(|v| behaviours::events(state, v))
+            .unwrap_or_default();
+        let taken = &self.command_keys;
+        let key_taken = |k: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(k));
+        let context = BehavioursContext {
+            state,
+            video: self.selection.video,
+            ethogram: &ethogram,
+            events: &events,
+            current_frame: self.selection.frame_idx,
+            key_taken: &key_taken,
+            theme,
+        };
+        self.behaviours_panel.show(ctx, &context)
+    }
+
+    pub(super) fn handle_behaviours_action(&mut self, action: BehavioursAction) {
+        match action {
+            BehavioursAction::GoTo(f) => self.go_to(f),
+            BehavioursAction::SetEthogram(ethogram) => {
+                if let Some(edit) = behaviours::set_ethogram(self.project.state(), &ethogram)
+                    && self.apply_edit(edit)
+                {
+                    self.behaviours_panel.draft = None;
+                    self.set_status(format!(
+                        "ethogram saved: {} behaviours; their keys code events",
+                        ethogram.behaviours.len()
+                    ));
+                }
+            }
+            BehavioursAction::SetEvents(video, events, description) => {
+                if let Some(edit) =
+                    behaviours::set_events(self.project.state(), video, events, description)
+                {
+                    self.apply_edit(edit);
+                }
+            }
+        }
+    }
+
+    /// Takes this frame's presses of behaviour keys (no modifiers, no repeats) and codes
+    /// them for the selected individual on the frame shown.
+    pub fn take_behaviour_keys(&mut self, ctx: &egui::Context) {
+        let Some(video) = self.selection.video else {
+            return;
+        };
+        let ethogram = behaviours::ethogram(self.project.state());
+        if ethogram.behaviours.is_empty() {
+            return;
+        }
+        let mut pressed = Vec::new();
+        ctx.input_mut(|input| {
+            input.events.retain(|event| {
+                if let egui::Event::Key {
+                    key,
+                    pressed: true,
+                    repeat: false,
+                    modifiers,
+                    ..
+                } = event
+                    && modifiers.is_none()
+                    && ethogram.by_key(key.name()).is_some()
+                {
+                    pressed.push(key.name().to_owned());
+                    return false;
+                }
+                true
+            });
+        });
+        for key in pressed {
+            let (subject, frame) = (self.selection.individual, self.selection.frame_idx);
+            if let Some((edit, said)) =
+                behaviours::code_key(self.project.state(), video, &key, subject, frame)
+                && self.apply_edit(edit)
+            {
+                self.set_status(said);
+            }
+        }
+    }
+
+    /// The events lanes under the timeline, for tests.
+    pub fn event_lanes_for_tests(&self) -> Vec<EventLane> {
+        self.event_lanes()
+    }
+
+    /// The events lanes of the video shown: one per subject with events; an open
+    /// state reaches the frame shown.
+    pub(super) fn event_lanes(&self) -> Vec<EventLane> {
+        let Some(video) = self.selection.video else {
+            return Vec::new();
+        };
+        let state = self.project.state();
+        let events = behaviours::events(state, video);
+        if events.is_empty() {
+            return Vec::new();
+        }
+        let ethogram = behaviours::ethogram(state);
+        behaviours::by_subject(&events)
+            .into_iter()
+            .map(|(subject, events)| {
+                let mut lane = EventLane {
+                    name: format!("{} events", state.individual_name(subject)),
+                    spans: Vec::new(),
+                    points: Vec::new(),
+                };
+                for e in events {
+                    let Some(b) = ethogram.by_code(&e.behaviour) else {
+                        continue;
+                    };
+                    let color = color32(&b.color);
+                    match b.kind {
+                        BehaviourKind::Point => lane.points.push((e.start_frame, color)),
+                        BehaviourKind::State => {
+                            let stop = e
+                                .stop_frame
+                                .unwrap_or(self.selection.frame_idx.max(e.start_frame));
+                            lane.spans.push((e.start_frame, stop, color));
+                        }
+                    }
+                }
+                lane
+            })
+            .collect()
+    }
+}

@@ -1757,6 +1757,12 @@ fn a_box_drawn_with_ctrl_drag_is_where_a_top_down_model_looks() {
     );
 }
 
+/// How many prediction sets the open project shows.
+fn set_count(app: &KinelabApp) -> usize {
+    let ws = app.workspace.as_ref().expect("a project is open");
+    ws.project.state().present_prediction_sets().count()
+}
+
 /// `project` with a prediction set: m1's snout moving right 2 px a frame (but 60 px
 /// off its path on `jump_at`), m2's snout still, every other point missing.
 fn add_moving_predictions(project: &Path, jump_at: Option<u64>) {
@@ -1913,16 +1919,7 @@ fn the_plots_dock_shows_kinematics_seeks_and_saves() {
     h.run_steps(2);
     h.get_by_label("Save cleaned as a set").click();
     h.run_steps(1);
-    step_until(&mut h, "the cleaned set", |app| {
-        app.workspace
-            .as_ref()
-            .unwrap()
-            .project
-            .state()
-            .present_prediction_sets()
-            .count()
-            == 2
-    });
+    step_until(&mut h, "the cleaned set", |app| set_count(app) == 2);
     let state = ws(&h).project.state();
     let cleaned = state
         .present_prediction_sets()
@@ -2130,16 +2127,7 @@ fn crossings_are_listed_and_identities_swapped_in_labels_and_sets() {
     h.run_steps(1);
     h.get_by_label("Swap in run").click();
     h.run_steps(1);
-    step_until(&mut h, "the corrected set", |app| {
-        app.workspace
-            .as_ref()
-            .unwrap()
-            .project
-            .state()
-            .present_prediction_sets()
-            .count()
-            == 2
-    });
+    step_until(&mut h, "the corrected set", |app| set_count(app) == 2);
     let state = ws(&h).project.state();
     let (video, snout) = (
         state.videos[0].id,

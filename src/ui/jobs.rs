@@ -49,6 +49,13 @@ impl<T: Send + 'static> Job<T> {
         self.rx.try_recv().ok()
     }
 
+    /// The result of the job in `slot`, once it is done; the slot is emptied then.
+    pub fn take_finished(slot: &mut Option<Self>) -> Option<T> {
+        let result = slot.as_ref()?.poll()?;
+        *slot = None;
+        Some(result)
+    }
+
     pub fn progress(&self) -> u64 {
         self.progress.load(Ordering::Relaxed)
     }

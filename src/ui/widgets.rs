@@ -76,3 +76,57 @@ pub fn parse_frame_range(from: &str, to: &str) -> Result<(usize, usize), String>
     }
     Ok((from, to))
 }
+
+/// The data a panel reads on `video`: `chosen` while it is still there, else the
+/// video's first prediction set, else its labels.
+pub fn track_source_for(
+    state: &crate::project::ProjectState,
+    video: crate::project::VideoId,
+    chosen: Option<crate::analysis::track_source::TrackSource>,
+) -> crate::analysis::track_source::TrackSource {
+    use crate::analysis::track_source::TrackSource;
+    let set_with_video = |id| {
+        state
+            .present_prediction_sets()
+            .any(|s| s.id == id && s.video(video).is_some())
+    };
+    match chosen {
+        Some(TrackSource::Set(id)) if set_with_video(id) => TrackSource::Set(id),
+        Some(TrackSource::Labels) => TrackSource::Labels,
+        _ => state
+            .present_prediction_sets()
+            .find(|s| s.video(video).is_some())
+            .map_or(TrackSource::Labels, |s| TrackSource::Set(s.id)),
+    }
+}
+
+/// A combo of the data on `video`: its labels and each prediction set that has it.
+/// Returns the one picked, when the person picks another.
+pub fn track_source_combo(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    state: &crate::project::ProjectState,
+    video: crate::project::VideoId,
+    current: crate::analysis::track_source::TrackSource,
+) -> Option<crate::analysis::track_source::TrackSource> {
+    use crate::analysis::track_source::TrackSource;
+    let name = match current {
+        TrackSource::Labels => "labels".to_owned(),
+        TrackSource::Set(id) => state
+            .prediction_set(id)
+            .map_or_else(|| "?".to_owned(), |s| s.def.name.clone()),
+    };
+    let mut choice = current;
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(name)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut choice, TrackSource::Labels, "labels");
+            for set in state
+                .present_prediction_sets()
+                .filter(|s| s.video(video).is_some())
+            {
+                ui.selectable_value(&mut choice, TrackSource::Set(set.id), &set.def.name);
+            }
+        });
+    (choice != current).then_some(choice)
+}

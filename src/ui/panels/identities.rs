@@ -92,16 +92,7 @@ impl IdentitiesPanel {
 
     /// The data chosen, else the video's first prediction set, else its labels.
     fn chosen_source(&self, state: &ProjectState, video: VideoId) -> TrackSource {
-        match self.source {
-            Some(TrackSource::Set(id)) if state.prediction_set(id).is_some() => {
-                TrackSource::Set(id)
-            }
-            Some(TrackSource::Labels) => TrackSource::Labels,
-            _ => state
-                .present_prediction_sets()
-                .find(|s| s.video(video).is_some())
-                .map_or(TrackSource::Labels, |s| TrackSource::Set(s.id)),
-        }
+        crate::ui::widgets::track_source_for(state, video, self.source)
     }
 
     /// The frames a swap covers, first and last.
@@ -172,8 +163,7 @@ impl IdentitiesPanel {
         c: &IdentitiesContext<'_>,
     ) -> Vec<IdentitiesAction> {
         let mut out = Vec::new();
-        if let Some(result) = self.find_job.as_ref().and_then(Job::poll) {
-            self.find_job = None;
+        if let Some(result) = Job::take_finished(&mut self.find_job) {
             match result {
                 Ok(found) => self.crossings = Some(found),
                 Err(e) => out.push(IdentitiesAction::Error(format!(
@@ -181,8 +171,7 @@ impl IdentitiesPanel {
                 ))),
             }
         }
-        if let Some(result) = self.swap_job.as_ref().and_then(Job::poll) {
-            self.swap_job = None;
+        if let Some(result) = Job::take_finished(&mut self.swap_job) {
             match result {
                 Ok((from, new, description)) => out.push(IdentitiesAction::SetCorrected {
                     from,
@@ -215,28 +204,20 @@ impl IdentitiesPanel {
             ui.label("No video shown.");
             return;
         };
-        let source = self.chosen_source(c.state, video);
-        let name = |s: TrackSource| match s {
-            TrackSource::Labels => "labels".to_owned(),
-            TrackSource::Set(id) => c
-                .state
-                .prediction_set(id)
-                .map_or_else(|| "?".to_owned(), |s| s.def.name.clone()),
-        };
-        egui::ComboBox::from_label("Data")
-            .selected_text(name(source))
-            .show_ui(ui, |ui| {
-                let mut choice = source;
-                ui.selectable_value(&mut choice, TrackSource::Labels, "labels");
-                for set in c
-                    .state
-                    .present_prediction_sets()
-                    .filter(|s| s.video(video).is_some())
-                {
-                    ui.selectable_value(&mut choice, TrackSource::Set(set.id), &set.def.name);
-                }
-                self.source = Some(choice);
-            });
+        let mut source = self.chosen_source(c.state, video);
+        ui.horizontal(|ui| {
+            ui.label("Data");
+            if let Some(picked) = crate::ui::widgets::track_source_combo(
+                ui,
+                "identities data",
+                c.state,
+                video,
+                source,
+            ) {
+                self.source = Some(picked);
+                source = picked;
+            }
+        });
         ui.horizontal(|ui| {
             ui.label("Animals closer than");
             ui.add(

@@ -180,23 +180,13 @@ impl OutliersPanel {
 
     /// The data chosen, else the video's first prediction set, else its labels.
     fn chosen_source(&self, state: &ProjectState, video: VideoId) -> TrackSource {
-        match self.source {
-            Some(TrackSource::Set(id)) if state.prediction_set(id).is_some() => {
-                TrackSource::Set(id)
-            }
-            Some(TrackSource::Labels) => TrackSource::Labels,
-            _ => state
-                .present_prediction_sets()
-                .find(|s| s.video(video).is_some())
-                .map_or(TrackSource::Labels, |s| TrackSource::Set(s.id)),
-        }
+        crate::ui::widgets::track_source_for(state, video, self.source)
     }
 
     /// Draws the panel; returns what the person did.
     pub fn show(&mut self, ctx: &egui::Context, c: &OutliersContext<'_>) -> Vec<OutliersAction> {
         let mut out = Vec::new();
-        if let Some(result) = self.job.as_ref().and_then(Job::poll) {
-            self.job = None;
+        if let Some(result) = Job::take_finished(&mut self.job) {
             match result {
                 Ok(found) => self.found = Some(found),
                 Err(e) => out.push(OutliersAction::Error(format!(
@@ -204,8 +194,7 @@ impl OutliersPanel {
                 ))),
             }
         }
-        if let Some(result) = self.pick_job.as_ref().and_then(Job::poll) {
-            self.pick_job = None;
+        if let Some(result) = Job::take_finished(&mut self.pick_job) {
             match result {
                 Ok((video, frames, accept_from)) => out.push(OutliersAction::Picked {
                     video,
@@ -240,27 +229,18 @@ impl OutliersPanel {
         };
         ui.add_enabled_ui(self.job.is_none(), |ui| {
             let current = self.chosen_source(c.state, video);
-            let name = |s: TrackSource| match s {
-                TrackSource::Labels => "labels".to_owned(),
-                TrackSource::Set(id) => c
-                    .state
-                    .prediction_set(id)
-                    .map_or_else(|| "?".to_owned(), |s| s.def.name.clone()),
-            };
-            egui::ComboBox::from_label("Data")
-                .selected_text(name(current))
-                .show_ui(ui, |ui| {
-                    let mut choice = current;
-                    ui.selectable_value(&mut choice, TrackSource::Labels, "labels");
-                    for set in c
-                        .state
-                        .present_prediction_sets()
-                        .filter(|s| s.video(video).is_some())
-                    {
-                        ui.selectable_value(&mut choice, TrackSource::Set(set.id), &set.def.name);
-                    }
-                    self.source = Some(choice);
-                });
+            ui.horizontal(|ui| {
+                ui.label("Data");
+                if let Some(picked) = crate::ui::widgets::track_source_combo(
+                    ui,
+                    "outliers data",
+                    c.state,
+                    video,
+                    current,
+                ) {
+                    self.source = Some(picked);
+                }
+            });
             let s = &mut self.settings;
             egui::Grid::new("outlier settings")
                 .num_columns(2)

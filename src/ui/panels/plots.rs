@@ -125,15 +125,6 @@ pub struct PlotsPanel {
     save_job: Option<Job<Result<(PredictionSetId, String), String>>>,
 }
 
-/// The data the dock shows for a video when no choice was made: its first prediction
-/// set, else its labels.
-fn default_source(state: &ProjectState, video: VideoId) -> TrackSource {
-    state
-        .present_prediction_sets()
-        .find(|s| s.video(video).is_some())
-        .map_or(TrackSource::Labels, |s| TrackSource::Set(s.id))
-}
-
 fn color32(rgb: crate::project::Rgb) -> Color32 {
     let [r, g, b] = rgb.0;
     Color32::from_rgb(r, g, b)
@@ -261,13 +252,7 @@ impl PlotsPanel {
         let Some(video) = c.video else {
             return;
         };
-        let source = match self.source {
-            Some(TrackSource::Set(id)) if c.state.prediction_set(id).is_some() => {
-                TrackSource::Set(id)
-            }
-            Some(TrackSource::Labels) => TrackSource::Labels,
-            _ => default_source(c.state, video),
-        };
+        let source = crate::ui::widgets::track_source_for(c.state, video, self.source);
         let key = DataKey {
             video,
             source,
@@ -378,8 +363,7 @@ impl PlotsPanel {
     /// Draws the dock (when open) and returns what the person did.
     pub fn ui(&mut self, ui: &mut egui::Ui, c: &PlotsContext<'_>) -> Vec<PlotsAction> {
         let mut actions = Vec::new();
-        if let Some(result) = self.save_job.as_ref().and_then(Job::poll) {
-            self.save_job = None;
+        if let Some(result) = Job::take_finished(&mut self.save_job) {
             actions.push(match result {
                 Ok((new, description)) => PlotsAction::SetWritten { new, description },
                 Err(e) => PlotsAction::Error(format!("the cleaned set could not be saved: {e}")),
@@ -556,32 +540,12 @@ impl PlotsPanel {
             let Some(video) = c.video else {
                 return;
             };
-            let current = self
-                .source
-                .unwrap_or_else(|| default_source(c.state, video));
-            let name = |s: TrackSource| match s {
-                TrackSource::Labels => "labels".to_owned(),
-                TrackSource::Set(id) => c
-                    .state
-                    .prediction_set(id)
-                    .map_or_else(|| "?".to_owned(), |s| s.def.name.clone()),
-            };
-            egui::ComboBox::from_id_salt("plots data")
-                .selected_text(name(current))
-                .show_ui(ui, |ui| {
-                    let mut choice = current;
-                    ui.selectable_value(&mut choice, TrackSource::Labels, "labels");
-                    for set in c
-                        .state
-                        .present_prediction_sets()
-                        .filter(|s| s.video(video).is_some())
-                    {
-                        ui.selectable_value(&mut choice, TrackSource::Set(set.id), &set.def.name);
-                    }
-                    if choice != current {
-                        self.source = Some(choice);
-                    }
-                });
+            let current = crate::ui::widgets::track_source_for(c.state, video, self.source);
+            if let Some(picked) =
+                crate::ui::widgets::track_source_combo(ui, "plots data", c.state, video, current)
+            {
+                self.source = Some(picked);
+            }
             egui::ComboBox::from_id_salt("plots units")
                 .selected_text(self.units.rate())
                 .show_ui(ui, |ui| {

@@ -322,3 +322,104 @@ fn jumps_injected_into_real_tracks_are_found() {
         flagged.len()
     );
 }
+
+#[test]
+fn rules_find_the_runs_numpy_finds_on_movements_kinematics() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(slp) = clip_copy(dir.path()) else {
+        return;
+    };
+    // Two rules: the heads within 150 px, and the female still (head and thorax both
+    // under 1.5 px a frame), each for at least 0.21 s.
+    let rules = dir.path().join("rules.json");
+    std::fs::write(
+        &rules,
+        r#"{"rules": [
+  {"behaviour": "close", "subject": "female", "min_duration_secs": 0.21,
+   "conditions": [{"measure": {"kind": "distance",
+      "a": {"individual": "female", "keypoint": "head"},
+      "b": {"individual": "male", "keypoint": "head"}},
+    "compare": "below", "threshold": 150}]},
+  {"behaviour": "still", "subject": "female", "min_duration_secs": 0.21,
+   "conditions": [{"measure": {"kind": "speed", "points": [
+      {"individual": "female", "keypoint": "head"},
+      {"individual": "female", "keypoint": "thorax"}]},
+    "compare": "below", "threshold": 1.5}]}
+], "units": {"time": "frame"}}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("events.csv");
+    let said = common::kinelab_ok(&[
+        "rules",
+        slp.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(said.contains("events found"), "{said}");
+    // Kinelab's runs, from its START and STOP rows.
+    let mut ours: Vec<String> = Vec::new();
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let mut open: std::collections::BTreeMap<String, String> = Default::default();
+    for r in reader.records() {
+        let r = r.unwrap();
+        let (behaviour, status, frame) = (r[4].to_owned(), r[6].to_owned(), r[8].to_owned());
+        match status.as_str() {
+            "START" => {
+                open.insert(behaviour, frame);
+            }
+            "STOP" => ours.push(format!("{behaviour} {} {frame}", open[&behaviour])),
+            _ => panic!("a computed state is START or STOP, not {status}"),
+        }
+    }
+    ours.sort();
+    let theirs = common::run_python(
+        r#"
+import sys, numpy as np
+from movement.io import load_poses
+from movement.kinematics import compute_speed, compute_pairwise_distances
+ds = load_poses.from_sleap_file(sys.argv[1])
+pos = ds.position.astype("float64")
+dist = compute_pairwise_distances(pos.sel(keypoints="head"), dim="individuals", pairs={"female": "male"}).values
+speed = compute_speed(pos.sel(individuals="female")).values  # (time, keypoints)
+still = np.all(speed < 1.5, axis=1)
+close = dist < 150
+t = np.arange(len(close)) / 25.0
+def runs(mask, name):
+    out, start = [], None
+    for f, on in enumerate(list(mask) + [False]):
+        if on and start is None:
+            start = f
+        elif not on and start is not None:
+            if t[f - 1] - t[start] >= 0.21:
+                out.append(f"{name} {start} {f - 1}")
+            start = None
+    return out
+for r in sorted(runs(close, "close") + runs(still, "still")):
+    print(r)
+"#,
+        &[slp.to_str().unwrap()],
+    );
+    let theirs: Vec<String> = theirs.lines().map(str::to_owned).collect();
+    assert!(theirs.len() >= 4, "{theirs:?}");
+    assert_eq!(ours, theirs);
+
+    // Kept in the project as computed events, replacing themselves when run again.
+    for _ in 0..2 {
+        common::kinelab_ok(&[
+            "rules",
+            slp.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--save",
+        ]);
+    }
+    let project = Project::open(&dir.path().join("clip.predictions.kinelab")).unwrap();
+    let video = project.state().videos[0].id;
+    let events = kinelab::project::behaviours::events(project.state(), video);
+    assert_eq!(events.len(), ours.len());
+    assert!(events.iter().all(|e| e.computed));
+}

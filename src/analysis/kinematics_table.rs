@@ -28,6 +28,7 @@ pub const COLUMNS: [&str; 12] = [
 
 /// Per frame or per second: the time coordinate derivatives are taken over.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum TimeUnit {
     #[default]
     Frame,

@@ -12,6 +12,7 @@ pub mod kinematics_table;
 pub mod outliers;
 pub mod plot_export;
 pub mod quantity;
+pub mod rules;
 pub mod track_source;
 pub mod tracks;
 

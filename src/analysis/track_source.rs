@@ -17,6 +17,28 @@ pub enum TrackSource {
     Set(PredictionSetId),
 }
 
+/// The data to read on `video`: `chosen` while it is still there, else the video's
+/// first prediction set, else its labels.
+pub fn chosen_or_default(
+    state: &ProjectState,
+    video: crate::project::VideoId,
+    chosen: Option<TrackSource>,
+) -> TrackSource {
+    let set_with_video = |id| {
+        state
+            .present_prediction_sets()
+            .any(|s| s.id == id && s.video(video).is_some())
+    };
+    match chosen {
+        Some(TrackSource::Set(id)) if set_with_video(id) => TrackSource::Set(id),
+        Some(TrackSource::Labels) => TrackSource::Labels,
+        _ => state
+            .present_prediction_sets()
+            .find(|s| s.video(video).is_some())
+            .map_or(TrackSource::Labels, |s| TrackSource::Set(s.id)),
+    }
+}
+
 /// Each frame's time in seconds from the first frame, by its timestamp: NaN for every
 /// frame of a folder of images, which has no timestamps.
 pub fn frame_times(video: &Video, path: &Path) -> Result<Vec<f64>, VideoError> {

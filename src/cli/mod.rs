@@ -19,6 +19,7 @@ pub mod new_project;
 mod probe;
 mod progress;
 pub mod render;
+mod rules;
 
 use std::path::PathBuf;
 
@@ -219,6 +220,10 @@ pub enum Command {
     /// Write a project's coded behaviour events as BORIS's tabular events CSV (START,
     /// STOP and POINT rows with their time and frame), every video or one.
     Events(events::EventsArgs),
+    /// Find behaviours from kinematics by the rules of a rules.json (conditions on
+    /// speed, distance, angle or a region, held for a minimum duration) and write them
+    /// as BORIS's tabular events CSV; --save keeps them in the project as computed.
+    Rules(rules::RulesArgs),
     /// Copy the demo project (a synthetic clip with a skeleton) into DIR and open it.
     Demo {
         /// Where to put it (default: Kinelab's folder in the user data folder).
@@ -440,6 +445,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Infer(args) => infer::run(&args),
         Command::Kinematics(args) => kinematics::run(&args),
         Command::Events(args) => events::run(&args),
+        Command::Rules(args) => rules::run(&args),
         Command::Demo { dir, no_open } => {
             let project = demo::install(dir.as_deref())?;
             println!("demo project: {}", project.display());

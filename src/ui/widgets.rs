@@ -77,28 +77,8 @@ pub fn parse_frame_range(from: &str, to: &str) -> Result<(usize, usize), String>
     Ok((from, to))
 }
 
-/// The data a panel reads on `video`: `chosen` while it is still there, else the
-/// video's first prediction set, else its labels.
-pub fn track_source_for(
-    state: &crate::project::ProjectState,
-    video: crate::project::VideoId,
-    chosen: Option<crate::analysis::track_source::TrackSource>,
-) -> crate::analysis::track_source::TrackSource {
-    use crate::analysis::track_source::TrackSource;
-    let set_with_video = |id| {
-        state
-            .present_prediction_sets()
-            .any(|s| s.id == id && s.video(video).is_some())
-    };
-    match chosen {
-        Some(TrackSource::Set(id)) if set_with_video(id) => TrackSource::Set(id),
-        Some(TrackSource::Labels) => TrackSource::Labels,
-        _ => state
-            .present_prediction_sets()
-            .find(|s| s.video(video).is_some())
-            .map_or(TrackSource::Labels, |s| TrackSource::Set(s.id)),
-    }
-}
+/// The data a panel reads on `video` (see `track_source::chosen_or_default`).
+pub use crate::analysis::track_source::chosen_or_default as track_source_for;
 
 /// A combo of the data on `video`: its labels and each prediction set that has it.
 /// Returns the one picked, when the person picks another.

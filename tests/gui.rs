@@ -2437,14 +2437,47 @@ fn behaviours_are_coded_by_their_keys_into_events_and_lanes() {
     let stored = Project::open(&project).unwrap();
     assert_eq!(behaviours::events(stored.state(), video).len(), 3);
     drop(stored);
+    // The panel's summary: freezing once, from frame 10 to 19.
+    let fps = ws(&h).project.state().videos[0].def.fps;
+    h.get_by_label("Summary").click();
+    h.run_steps(3);
+    let freezing = format!("{:.2} s", 9.0 / fps);
+    assert_eq!(
+        h.get_all_by_label(&freezing).count(),
+        2,
+        "its total and its mean"
+    );
     // As BORIS's tabular events, which pandas reads: walking is still open.
     let csv = dir.path().join("events.csv");
+    let summary = dir.path().join("summary.csv");
     common::kinelab_ok(&[
         "events",
         project.to_str().unwrap(),
         "--out",
         csv.to_str().unwrap(),
+        "--summary",
+        summary.to_str().unwrap(),
     ]);
+    let rows = common::run_python(
+        r#"
+import sys, pandas as pd
+s = pd.read_csv(sys.argv[1])
+for _, r in s.iterrows():
+    t = r["Total duration (s)"]
+    print(r["Behavior"], r["Count"], round(t * 1000) if t == t else "-")
+"#,
+        &[summary.to_str().unwrap()],
+    );
+    let ms = |frames: f64| (frames / fps * 1000.0).round();
+    assert_eq!(
+        rows,
+        format!(
+            "freezing 1 {}\nsniff 1 -\nwalking 1 {}\n",
+            ms(9.0),
+            ms(279.0)
+        ),
+        "walking is open: it runs to the last frame (299)"
+    );
     let out = common::run_python(
         r#"
 import sys, pandas as pd

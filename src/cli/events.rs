@@ -22,6 +22,13 @@ pub struct EventsArgs {
     /// Only this video (its path or name).
     #[arg(long)]
     pub video: Option<PathBuf>,
+    /// Also write a summary per subject and behaviour: count, total and mean duration,
+    /// latency to the first.
+    #[arg(long)]
+    pub summary: Option<PathBuf>,
+    /// With --summary: per time bin of this many seconds.
+    #[arg(long, requires = "summary")]
+    pub bin_secs: Option<f64>,
 }
 
 pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
@@ -58,6 +65,52 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
     let csv = to_csv(state, &ethogram, &rows)?;
     write_bytes_atomically(&args.out, &csv)
         .with_context(|| format!("writing {}", args.out.display()))?;
+    if let Some(path) = &args.summary {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let cell = |v: f64| {
+            if v.is_finite() {
+                format!("{v:.6}")
+            } else {
+                String::new()
+            }
+        };
+        writer.write_record([
+            "Observation id",
+            "Subject",
+            "Behavior",
+            "Bin start (s)",
+            "Count",
+            "Total duration (s)",
+            "Mean duration (s)",
+            "Latency (s)",
+        ])?;
+        for r in &rows {
+            for s in crate::analysis::event_summary::summarize(
+                r.events,
+                &ethogram,
+                r.times,
+                args.bin_secs,
+            ) {
+                writer.write_record([
+                    r.observation.clone(),
+                    state.individual_name(s.subject),
+                    s.behaviour.clone(),
+                    cell(s.bin_start_secs),
+                    s.count.to_string(),
+                    cell(s.total_secs),
+                    cell(s.mean_secs),
+                    cell(s.latency_secs),
+                ])?;
+            }
+        }
+        let bytes = writer
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+        write_bytes_atomically(path, &bytes)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     println!(
         "{count} events on {} videos -> {}",
         rows.len(),

@@ -16,6 +16,8 @@ pub struct BehavioursContext<'a> {
     pub current_frame: u64,
     /// Whether a key is a command's (a behaviour cannot take it).
     pub key_taken: &'a dyn Fn(&str) -> bool,
+    /// Each frame's time in seconds, for the summary.
+    pub times_secs: &'a [f64],
     pub theme: &'a Theme,
 }
 
@@ -64,6 +66,7 @@ impl BehavioursPanel {
                 self.ethogram_ui(ui, c, &mut out);
                 ui.separator();
                 events_ui(ui, c, &mut out);
+                summary_ui(ui, c);
             });
         self.open = open;
         out
@@ -241,4 +244,39 @@ fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<Behavio
             }
         },
     );
+}
+
+/// Per subject and behaviour: count, total and mean duration, latency to the first.
+fn summary_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>) {
+    if c.events.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new("Summary").show(ui, |ui| {
+        let rows =
+            crate::analysis::event_summary::summarize(c.events, c.ethogram, c.times_secs, None);
+        let secs = |v: f64| {
+            if v.is_finite() {
+                format!("{v:.2} s")
+            } else {
+                "–".to_owned()
+            }
+        };
+        egui::Grid::new("event summary")
+            .striped(true)
+            .show(ui, |ui| {
+                for h in ["subject", "behaviour", "count", "total", "mean", "first at"] {
+                    ui.weak(h);
+                }
+                ui.end_row();
+                for r in rows {
+                    ui.label(c.state.individual_name(r.subject));
+                    ui.label(&r.behaviour);
+                    ui.label(r.count.to_string());
+                    ui.label(secs(r.total_secs));
+                    ui.label(secs(r.mean_secs));
+                    ui.label(secs(r.latency_secs));
+                    ui.end_row();
+                }
+            });
+    });
 }

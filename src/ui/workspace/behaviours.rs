@@ -31,6 +31,7 @@ impl Workspace {
             .unwrap_or_default();
         let taken = &self.command_keys;
         let key_taken = |k: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(k));
+        let times_secs = self.frame_times_secs();
         let context = BehavioursContext {
             state,
             video: self.selection.video,
@@ -38,6 +39,7 @@ impl Workspace {
             events: &events,
             current_frame: self.selection.frame_idx,
             key_taken: &key_taken,
+            times_secs: &times_secs,
             theme,
         };
         self.behaviours_panel.show(ctx, &context)
@@ -64,6 +66,24 @@ impl Workspace {
                     self.apply_edit(edit);
                 }
             }
+        }
+    }
+
+    /// Each frame's time in seconds: by its timestamp once the index is built, by the
+    /// fps until then.
+    fn frame_times_secs(&self) -> Vec<f64> {
+        let frames = self.frame_count() as usize;
+        let fps = self.fps();
+        let by_fps = |f: usize| if fps > 0.0 { f as f64 / fps } else { f64::NAN };
+        match self
+            .feed
+            .as_ref()
+            .and_then(|f| Some((f.index()?, f.info()?.secs_per_tick())))
+        {
+            Some((index, tick)) => (0..frames)
+                .map(|f| index.time_of(f, tick).unwrap_or_else(|| by_fps(f)))
+                .collect(),
+            None => (0..frames).map(by_fps).collect(),
         }
     }
 

@@ -2468,6 +2468,34 @@ for _, r in s.iterrows():
 "#,
         &[summary.to_str().unwrap()],
     );
+    // A BORIS project, read back into a fresh project: the same ethogram and events.
+    let boris = dir.path().join("events.boris");
+    common::kinelab_ok(&[
+        "events",
+        project.to_str().unwrap(),
+        "--out",
+        boris.to_str().unwrap(),
+    ]);
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = make_project(other_dir.path());
+    let said = common::kinelab_ok(&[
+        "events",
+        other.to_str().unwrap(),
+        "--import",
+        boris.to_str().unwrap(),
+    ]);
+    assert!(said.contains("3 behaviours and 3 events added"), "{said}");
+    let theirs = Project::open(&other).unwrap();
+    let ours = Project::open(&project).unwrap();
+    assert_eq!(
+        behaviours::ethogram(theirs.state()),
+        behaviours::ethogram(ours.state())
+    );
+    let video_of = |p: &Project| p.state().videos[0].id;
+    assert_eq!(
+        behaviours::events(theirs.state(), video_of(&theirs)),
+        behaviours::events(ours.state(), video_of(&ours))
+    );
     let ms = |frames: f64| (frames / fps * 1000.0).round();
     assert_eq!(
         rows,

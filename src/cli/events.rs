@@ -1,5 +1,6 @@
-//! `kinelab events`: a project's coded events as BORIS's tabular events CSV, every
-//! video (or one), with each row's time from the video's timestamps.
+//! `kinelab events`: a project's coded events as BORIS's tabular events CSV or as a
+//! BORIS project (`.boris`), every video (or one), with each row's time from the
+//! video's timestamps; and a BORIS project's ethogram and events read into a project.
 
 use std::path::PathBuf;
 
@@ -16,9 +17,13 @@ use crate::util::atomic_file::write_bytes_atomically;
 pub struct EventsArgs {
     /// A project (a .kinelab file, a DeepLabCut config.yaml or folder, a SLEAP .slp).
     pub project: PathBuf,
-    /// The table to write (.csv).
+    /// The file to write: BORIS's tabular events (.csv) or a BORIS project (.boris).
+    #[arg(long, required_unless_present = "import")]
+    pub out: Option<PathBuf>,
+    /// A BORIS project (.boris) whose ethogram and events are added to the project
+    /// (observations matched to videos by file name; one undoable edit each).
     #[arg(long)]
-    pub out: PathBuf,
+    pub import: Option<PathBuf>,
     /// Only this video (its path or name).
     #[arg(long)]
     pub video: Option<PathBuf>,
@@ -32,6 +37,12 @@ pub struct EventsArgs {
 }
 
 pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
+    if let Some(file) = &args.import {
+        import_boris(args, file)?;
+        if args.out.is_none() {
+            return Ok(());
+        }
+    }
     let project = Project::open(&super::interchange::project_to_open(&args.project)?)?;
     let state = project.state();
     let ethogram = behaviours::ethogram(state);
@@ -62,9 +73,50 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
         })
         .collect();
     let count: usize = rows.iter().map(|r| r.events.len()).sum();
-    let csv = to_csv(state, &ethogram, &rows)?;
-    write_bytes_atomically(&args.out, &csv)
-        .with_context(|| format!("writing {}", args.out.display()))?;
+    let out = args.out.as_ref().context("say where to write: --out")?;
+    let is_boris = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("boris"));
+    let bytes = if is_boris {
+        let subject = |e: &behaviours::Event| state.individual_name(e.subject);
+        let observations: Vec<crate::formats::boris::Observation<'_>> = rows
+            .iter()
+            .map(|r| crate::formats::boris::Observation {
+                id: r.observation.clone(),
+                media_file: r.media_file.clone(),
+                fps: r.fps,
+                length_secs: r
+                    .times
+                    .last()
+                    .copied()
+                    .filter(|t| t.is_finite())
+                    .unwrap_or(0.0),
+                times: r.times,
+                events: r.events,
+                subject_name: &subject,
+            })
+            .collect();
+        let subjects: Vec<String> = state
+            .individuals
+            .iter()
+            .map(|i| i.def.name.clone())
+            .collect();
+        let json = crate::formats::boris::project_json(
+            &project
+                .path()
+                .file_stem()
+                .map_or_else(|| "kinelab".into(), |s| s.to_string_lossy().into_owned()),
+            &ethogram,
+            &subjects,
+            &observations,
+        );
+        let mut text = serde_json::to_string_pretty(&json)?;
+        text.push('\n');
+        text.into_bytes()
+    } else {
+        to_csv(state, &ethogram, &rows)?
+    };
+    write_bytes_atomically(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
     if let Some(path) = &args.summary {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
@@ -114,7 +166,100 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
     println!(
         "{count} events on {} videos -> {}",
         rows.len(),
-        args.out.display()
+        out.display()
+    );
+    Ok(())
+}
+
+/// Adds a BORIS project's behaviours (those the ethogram lacks) and its events: each
+/// observation to the video of its media file's name, times to frames by the video's
+/// timestamps (or BORIS's own frame index), subjects by name.
+fn import_boris(args: &EventsArgs, file: &std::path::Path) -> anyhow::Result<()> {
+    let boris = crate::formats::boris::read(file)?;
+    let mut project = Project::open(&super::interchange::project_to_open(&args.project)?)?;
+    let mut ethogram = behaviours::ethogram(project.state());
+    let mut added = 0;
+    for b in &boris.ethogram.behaviours {
+        if ethogram.by_code(&b.code).is_none() {
+            ethogram.behaviours.push(b.clone());
+            added += 1;
+        }
+    }
+    if let Some(edit) = behaviours::set_ethogram(project.state(), &ethogram) {
+        project.apply(edit)?;
+    }
+    let (mut imported, mut skipped) = (0usize, std::collections::BTreeMap::<String, usize>::new());
+    for (id, (files, events)) in &boris.observations {
+        let stem = |p: &str| {
+            std::path::Path::new(&p.replace('\\', "/"))
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let video = project
+            .state()
+            .videos
+            .iter()
+            .find(|v| files.iter().any(|f| stem(f) == folder_name(v)))
+            .cloned();
+        let Some(video) = video else {
+            *skipped
+                .entry(format!("observation '{id}': no video of its media file"))
+                .or_default() += events.len();
+            continue;
+        };
+        let path = project
+            .video_path(video.id)
+            .context("the project's video has no path")?;
+        let times = frame_times(&video, &path).with_context(|| path.display().to_string())?;
+        let frame_of = |secs: f64, given: Option<u64>| {
+            given.unwrap_or_else(|| {
+                times
+                    .partition_point(|&t| t <= secs + 1e-9)
+                    .saturating_sub(1) as u64
+            })
+        };
+        let state = project.state();
+        let mut all = behaviours::events(state, video.id);
+        for e in events {
+            // BORIS's "no focal subject" is the one animal of a single-animal project.
+            let subject = match (e.subject.as_str(), state.individuals.as_slice()) {
+                ("", [only]) => Some(only),
+                (name, _) => state.individual_by_name(name),
+            };
+            let Some(subject) = subject else {
+                *skipped
+                    .entry(format!("subject '{}' is not an individual", e.subject))
+                    .or_default() += 1;
+                continue;
+            };
+            all.push(behaviours::Event {
+                behaviour: e.behaviour.clone(),
+                subject: subject.id,
+                start_frame: frame_of(e.start_secs, e.start_frame),
+                stop_frame: e.stop_secs.map(|s| frame_of(s, e.stop_frame)),
+                modifier: e.modifier.clone(),
+                computed: e.computed,
+            });
+            imported += 1;
+        }
+        let description = format!("import the events of {}", file.display());
+        if let Some(edit) = behaviours::set_events(state, video.id, all, description) {
+            project.apply(edit)?;
+        }
+    }
+    println!(
+        "{}: {added} behaviours and {imported} events added{}",
+        file.display(),
+        if skipped.is_empty() {
+            String::new()
+        } else {
+            let parts: Vec<String> = skipped
+                .iter()
+                .map(|(why, n)| format!("{n} skipped: {why}"))
+                .collect();
+            format!(" ({})", parts.join("; "))
+        }
     );
     Ok(())
 }

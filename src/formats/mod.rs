@@ -2,6 +2,7 @@
 //! pandas HDF5 layouts beneath them. Sits above `project` (it maps files to the domain
 //! model) and below `video`, `ui` and `cli`.
 
+pub mod boris;
 pub mod coco;
 pub mod dlc_config;
 pub mod dlc_csv;

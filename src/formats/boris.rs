@@ -1,0 +1,360 @@
+//! BORIS project files (`.boris`, JSON, project format 7): the ethogram
+//! (`behaviors_conf`), the subjects (`subjects_conf`) and one media observation per
+//! video whose `events` are `[time, subject, code, modifier, comment, frame index]`
+//! rows, a state event being two rows of its code (start, then stop) for its subject.
+//! Kinelab writes its ethogram and events as such a project and reads one back.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::error::{FormatError, FormatResult};
+use crate::project::behaviours::{Behaviour, BehaviourKind, Ethogram, Event};
+
+const STATE_EVENT: &str = "State event";
+const POINT_EVENT: &str = "Point event";
+
+/// One video's events for a BORIS observation.
+pub struct Observation<'a> {
+    /// The observation's id (Kinelab: the video's name).
+    pub id: String,
+    pub media_file: String,
+    pub fps: f64,
+    pub length_secs: f64,
+    /// Each frame's time in seconds.
+    pub times: &'a [f64],
+    pub events: &'a [Event],
+    /// Subject names by event subject.
+    pub subject_name: &'a dyn Fn(&Event) -> String,
+}
+
+/// BORIS's `behaviors_conf`: exclusive groups become each behaviour's `excluded` codes.
+fn behaviours_conf(ethogram: &Ethogram) -> Value {
+    let mut conf = serde_json::Map::new();
+    for (i, b) in ethogram.behaviours.iter().enumerate() {
+        let excluded: Vec<&str> = match &b.group {
+            Some(g) => ethogram
+                .behaviours
+                .iter()
+                .filter(|o| o.group.as_ref() == Some(g) && o.code != b.code)
+                .map(|o| o.code.as_str())
+                .collect(),
+            None => Vec::new(),
+        };
+        let modifiers = if b.modifiers.is_empty() {
+            json!({})
+        } else {
+            json!({"0": {"name": "modifiers", "type": 0, "values": b.modifiers}})
+        };
+        conf.insert(
+            i.to_string(),
+            json!({
+                "type": match b.kind { BehaviourKind::State => STATE_EVENT, BehaviourKind::Point => POINT_EVENT },
+                "key": b.key,
+                "code": b.code,
+                "description": b.description,
+                "color": b.color,
+                // BORIS has no name for a group of exclusive states: the category
+                // carries it, so it comes back.
+                "category": b.group.clone().unwrap_or_default(),
+                "modifiers": modifiers,
+                "excluded": excluded.join(","),
+                "coding map": "",
+            }),
+        );
+    }
+    Value::Object(conf)
+}
+
+/// A BORIS project holding the ethogram, the subjects and each video's events.
+pub fn project_json(
+    name: &str,
+    ethogram: &Ethogram,
+    subjects: &[String],
+    observations: &[Observation<'_>],
+) -> Value {
+    let subjects_conf: serde_json::Map<String, Value> = subjects
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                i.to_string(),
+                json!({"key": ((i + 1) % 10).to_string(), "name": s, "description": ""}),
+            )
+        })
+        .collect();
+    let mut obs = serde_json::Map::new();
+    for o in observations {
+        let time = |f: u64| {
+            o.times
+                .get(f as usize)
+                .copied()
+                .filter(|t| t.is_finite())
+                .unwrap_or(f as f64 / o.fps.max(1e-9))
+        };
+        let mut rows: Vec<(f64, u64, Value)> = Vec::new();
+        for e in o.events {
+            let subject = (o.subject_name)(e);
+            let modifier = e.modifier.clone().unwrap_or_default();
+            let comment = if e.computed { "computed" } else { "" };
+            let mut push = |f: u64| {
+                rows.push((
+                    time(f),
+                    f,
+                    json!([time(f), subject, e.behaviour, modifier, comment, f]),
+                ));
+            };
+            push(e.start_frame);
+            if let Some(stop) = e.stop_frame {
+                push(stop);
+            }
+        }
+        rows.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        obs.insert(
+            o.id.clone(),
+            json!({
+                "file": {"1": [o.media_file], "2": []},
+                "type": "MEDIA",
+                "date": "",
+                "description": "",
+                "time offset": 0.0,
+                "events": rows.into_iter().map(|r| r.2).collect::<Vec<_>>(),
+                "independent_variables": {},
+                "visualize_spectrogram": false,
+                "close_behaviors_between_videos": false,
+                "media_info": {
+                    "length": {o.media_file.clone(): o.length_secs},
+                    "fps": {o.media_file.clone(): o.fps},
+                    "hasVideo": {o.media_file.clone(): true},
+                    "hasAudio": {o.media_file.clone(): false},
+                    "offset": {"1": 0.0},
+                },
+            }),
+        );
+    }
+    json!({
+        "project_name": name,
+        "project_date": "",
+        "project_description": "written by Kinelab",
+        "project_format_version": "7.0",
+        "time_format": "hh:mm:ss",
+        "behaviors_conf": behaviours_conf(ethogram),
+        "subjects_conf": subjects_conf,
+        "behavioral_categories": [],
+        "coding_map": {},
+        "independent_variables": {},
+        "converters": {},
+        "observations": obs,
+    })
+}
+
+/// An event of a BORIS observation, by names and time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BorisEvent {
+    pub behaviour: String,
+    pub subject: String,
+    pub modifier: Option<String>,
+    pub start_secs: f64,
+    pub stop_secs: Option<f64>,
+    pub start_frame: Option<u64>,
+    pub stop_frame: Option<u64>,
+    pub computed: bool,
+}
+
+/// A BORIS project as Kinelab takes it: the ethogram and, per observation, the media
+/// file names and their events (state rows paired into start and stop).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BorisProject {
+    pub ethogram: Ethogram,
+    pub subjects: Vec<String>,
+    /// Observation id -> (media files, events).
+    pub observations: BTreeMap<String, (Vec<String>, Vec<BorisEvent>)>,
+}
+
+/// Reads a `.boris` project.
+pub fn read(path: &Path) -> FormatResult<BorisProject> {
+    let bad = |why: String| FormatError::invalid(path, why);
+    let text = std::fs::read_to_string(path).map_err(|e| FormatError::io(path, e))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+    if v.get("behaviors_conf").is_none() {
+        return Err(bad("no 'behaviors_conf': not a BORIS project".into()));
+    }
+    let sorted = |o: &Value| -> Vec<Value> {
+        let mut items: Vec<(i64, Value)> = o
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.parse().unwrap_or(i64::MAX), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        items.sort_by_key(|(k, _)| *k);
+        items.into_iter().map(|(_, v)| v).collect()
+    };
+    let text_of = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().trim().to_owned();
+    let behaviours: Vec<Behaviour> = sorted(&v["behaviors_conf"])
+        .iter()
+        .map(|b| Behaviour {
+            code: text_of(b, "code"),
+            key: text_of(b, "key"),
+            color: Some(text_of(b, "color"))
+                .filter(|c| c.starts_with('#') && c.len() == 7)
+                .unwrap_or_else(|| "#808080".into()),
+            kind: if text_of(b, "type").starts_with("State") {
+                BehaviourKind::State
+            } else {
+                BehaviourKind::Point
+            },
+            modifiers: sorted(&b["modifiers"])
+                .iter()
+                .flat_map(|m| {
+                    m["values"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|x| x.as_str().map(|s| s.trim().to_owned()))
+                })
+                .collect(),
+            group: None,
+            description: text_of(b, "description"),
+        })
+        .collect();
+    // Exclusions (a list of codes each) become groups: each behaviour with the ones it
+    // excludes, named by its category where it has one, else by their codes.
+    let mut ethogram = Ethogram { behaviours };
+    let categories: Vec<String> = sorted(&v["behaviors_conf"])
+        .iter()
+        .map(|b| text_of(b, "category"))
+        .collect();
+    let excluded: Vec<Vec<String>> = sorted(&v["behaviors_conf"])
+        .iter()
+        .map(|b| {
+            text_of(b, "excluded")
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .collect();
+    for i in 0..ethogram.behaviours.len() {
+        if excluded[i].is_empty() || ethogram.behaviours[i].group.is_some() {
+            continue;
+        }
+        let mut members = vec![ethogram.behaviours[i].code.clone()];
+        members.extend(excluded[i].iter().cloned());
+        members.sort();
+        let category = categories[i].clone();
+        let group = if category.is_empty() {
+            members.join("|")
+        } else {
+            category
+        };
+        for b in &mut ethogram.behaviours {
+            if members.contains(&b.code) && b.kind == BehaviourKind::State {
+                b.group = Some(group.clone());
+            }
+        }
+    }
+    let subjects = sorted(&v["subjects_conf"])
+        .iter()
+        .map(|s| text_of(s, "name"))
+        .collect();
+    let mut observations = BTreeMap::new();
+    for (id, o) in v["observations"].as_object().into_iter().flatten() {
+        let files: Vec<String> = sorted(&o["file"])
+            .iter()
+            .flat_map(|f| f.as_array().cloned().unwrap_or_default())
+            .filter_map(|f| f.as_str().map(str::to_owned))
+            .collect();
+        let mut events: Vec<BorisEvent> = Vec::new();
+        let mut open: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+        for row in o["events"].as_array().into_iter().flatten() {
+            let Some(r) = row.as_array() else {
+                continue;
+            };
+            let time = r.first().and_then(Value::as_f64).unwrap_or(f64::NAN);
+            let s = |i: usize| {
+                r.get(i)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned()
+            };
+            let (subject, code, modifier, comment) = (s(1), s(2), s(3), s(4));
+            let frame = r.get(5).and_then(Value::as_u64);
+            let state = ethogram
+                .by_code(&code)
+                .is_some_and(|b| b.kind == BehaviourKind::State);
+            let key = (subject.clone(), code.clone(), modifier.clone());
+            if state && let Some(i) = open.remove(&key) {
+                events[i].stop_secs = Some(time);
+                events[i].stop_frame = frame;
+                continue;
+            }
+            if state {
+                open.insert(key, events.len());
+            }
+            events.push(BorisEvent {
+                behaviour: code,
+                subject,
+                modifier: Some(modifier).filter(|m| !m.is_empty()),
+                start_secs: time,
+                stop_secs: None,
+                start_frame: frame,
+                stop_frame: None,
+                computed: comment == "computed",
+            });
+        }
+        observations.insert(id.clone(), (files, events));
+    }
+    Ok(BorisProject {
+        ethogram,
+        subjects,
+        observations,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_boris_project_reads_with_paired_states_exclusions_and_modifiers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.boris");
+        // As BORIS 7 writes them: times only, a state's start and stop as two rows.
+        std::fs::write(
+            &path,
+            r#"{"project_format_version": "7.0", "subjects_conf": {"0": {"key": "1", "name": "rat", "description": ""}},
+  "behaviors_conf": {
+    "0": {"type": "State event", "key": "w", "code": "walk", "description": "", "category": "", "modifiers": {}, "excluded": "rest", "coding map": ""},
+    "1": {"type": "State event", "key": "r", "code": "rest", "description": "", "category": "", "modifiers": {}, "excluded": "walk", "coding map": ""},
+    "2": {"type": "Point event", "key": "p", "code": "poke", "description": "", "category": "",
+          "modifiers": {"0": {"name": "side", "type": 0, "values": ["left", "right"]}}, "excluded": "", "coding map": ""}},
+  "observations": {"obs1": {"file": {"1": ["C:\\videos\\trial1.mp4"], "2": []}, "type": "MEDIA",
+    "events": [[1.5, "rat", "walk", "", ""], [2.0, "rat", "poke", "left", ""], [3.25, "rat", "walk", "", ""], [4.0, "", "rest", "", ""]]}}}"#,
+        )
+        .unwrap();
+        let p = read(&path).unwrap();
+        assert_eq!(p.subjects, ["rat"]);
+        let walk = p.ethogram.by_code("walk").unwrap();
+        assert_eq!(walk.group.as_deref(), Some("rest|walk"));
+        assert_eq!(
+            p.ethogram.by_code("poke").unwrap().modifiers,
+            ["left", "right"]
+        );
+        let (files, events) = &p.observations["obs1"];
+        assert_eq!(files, &["C:\\videos\\trial1.mp4"]);
+        assert_eq!(events.len(), 3);
+        assert_eq!(
+            (events[0].start_secs, events[0].stop_secs),
+            (1.5, Some(3.25))
+        );
+        assert_eq!(events[1].modifier.as_deref(), Some("left"));
+        assert_eq!(
+            (events[2].subject.as_str(), events[2].stop_secs),
+            ("", None)
+        );
+    }
+}

@@ -2521,3 +2521,77 @@ for _, r in t.iterrows():
         "m1 freezing START 10\nm1 freezing STOP 19\nm1 walking START 20\nm1 sniff POINT 25\n"
     );
 }
+
+#[test]
+fn a_rule_built_in_the_panel_finds_computed_events() {
+    use kinelab::analysis::rules::{Measure, NamedPoint};
+    use kinelab::project::behaviours::{self, Behaviour, BehaviourKind, Ethogram};
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    add_moving_predictions(&project, None);
+    let mut h = harness(&project);
+    let ethogram = Ethogram {
+        behaviours: vec![Behaviour {
+            code: "still".into(),
+            key: "Q".into(),
+            color: "#3cb44b".into(),
+            kind: BehaviourKind::State,
+            modifiers: Vec::new(),
+            group: None,
+            description: String::new(),
+        }],
+    };
+    let ws_mut = h.state_mut().workspace.as_mut().unwrap();
+    let edit = behaviours::set_ethogram(ws_mut.project.state(), &ethogram).unwrap();
+    assert!(ws_mut.apply_edit(edit));
+    ws_mut.run(kinelab::ui::commands::Command::BehaviourRules);
+    h.run_steps(3);
+    h.get_by_label("Add rule").click();
+    h.run_steps(3);
+    // "still of m2 when the speed of m2's snout < 0.5 px a frame for ≥ 0.1 s".
+    {
+        let panel = &mut h.state_mut().workspace.as_mut().unwrap().rules_panel;
+        let rule = &mut panel.draft.as_mut().unwrap().rules[0];
+        assert_eq!(rule.behaviour, "still");
+        rule.subject = "m2".into();
+        rule.min_duration_secs = 0.1;
+        rule.conditions[0].threshold = 0.5;
+        rule.conditions[0].measure = Measure::Speed {
+            points: vec![NamedPoint {
+                individual: "m2".into(),
+                keypoint: "snout".into(),
+            }],
+        };
+    }
+    h.run_steps(2);
+    h.get_by_label("Save rules").click();
+    h.run_steps(2);
+    if std::env::var_os("KINELAB_SHOT").is_some() {
+        h.render().unwrap().save("/tmp/rules.png").unwrap();
+    }
+    let saved = kinelab::ui::panels::rules::rules_of(ws(&h).project.state());
+    assert_eq!(saved.rules.len(), 1);
+    h.get_by_label("Find in this video").click();
+    h.run_steps(1);
+    let video = ws(&h).project.state().videos[0].id;
+    step_until(&mut h, "the rule's events", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        !behaviours::events(ws.project.state(), video).is_empty()
+    });
+    let events = behaviours::events(ws(&h).project.state(), video);
+    let frames = ws(&h).frame_count();
+    assert_eq!(events.len(), 1, "{events:?}");
+    let e = &events[0];
+    assert!(e.computed && e.behaviour == "still");
+    assert_eq!((e.start_frame, e.stop_frame), (0, Some(frames - 1)));
+    assert_eq!(ws(&h).event_lanes_for_tests().len(), 1);
+    // Run again: the rule's earlier findings give way, not pile up.
+    h.get_by_label("Find in this video").click();
+    h.run_steps(1);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    h.run_steps(3);
+    step_until(&mut h, "the rule to be done", |app| {
+        !app.workspace.as_ref().unwrap().rules_panel.is_busy()
+    });
+    assert_eq!(behaviours::events(ws(&h).project.state(), video).len(), 1);
+}

@@ -110,6 +110,7 @@ commands! {
     AcceptFramePredictions, "accept_frame_predictions", "Accept this frame's predictions as labels", Label, Workspace, ["Shift+Enter"];
     AcceptPredictionsRange, "accept_predictions_range", "Accept predictions over frames…", Label, Workspace, [];
     Behaviours, "behaviours", "Behaviours: ethogram and events…", Label, Workspace, ["Ctrl+B"];
+    BehaviourRules, "behaviour_rules", "Behaviour rules…", Label, Workspace, [];
     Identities, "identities", "Identities: crossings and swaps…", Label, Workspace, [];
     InterpolateLabels, "interpolate_labels", "Interpolate labels between labeled frames", Label, Workspace, ["Ctrl+Shift+I"];
     Models, "models", "Models…", Model, Workspace, ["Ctrl+M"];

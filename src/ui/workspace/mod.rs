@@ -12,6 +12,7 @@ mod outliers;
 mod playing;
 mod plots;
 mod predictions;
+mod rules;
 mod run;
 pub mod suggestions;
 
@@ -30,6 +31,7 @@ use super::panels::models::{ModelsAction, ModelsContext, ModelsPanel};
 use super::panels::outliers::{OutliersAction, OutliersPanel};
 use super::panels::plots::{PlotsAction, PlotsPanel};
 use super::panels::prediction_overlay::OverlayStyle;
+use super::panels::rules::{RulesAction, RulesPanel};
 use super::panels::status_bar::{
     FrameState, StatusBarContext, StatusMessage, clock_text, status_bar_ui,
 };
@@ -75,6 +77,7 @@ pub enum Action {
     Outliers(OutliersAction),
     Identities(IdentitiesAction),
     Behaviours(BehavioursAction),
+    Rules(RulesAction),
     Dialog(DialogRequest),
 }
 
@@ -148,6 +151,8 @@ pub struct Workspace {
     pub identities_panel: IdentitiesPanel,
     /// The ethogram and the video's coded events.
     pub behaviours_panel: BehavioursPanel,
+    /// Behaviours found from kinematics by rules.
+    pub rules_panel: RulesPanel,
     /// Keys (without modifiers) that commands have: a behaviour cannot take them.
     pub command_keys: Vec<String>,
 }
@@ -180,6 +185,7 @@ impl Workspace {
             outliers_panel: OutliersPanel::default(),
             identities_panel: IdentitiesPanel::default(),
             behaviours_panel: BehavioursPanel::default(),
+            rules_panel: RulesPanel::default(),
             command_keys: Vec::new(),
         }
     }
@@ -506,6 +512,8 @@ impl Workspace {
         actions.extend(identity_actions.into_iter().map(Action::Identities));
         let behaviour_actions = self.behaviours_panel_ui(&ctx, theme);
         actions.extend(behaviour_actions.into_iter().map(Action::Behaviours));
+        let rule_actions = self.rules_panel_ui(&ctx, theme);
+        actions.extend(rule_actions.into_iter().map(Action::Rules));
         for action in actions {
             self.apply(action);
         }
@@ -560,6 +568,7 @@ impl Workspace {
             Action::Outliers(action) => self.handle_outliers_action(action),
             Action::Identities(action) => self.handle_identities_action(action),
             Action::Behaviours(action) => self.handle_behaviours_action(action),
+            Action::Rules(action) => self.handle_rules_action(action),
             Action::Dialog(request) => self.handle_dialog_request(request),
         }
     }

@@ -47,6 +47,7 @@ impl Workspace {
             Command::InterpolateLabels => self.interpolate_labels(),
             Command::Identities => self.identities_panel.open = true,
             Command::Behaviours => self.behaviours_panel.open = true,
+            Command::BehaviourRules => self.rules_panel.open = true,
             Command::AcceptPredictionsRange => {
                 let (frame, count) = (self.selection.frame_idx, self.frame_count());
                 self.dialogs.accept_predictions.open_at(frame, count);

@@ -2585,6 +2585,26 @@ fn a_rule_built_in_the_panel_finds_computed_events() {
     assert!(e.computed && e.behaviour == "still");
     assert_eq!((e.start_frame, e.stop_frame), (0, Some(frames - 1)));
     assert_eq!(ws(&h).event_lanes_for_tests().len(), 1);
+    // A region drawn on the frame: a circle around m2's snout, dragged from its centre.
+    h.get_by_label("Draw circle").click();
+    h.run_steps(2);
+    let (from, to) = (screen(&h, 200.0, 100.0), screen(&h, 240.0, 100.0));
+    drag(&mut h, from, to);
+    let regions = kinelab::ui::panels::rules::regions_of(ws(&h).project.state());
+    assert_eq!(regions.len(), 1, "{regions:?}");
+    if std::env::var_os("KINELAB_SHOT").is_some() {
+        h.run_steps(2);
+        h.render().unwrap().save("/tmp/regions.png").unwrap();
+    }
+    match &regions[0] {
+        kinelab::analysis::rules::Region::Circle { center, radius, .. } => {
+            assert!(
+                (center[0] - 200.0).abs() < 1.0 && (radius - 40.0).abs() < 1.5,
+                "{regions:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     // Run again: the rule's earlier findings give way, not pile up.
     h.get_by_label("Find in this video").click();
     h.run_steps(1);

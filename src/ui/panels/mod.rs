@@ -11,6 +11,7 @@ pub mod models;
 pub mod outliers;
 pub mod plots;
 pub mod prediction_overlay;
+pub mod region_overlay;
 pub mod rules;
 pub mod status_bar;
 pub mod suggestion_overlay;

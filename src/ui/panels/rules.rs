@@ -48,6 +48,8 @@ pub struct RulesContext<'a> {
     pub video: Option<VideoId>,
     pub video_path: Option<PathBuf>,
     pub project_path: PathBuf,
+    /// A region is being drawn on the frame.
+    pub drawing: bool,
     pub theme: &'a Theme,
 }
 
@@ -55,6 +57,10 @@ pub struct RulesContext<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RulesAction {
     SaveRules(RuleSet),
+    /// Draw a region of this shape and name on the frame.
+    DrawRegion(crate::ui::panels::region_overlay::RegionShape, String),
+    CancelDrawing,
+    DeleteRegion(String),
     /// The video's events with the rules' findings in place of their earlier ones.
     Found(VideoId, Vec<Event>, usize),
     Error(String),
@@ -68,6 +74,8 @@ pub struct RulesPanel {
     pub open: bool,
     /// The rules as edited, until saved (`None`: the project's).
     pub draft: Option<RuleSet>,
+    /// The name for the next region drawn.
+    pub region_name: String,
     job: Option<Job<FindResult>>,
 }
 
@@ -170,6 +178,48 @@ impl RulesPanel {
         Ok(())
     }
 
+    /// The regions of interest: listed with a delete button; a new one drawn on the
+    /// frame as a circle or a polygon.
+    fn regions_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        c: &RulesContext<'_>,
+        regions: &[Region],
+        out: &mut Vec<RulesAction>,
+    ) {
+        use crate::ui::panels::region_overlay::RegionShape;
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Regions:");
+            for r in regions {
+                ui.label(r.name());
+                if ui
+                    .small_button("×")
+                    .on_hover_text(format!("Delete '{}'", r.name()))
+                    .clicked()
+                {
+                    out.push(RulesAction::DeleteRegion(r.name().to_owned()));
+                }
+            }
+            if self.region_name.trim().is_empty() {
+                self.region_name = format!("region{}", regions.len() + 1);
+            }
+            ui.add(egui::TextEdit::singleline(&mut self.region_name).desired_width(80.0));
+            if c.drawing {
+                if ui.button("Cancel drawing").clicked() {
+                    out.push(RulesAction::CancelDrawing);
+                }
+            } else {
+                let name = self.region_name.trim().to_owned();
+                if ui.button("Draw circle").clicked() {
+                    out.push(RulesAction::DrawRegion(RegionShape::Circle, name.clone()));
+                }
+                if ui.button("Draw polygon").clicked() {
+                    out.push(RulesAction::DrawRegion(RegionShape::Polygon, name));
+                }
+            }
+        });
+    }
+
     /// Draws the panel; returns what was asked for.
     pub fn show(&mut self, ctx: &egui::Context, c: &RulesContext<'_>) -> Vec<RulesAction> {
         let mut out = Vec::new();
@@ -211,6 +261,7 @@ impl RulesPanel {
             return;
         }
         let regions = regions_of(c.state);
+        self.regions_ui(ui, c, &regions, out);
         let first_point = || NamedPoint {
             individual: c
                 .state

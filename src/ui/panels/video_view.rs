@@ -66,6 +66,8 @@ pub enum ViewAction {
         score: f32,
         moved: bool,
     },
+    /// A region of interest drawn on the image.
+    RegionDrawn(crate::analysis::rules::Region),
     /// A line of known length drawn on the image (Ctrl+Shift+drag), in image pixels:
     /// it sets the scale for real units.
     Measure {
@@ -102,6 +104,8 @@ pub struct ViewState {
     pub box_drag: Option<(Pos2, Pos2)>,
     /// A line being measured (Ctrl+Shift+drag), in image pixels.
     pub ruler_drag: Option<(Pos2, Pos2)>,
+    /// A region of interest being drawn (from the Rules panel).
+    pub region_draft: Option<super::region_overlay::RegionDraft>,
     /// The view's rectangle when last drawn, for zoom commands and tests.
     pub rect: Rect,
 }
@@ -114,6 +118,7 @@ impl Default for ViewState {
             drag: None,
             box_drag: None,
             ruler_drag: None,
+            region_draft: None,
             rect: Rect::NOTHING,
         }
     }
@@ -140,6 +145,8 @@ pub struct VideoViewContext<'a> {
     /// and the model's name.
     pub suggestions: &'a [Ghost],
     pub suggestion_model: &'a str,
+    /// The project's regions of interest, outlined over the frame.
+    pub regions: &'a [crate::analysis::rules::Region],
 }
 
 /// What the view reports besides actions.
@@ -223,6 +230,31 @@ pub fn video_view_ui(
             uv,
             ctx.view.transform.wants_nearest_filtering(pixels_per_point),
         );
+    }
+
+    // Regions of interest, under everything drawn on the animals.
+    {
+        let transform = &ctx.view.transform;
+        let to_ui = |p: Pos2| transform.ui_from_image(view_rect, p);
+        super::region_overlay::draw_regions(&painter, ctx.regions, &to_ui, ctx.theme);
+    }
+    // A region being drawn takes the pointer.
+    if let Some(draft) = &mut ctx.view.region_draft
+        && !panning
+        && !space_held
+    {
+        if let Some(region) = super::region_overlay::region_drawing_ui(
+            draft,
+            &response,
+            &painter,
+            view_rect,
+            &ctx.view.transform,
+            ctx.theme,
+        ) {
+            ctx.view.region_draft = None;
+            out.actions.push(ViewAction::RegionDrawn(region));
+        }
+        return out;
     }
 
     // Predictions first, under the labels.

@@ -136,6 +136,7 @@ impl Workspace {
                 moved,
             } => self.accept_predictions(set, vec![(key, [x, y, score])], moved),
             ViewAction::DrawBox { min, max } => self.box_drawn(min, max),
+            ViewAction::RegionDrawn(region) => self.add_region(region),
             ViewAction::Measure { from, to } => {
                 let px = f64::from(from.distance(to));
                 self.plots_panel.measured(px);

@@ -647,6 +647,7 @@ impl Workspace {
         let overlay = self.overlay_frames(&prediction_style);
         let overlay_views: Vec<_> = overlay.iter().map(|o| o.view()).collect();
         let suggestion_model = self.suggestion_model_name();
+        let regions = crate::ui::panels::rules::regions_of(self.project.state());
         let state = self.project.state();
         let painter = &self.painter;
         let has_frame = self.feed.as_ref().is_some_and(|f| f.shown().is_some());
@@ -668,6 +669,7 @@ impl Workspace {
                 prediction_style,
                 suggestions: ghosts,
                 suggestion_model: &suggestion_model,
+                regions: &regions,
             },
             &mut |p, rect, uv, nearest| {
                 if !has_frame {

@@ -2369,6 +2369,7 @@ fn behaviours_are_coded_by_their_keys_into_events_and_lanes() {
             b.kind = kind;
             b.group = (kind == BehaviourKind::State).then(|| "posture".to_owned());
         }
+        draft.behaviours[2].modifiers = vec!["left".into(), "right".into()];
     }
     h.run_steps(2);
     // F is "Fit frame to view": refused, saying so.
@@ -2430,6 +2431,17 @@ fn behaviours_are_coded_by_their_keys_into_events_and_lanes() {
         .click();
     h.run_steps(2);
     assert_eq!(ws(&h).selection.frame_idx, 20);
+    // The sniff gets its modifier from the list (one edit).
+    h.get_by_value("modifier").click();
+    h.run_steps(2);
+    h.get_by_label("left").click();
+    h.run_steps(2);
+    let sniff = behaviours::events(ws(&h).project.state(), video)
+        .into_iter()
+        .find(|e| e.behaviour == "sniff")
+        .unwrap();
+    assert_eq!(sniff.modifier.as_deref(), Some("left"));
+    press(&mut h, Modifiers::COMMAND, Key::Z);
     press(&mut h, Modifiers::COMMAND, Key::Z);
     let events = behaviours::events(ws(&h).project.state(), video);
     assert_eq!(events[1].stop_frame, None, "undo reopens walking");

@@ -82,10 +82,10 @@ impl BehavioursPanel {
         let draft = self.draft.get_or_insert_with(|| c.ethogram.clone());
         let mut remove = None;
         egui::Grid::new("ethogram")
-            .num_columns(6)
+            .num_columns(7)
             .striped(true)
             .show(ui, |ui| {
-                for text in ["code", "key", "type", "colour", "exclusive group", ""] {
+                for text in ["code", "key", "type", "colour", "exclusive group", "modifiers", ""] {
                     ui.weak(text);
                 }
                 ui.end_row();
@@ -116,6 +116,21 @@ impl BehavioursPanel {
                             .changed()
                         {
                             b.group = Some(group.trim().to_owned()).filter(|g| !g.is_empty());
+                        }
+                    });
+                    // Modifiers as a comma-separated list ("left, right").
+                    let mut modifiers = b.modifiers.join(", ");
+                    ui.push_id(("modifiers", i), |ui| {
+                        if ui
+                            .add(egui::TextEdit::singleline(&mut modifiers).desired_width(90.0))
+                            .on_hover_text("comma-separated: each event can carry one")
+                            .changed()
+                        {
+                            b.modifiers = modifiers
+                                .split(',')
+                                .map(|m| m.trim().to_owned())
+                                .filter(|m| !m.is_empty())
+                                .collect();
                         }
                     });
                     if ui
@@ -198,12 +213,13 @@ fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<Behavio
                     };
                     let subject = c.state.individual_name(e.subject);
                     let computed = if e.computed { " (computed)" } else { "" };
+                let modifier = e.modifier.as_ref().map_or_else(String::new, |m| format!(" [{m}]"));
                     let here = e.start_frame <= c.current_frame
                         && e.stop_frame.unwrap_or(e.start_frame) >= c.current_frame;
                     if ui
                         .selectable_label(
                             here,
-                            format!("frames {span}: {} ({subject}){computed}", e.behaviour),
+                            format!("frames {span}: {}{modifier} ({subject}){computed}", e.behaviour),
                         )
                         .clicked()
                     {
@@ -226,6 +242,36 @@ fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<Behavio
                             events,
                             format!("relabel an event as {relabel}"),
                         ));
+                    }
+                    // A modifier, where the behaviour has some.
+                    let choices = c
+                        .ethogram
+                        .by_code(&e.behaviour)
+                        .map_or(&[][..], |b| b.modifiers.as_slice());
+                    if !choices.is_empty() {
+                        let mut modifier = e.modifier.clone();
+                        egui::ComboBox::from_id_salt(("modifier", i))
+                            .selected_text(modifier.clone().unwrap_or_else(|| "modifier".into()))
+                            .width(70.0)
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(&mut modifier, None, "none");
+                                for m in choices {
+                                    ui.selectable_value(&mut modifier, Some(m.clone()), m);
+                                }
+                            });
+                        if modifier != e.modifier {
+                            let mut events = c.events.to_vec();
+                            events[i].modifier = modifier.clone();
+                            out.push(BehavioursAction::SetEvents(
+                                video,
+                                events,
+                                format!(
+                                    "set the modifier of a {} event to {}",
+                                    e.behaviour,
+                                    modifier.as_deref().unwrap_or("none")
+                                ),
+                            ));
+                        }
                     }
                     if ui
                         .small_button("×")

@@ -2426,6 +2426,24 @@ fn behaviours_are_coded_by_their_keys_into_events_and_lanes() {
     let lanes = ws(&h).event_lanes_for_tests();
     assert_eq!(lanes.len(), 1);
     assert_eq!((lanes[0].spans.len(), lanes[0].points.len()), (2, 1));
+    // Dragging freezing's end on the lane from frame 19 to 15 moves it (one edit).
+    let buttons = h.get_by_label("|<").rect();
+    let (left, width) = (buttons.left(), 1200.0 - 2.0 * buttons.left());
+    let lane_y = buttons.top() - 4.0 - kinelab::ui::panels::timeline::LANE_HEIGHT / 2.0;
+    let frames = ws(&h).frame_count() as f32;
+    let x_of = |f: f32| left + (f + 0.5) / frames * width;
+    drag(
+        &mut h,
+        pos2(x_of(19.0) + 0.5, lane_y),
+        pos2(x_of(15.0), lane_y),
+    );
+    let moved = behaviours::events(ws(&h).project.state(), video);
+    assert_eq!(
+        (moved[0].start_frame, moved[0].stop_frame),
+        (10, Some(15)),
+        "{moved:?}"
+    );
+    press(&mut h, Modifiers::COMMAND, Key::Z);
     // The list seeks; each coding is one undoable edit.
     h.get_by_label_contains("frames 20–30: walking (m1)")
         .click();

@@ -85,7 +85,15 @@ impl BehavioursPanel {
             .num_columns(7)
             .striped(true)
             .show(ui, |ui| {
-                for text in ["code", "key", "type", "colour", "exclusive group", "modifiers", ""] {
+                for text in [
+                    "code",
+                    "key",
+                    "type",
+                    "colour",
+                    "exclusive group",
+                    "modifiers",
+                    "",
+                ] {
                     ui.weak(text);
                 }
                 ui.end_row();
@@ -213,13 +221,19 @@ fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<Behavio
                     };
                     let subject = c.state.individual_name(e.subject);
                     let computed = if e.computed { " (computed)" } else { "" };
-                let modifier = e.modifier.as_ref().map_or_else(String::new, |m| format!(" [{m}]"));
+                    let modifier = e
+                        .modifier
+                        .as_ref()
+                        .map_or_else(String::new, |m| format!(" [{m}]"));
                     let here = e.start_frame <= c.current_frame
                         && e.stop_frame.unwrap_or(e.start_frame) >= c.current_frame;
                     if ui
                         .selectable_label(
                             here,
-                            format!("frames {span}: {}{modifier} ({subject}){computed}", e.behaviour),
+                            format!(
+                                "frames {span}: {}{modifier} ({subject}){computed}",
+                                e.behaviour
+                            ),
                         )
                         .clicked()
                     {

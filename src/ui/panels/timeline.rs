@@ -37,7 +37,8 @@ pub struct PredictionLane<'a> {
 /// their behaviours' colours.
 pub struct EventLane {
     pub name: String,
-    pub spans: Vec<(u64, u64, egui::Color32)>,
+    /// First and last frame, colour, and the event's index in the video's events.
+    pub spans: Vec<(u64, u64, egui::Color32, usize)>,
     pub points: Vec<(u64, egui::Color32)>,
 }
 
@@ -69,6 +70,20 @@ pub enum TimelineAction {
     ScrubTo(u64),
     /// The drag ended: show the exact frame.
     ScrubEnded,
+    /// An event's start (or, with `stop`, its last frame) dragged to `frame`; `event`
+    /// indexes the video's events.
+    MoveEventEnd {
+        event: usize,
+        stop: bool,
+        frame: u64,
+    },
+}
+
+/// An event end being dragged along its lane.
+#[derive(Clone, Copy, Debug)]
+struct EndDrag {
+    event: usize,
+    stop: bool,
 }
 
 /// Height of the timeline strip in points.
@@ -245,7 +260,7 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
         if response.hover_pos().is_some_and(|p| lane_rect.contains(p)) {
             hovered_lane = Some(lane.name.as_str());
         }
-        for &(first, last, color) in &lane.spans {
+        for &(first, last, color, _) in &lane.spans {
             let (x0, x1) = (x_of(first) - 0.5, x_of(last) + 0.5);
             painter.rect_filled(
                 Rect::from_x_y_ranges(x0..=x1.max(x0 + 1.0), lane_rect.y_range()),
@@ -281,6 +296,53 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
         [pos2(cx, whole.top()), pos2(cx, whole.bottom())],
         Stroke::new(2.5, ctx.theme.timeline_cursor),
     );
+
+    // Dragging an event's start or end along its lane moves it (the person sees the
+    // end follow the pointer; the frame shown follows too).
+    let drag_id = response.id.with("event end");
+    if response.drag_started_by(PointerButton::Primary)
+        && let Some(origin) = ui.input(|i| i.pointer.press_origin())
+    {
+        let grabbed = ctx.event_lanes.iter().enumerate().find_map(|(i, lane)| {
+            let row = ctx.lanes.len() + ctx.outlier_strips.len() + i;
+            let top = rect.bottom() + 2.0 + row as f32 * (LANE_HEIGHT + 2.0);
+            if !(top..=top + LANE_HEIGHT).contains(&origin.y) {
+                return None;
+            }
+            lane.spans.iter().find_map(|&(first, last, _, event)| {
+                let (x0, x1) = (x_of(first) - 0.5, x_of(last) + 0.5);
+                if (origin.x - x1).abs() <= 4.0 {
+                    Some(EndDrag { event, stop: true })
+                } else if (origin.x - x0).abs() <= 4.0 {
+                    Some(EndDrag { event, stop: false })
+                } else {
+                    None
+                }
+            })
+        });
+        if let Some(g) = grabbed {
+            ui.data_mut(|d| d.insert_temp(drag_id, g));
+        }
+    }
+    if let Some(g) = ui.data(|d| d.get_temp::<EndDrag>(drag_id)) {
+        let frame = response.interact_pointer_pos().map(|p| frame_at(p.x));
+        if response.drag_stopped() || !response.dragged() {
+            ui.data_mut(|d| d.remove::<EndDrag>(drag_id));
+            return frame.map(|frame| TimelineAction::MoveEventEnd {
+                event: g.event,
+                stop: g.stop,
+                frame,
+            });
+        }
+        if let Some(frame) = frame {
+            let x = x_of(frame);
+            painter.line_segment(
+                [pos2(x, whole.top()), pos2(x, whole.bottom())],
+                Stroke::new(2.0, ctx.theme.selection),
+            );
+        }
+        return None;
+    }
 
     if (response.clicked_by(PointerButton::Primary) || response.dragged_by(PointerButton::Primary))
         && let Some(pos) = response.interact_pointer_pos()

@@ -87,6 +87,30 @@ impl Workspace {
         }
     }
 
+    /// Moves an event's start or last frame (a drag on its lane): one edit.
+    pub(super) fn move_event_end(&mut self, event: usize, stop: bool, frame: u64) {
+        let Some(video) = self.selection.video else {
+            return;
+        };
+        let state = self.project.state();
+        let mut events = behaviours::events(state, video);
+        let Some(e) = events.get_mut(event) else {
+            return;
+        };
+        let what = e.behaviour.clone();
+        if stop {
+            e.stop_frame = Some(frame.max(e.start_frame));
+        } else {
+            e.start_frame = frame.min(e.stop_frame.unwrap_or(frame));
+        }
+        let end = if stop { "end" } else { "start" };
+        if let Some(edit) =
+            behaviours::set_events(state, video, events, format!("move a {what} event's {end}"))
+        {
+            self.apply_edit(edit);
+        }
+    }
+
     /// Takes this frame's presses of behaviour keys (no modifiers, no repeats) and codes
     /// them for the selected individual on the frame shown.
     pub fn take_behaviour_keys(&mut self, ctx: &egui::Context) {
@@ -144,7 +168,12 @@ impl Workspace {
             return Vec::new();
         }
         let ethogram = behaviours::ethogram(state);
-        behaviours::by_subject(&events)
+        let mut by_subject: std::collections::BTreeMap<_, Vec<(usize, &behaviours::Event)>> =
+            std::collections::BTreeMap::new();
+        for (i, e) in events.iter().enumerate() {
+            by_subject.entry(e.subject).or_default().push((i, e));
+        }
+        by_subject
             .into_iter()
             .map(|(subject, events)| {
                 let mut lane = EventLane {
@@ -152,7 +181,7 @@ impl Workspace {
                     spans: Vec::new(),
                     points: Vec::new(),
                 };
-                for e in events {
+                for (index, e) in events {
                     let Some(b) = ethogram.by_code(&e.behaviour) else {
                         continue;
                     };
@@ -163,7 +192,7 @@ impl Workspace {
                             let stop = e
                                 .stop_frame
                                 .unwrap_or(self.selection.frame_idx.max(e.start_frame));
-                            lane.spans.push((e.start_frame, stop, color));
+                            lane.spans.push((e.start_frame, stop, color, index));
                         }
                     }
                 }

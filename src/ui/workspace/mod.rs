@@ -66,6 +66,11 @@ pub enum Action {
     SetSpeed(f64),
     ScrubTo(u64),
     ScrubEnded,
+    MoveEventEnd {
+        event: usize,
+        stop: bool,
+        frame: u64,
+    },
     SelectVideo(VideoId),
     SelectIndividual(IndividualId),
     SelectKeypoint(KeypointId),
@@ -87,6 +92,9 @@ impl From<TimelineAction> for Action {
             TimelineAction::GoTo(f) => Self::GoTo(f),
             TimelineAction::ScrubTo(f) => Self::ScrubTo(f),
             TimelineAction::ScrubEnded => Self::ScrubEnded,
+            TimelineAction::MoveEventEnd { event, stop, frame } => {
+                Self::MoveEventEnd { event, stop, frame }
+            }
         }
     }
 }
@@ -537,6 +545,7 @@ impl Workspace {
                 self.scrub_to(f);
             }
             Action::ScrubEnded => self.go_to(self.selection.frame_idx),
+            Action::MoveEventEnd { event, stop, frame } => self.move_event_end(event, stop, frame),
             Action::SetSpeed(speed) => {
                 self.speed = speed;
                 if self.playback.is_some() {

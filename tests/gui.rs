@@ -2426,6 +2426,21 @@ fn behaviours_are_coded_by_their_keys_into_events_and_lanes() {
     let lanes = ws(&h).event_lanes_for_tests();
     assert_eq!(lanes.len(), 1);
     assert_eq!((lanes[0].spans.len(), lanes[0].points.len()), (2, 1));
+    // The ethogram plot, saved as SVG and PNG in the project's plots folder.
+    h.get_by_label("Save plot").click();
+    h.run_steps(2);
+    let name = kinelab::formats::dlc_project::folder_name(&ws(&h).project.state().videos[0]);
+    let plot = dir.path().join(format!("plots/{name}_ethogram.png"));
+    let image = image::open(&plot).unwrap_or_else(|e| panic!("{}: {e}", plot.display()));
+    assert_eq!(image.width(), 1200);
+    if std::env::var_os("KINELAB_SHOT").is_some() {
+        std::fs::copy(&plot, "/tmp/ethogram.png").unwrap();
+    }
+    assert!(
+        std::fs::read_to_string(plot.with_extension("svg"))
+            .unwrap()
+            .contains("walking")
+    );
     // Dragging freezing's end on the lane from frame 19 to 15 moves it (one edit).
     let buttons = h.get_by_label("|<").rect();
     let (left, width) = (buttons.left(), 1200.0 - 2.0 * buttons.left());

@@ -5,6 +5,7 @@
 pub mod crossings;
 pub mod decimate;
 pub mod derivative;
+pub mod ethogram_plot;
 pub mod event_summary;
 pub mod filters;
 pub mod frame_selection;

@@ -182,24 +182,29 @@ impl PlotPicture<'_> {
 
     /// The picture as PNG (the SVG rasterized, text in egui's Ubuntu font).
     pub fn png(&self) -> Result<Vec<u8>, PictureError> {
-        let mut options = resvg::usvg::Options::default();
-        let fonts = options.fontdb_mut();
-        fonts.load_font_data(epaint_default_fonts::UBUNTU_LIGHT.to_vec());
-        fonts.set_sans_serif_family("Ubuntu");
-        let tree = resvg::usvg::Tree::from_str(&self.svg(), &options)
-            .map_err(|e| PictureError::Svg(e.to_string()))?;
-        let size = tree.size().to_int_size();
-        let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
-            .ok_or_else(|| PictureError::Png("empty picture".into()))?;
-        resvg::render(
-            &tree,
-            resvg::tiny_skia::Transform::default(),
-            &mut pixmap.as_mut(),
-        );
-        pixmap
-            .encode_png()
-            .map_err(|e| PictureError::Png(e.to_string()))
+        svg_to_png(&self.svg())
     }
+}
+
+/// An SVG picture rasterized as PNG, its text in egui's Ubuntu font.
+pub fn svg_to_png(svg: &str) -> Result<Vec<u8>, PictureError> {
+    let mut options = resvg::usvg::Options::default();
+    let fonts = options.fontdb_mut();
+    fonts.load_font_data(epaint_default_fonts::UBUNTU_LIGHT.to_vec());
+    fonts.set_sans_serif_family("Ubuntu");
+    let tree =
+        resvg::usvg::Tree::from_str(svg, &options).map_err(|e| PictureError::Svg(e.to_string()))?;
+    let size = tree.size().to_int_size();
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| PictureError::Png("empty picture".into()))?;
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::default(),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| PictureError::Png(e.to_string()))
 }
 
 #[cfg(test)]

@@ -34,6 +34,10 @@ pub struct EventsArgs {
     /// With --summary: per time bin of this many seconds.
     #[arg(long, requires = "summary")]
     pub bin_secs: Option<f64>,
+    /// Also draw the ethogram plot (events over time per subject) as .svg or .png; with
+    /// several videos, one file each, named after the video.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
 }
 
 pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
@@ -117,6 +121,22 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
         to_csv(state, &ethogram, &rows)?
     };
     write_bytes_atomically(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    if let Some(plot) = &args.plot {
+        for r in &rows {
+            let path = if rows.len() > 1 {
+                let stem = plot
+                    .file_stem()
+                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+                let ext = plot
+                    .extension()
+                    .map_or_else(String::new, |e| e.to_string_lossy().into_owned());
+                plot.with_file_name(format!("{stem}-{}.{ext}", r.observation))
+            } else {
+                plot.clone()
+            };
+            write_ethogram_plot(state, &ethogram, r, &path)?;
+        }
+    }
     if let Some(path) = &args.summary {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
@@ -261,5 +281,37 @@ fn import_boris(args: &EventsArgs, file: &std::path::Path) -> anyhow::Result<()>
             format!(" ({})", parts.join("; "))
         }
     );
+    Ok(())
+}
+
+/// One video's ethogram plot, as SVG or (by the file's extension) PNG.
+fn write_ethogram_plot(
+    state: &crate::project::ProjectState,
+    ethogram: &behaviours::Ethogram,
+    r: &VideoEvents<'_>,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    let named: Vec<(String, &behaviours::Event)> = r
+        .events
+        .iter()
+        .map(|e| (state.individual_name(e.subject), e))
+        .collect();
+    let duration = r
+        .times
+        .last()
+        .copied()
+        .filter(|t| t.is_finite())
+        .unwrap_or(0.0);
+    let svg =
+        crate::analysis::ethogram_plot::svg(&r.observation, ethogram, &named, r.times, duration);
+    let png = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+    let bytes = if png {
+        crate::analysis::plot_export::svg_to_png(&svg)?
+    } else {
+        svg.into_bytes()
+    };
+    write_bytes_atomically(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }

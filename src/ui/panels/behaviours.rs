@@ -27,6 +27,8 @@ pub enum BehavioursAction {
     SetEthogram(Ethogram),
     /// The video's events, changed as described.
     SetEvents(VideoId, Vec<Event>, String),
+    /// Save the video's ethogram plot (SVG and PNG) in the project's plots folder.
+    SavePlot(VideoId),
     GoTo(u64),
 }
 
@@ -200,7 +202,17 @@ fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<Behavio
     let Some(video) = c.video else {
         return;
     };
-    ui.strong(format!("Events ({})", c.events.len()));
+    ui.horizontal(|ui| {
+        ui.strong(format!("Events ({})", c.events.len()));
+        if !c.events.is_empty()
+            && ui
+                .small_button("Save plot")
+                .on_hover_text("The ethogram plot, SVG and PNG, in the project's plots folder")
+                .clicked()
+        {
+            out.push(BehavioursAction::SavePlot(video));
+        }
+    });
     if c.events.is_empty() {
         ui.weak("None coded on this video yet.");
         return;

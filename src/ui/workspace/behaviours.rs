@@ -59,6 +59,10 @@ impl Workspace {
                     ));
                 }
             }
+            BehavioursAction::SavePlot(video) => match self.save_ethogram_plot(video) {
+                Ok(path) => self.set_status(format!("saved {} (and .png)", path.display())),
+                Err(e) => self.set_error(format!("the ethogram plot could not be saved: {e}")),
+            },
             BehavioursAction::SetEvents(video, events, description) => {
                 if let Some(edit) =
                     behaviours::set_events(self.project.state(), video, events, description)
@@ -85,6 +89,41 @@ impl Workspace {
                 .collect(),
             None => (0..frames).map(by_fps).collect(),
         }
+    }
+
+    /// Writes the video's ethogram plot as SVG and PNG into the project's `plots/`.
+    fn save_ethogram_plot(
+        &self,
+        video: crate::project::VideoId,
+    ) -> Result<std::path::PathBuf, String> {
+        let state = self.project.state();
+        let ethogram = behaviours::ethogram(state);
+        let events = behaviours::events(state, video);
+        let named: Vec<(String, &behaviours::Event)> = events
+            .iter()
+            .map(|e| (state.individual_name(e.subject), e))
+            .collect();
+        let times = self.frame_times_secs();
+        let duration = times
+            .last()
+            .copied()
+            .filter(|t| t.is_finite())
+            .unwrap_or(0.0);
+        let name = state.video(video).map_or_else(
+            || "video".to_owned(),
+            crate::formats::dlc_project::folder_name,
+        );
+        let svg = crate::analysis::ethogram_plot::svg(&name, &ethogram, &named, &times, duration);
+        let png = crate::analysis::plot_export::svg_to_png(&svg).map_err(|e| e.to_string())?;
+        let dir = self.project.dir().join("plots");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let stem = crate::util::text::file_stem_of(&format!("{name} ethogram"));
+        let svg_path = dir.join(format!("{stem}.svg"));
+        crate::util::atomic_file::write_bytes_atomically(&svg_path, svg.as_bytes())
+            .map_err(|e| e.to_string())?;
+        crate::util::atomic_file::write_bytes_atomically(&dir.join(format!("{stem}.png")), &png)
+            .map_err(|e| e.to_string())?;
+        Ok(svg_path)
     }
 
     /// Moves an event's start or last frame (a drag on its lane): one edit.

@@ -2659,4 +2659,33 @@ fn a_rule_built_in_the_panel_finds_computed_events() {
         !app.workspace.as_ref().unwrap().rules_panel.is_busy()
     });
     assert_eq!(behaviours::events(ws(&h).project.state(), video).len(), 1);
+
+    // The summary's time in the region: m2's snout stays inside, m1's never enters.
+    let (csv, summary) = (dir.path().join("e.csv"), dir.path().join("s.csv"));
+    common::kinelab_ok(&[
+        "events",
+        project.to_str().unwrap(),
+        "--out",
+        csv.to_str().unwrap(),
+        "--summary",
+        summary.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    let row = |subject: &str| {
+        text.lines()
+            .find(|l| l.contains(&format!(",{subject},in region1,")))
+            .unwrap_or_else(|| panic!("no region row for {subject}:\n{text}"))
+            .split(',')
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let (m1, m2) = (row("m1"), row("m2"));
+    assert_eq!(m1[4], "0", "{text}");
+    assert_eq!(m2[4], "1", "{text}");
+    let fps = ws(&h).project.state().videos[0].def.fps;
+    let total: f64 = m2[5].parse().unwrap();
+    assert!(
+        (total - frames as f64 / fps).abs() < 1e-3,
+        "{total} s of {frames} frames"
+    );
 }

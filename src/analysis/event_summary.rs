@@ -106,6 +106,81 @@ pub fn summarize(
     rows
 }
 
+/// Time each subject spends in a region of interest: its centroid (the mean of its
+/// placed keypoints) inside on a frame counts that frame's duration (to the next
+/// frame's timestamp).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionTime {
+    pub subject: String,
+    pub region: String,
+    /// How many times it went in (runs of frames inside).
+    pub entries: usize,
+    pub total_secs: f64,
+    /// Time of the first frame inside (NaN if never).
+    pub latency_secs: f64,
+}
+
+/// The time in each region of each subject of `tracks`.
+pub fn time_in_regions(
+    tracks: &[super::tracks::Track],
+    regions: &[super::rules::Region],
+    times_secs: &[f64],
+) -> Vec<RegionTime> {
+    let frames = times_secs.len();
+    let step = |f: usize| match (times_secs.get(f), times_secs.get(f + 1)) {
+        (Some(a), Some(b)) => b - a,
+        _ if f > 0 => times_secs[f] - times_secs[f - 1],
+        _ => 0.0,
+    };
+    let mut subjects: Vec<&str> = tracks.iter().map(|t| t.individual_name.as_str()).collect();
+    subjects.dedup();
+    let mut out = Vec::new();
+    for subject in subjects {
+        let mine: Vec<&super::tracks::Track> = tracks
+            .iter()
+            .filter(|t| t.individual_name == subject)
+            .collect();
+        let centroid = |f: usize| {
+            let (mut x, mut y, mut n) = (0.0, 0.0, 0.0);
+            for t in &mine {
+                let (px, py) = (t.points.x.get(f).copied(), t.points.y.get(f).copied());
+                if let (Some(px), Some(py)) = (px, py)
+                    && px.is_finite()
+                    && py.is_finite()
+                {
+                    (x, y, n) = (x + px, y + py, n + 1.0);
+                }
+            }
+            (n > 0.0).then(|| (x / n, y / n))
+        };
+        for region in regions {
+            let mut r = RegionTime {
+                subject: subject.to_owned(),
+                region: region.name().to_owned(),
+                entries: 0,
+                total_secs: 0.0,
+                latency_secs: f64::NAN,
+            };
+            let mut was_inside = false;
+            for f in 0..frames {
+                let inside = centroid(f).is_some_and(|(x, y)| region.contains(x, y));
+                if inside {
+                    r.total_secs += step(f);
+                    if !was_inside {
+                        r.entries += 1;
+                    }
+                    if r.latency_secs.is_nan() {
+                        r.latency_secs = times_secs[f];
+                    }
+                }
+                was_inside = inside;
+            }
+            out.push(r);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +195,32 @@ mod tests {
             modifier: None,
             computed: false,
         }
+    }
+
+    #[test]
+    fn time_in_a_region_counts_entries_and_frame_durations() {
+        use crate::analysis::kinematics::PointSeries;
+        use crate::analysis::rules::Region;
+        use crate::analysis::tracks::Track;
+        let x = vec![0.0, 5.0, 5.0, 20.0, 5.0, 20.0];
+        let track = Track {
+            individual: IndividualId(1),
+            keypoint: crate::project::KeypointId(1),
+            individual_name: "m1".into(),
+            keypoint_name: "snout".into(),
+            points: PointSeries {
+                y: vec![5.0; x.len()],
+                likelihood: vec![1.0; x.len()],
+                x,
+            },
+        };
+        let square = Region::Polygon {
+            name: "box".into(),
+            points: vec![[2.0, 0.0], [10.0, 0.0], [10.0, 10.0], [2.0, 10.0]],
+        };
+        let times: Vec<f64> = (0..6).map(|f| f as f64 * 0.5).collect();
+        let r = &time_in_regions(&[track], &[square], &times)[0];
+        assert_eq!((r.entries, r.total_secs, r.latency_secs), (2, 1.5, 0.5));
     }
 
     #[test]

@@ -161,6 +161,24 @@ pub enum RuleError {
     Filter(#[from] FilterError),
 }
 
+/// The project's rules.
+pub fn rules_of(state: &crate::project::ProjectState) -> RuleSet {
+    state
+        .settings
+        .get(crate::project::settings_keys::BEHAVIOUR_RULES)
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default()
+}
+
+/// The project's regions of interest.
+pub fn regions_of(state: &crate::project::ProjectState) -> Vec<Region> {
+    state
+        .settings
+        .get(crate::project::settings_keys::REGIONS)
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default()
+}
+
 /// A run of frames where a rule holds: first and last frame.
 pub type Run = (u64, u64);
 

@@ -158,7 +158,44 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
             "Mean duration (s)",
             "Latency (s)",
         ])?;
+        let regions = crate::analysis::rules::regions_of(state);
         for r in &rows {
+            // Time in each region of interest, from each subject's tracks.
+            if !regions.is_empty()
+                && let Some(v) = state
+                    .videos
+                    .iter()
+                    .find(|v| folder_name(v) == r.observation)
+            {
+                let source = crate::analysis::track_source::chosen_or_default(state, v.id, None);
+                let reader =
+                    crate::project::prediction_store::PredictionReader::open(project.path())?;
+                let tracks = crate::analysis::track_source::load_tracks(
+                    state,
+                    &reader,
+                    v,
+                    source,
+                    v.def.frame_count as usize,
+                )?;
+                for t in crate::analysis::event_summary::time_in_regions(&tracks, &regions, r.times)
+                {
+                    let mean = if t.entries > 0 {
+                        t.total_secs / t.entries as f64
+                    } else {
+                        f64::NAN
+                    };
+                    writer.write_record([
+                        r.observation.clone(),
+                        t.subject.clone(),
+                        format!("in {}", t.region),
+                        cell(0.0),
+                        t.entries.to_string(),
+                        cell(t.total_secs),
+                        cell(mean),
+                        cell(t.latency_secs),
+                    ])?;
+                }
+            }
             for s in crate::analysis::event_summary::summarize(
                 r.events,
                 &ethogram,

@@ -28,3 +28,7 @@ pub const FRAMES_TO_LABEL: &str = "frames_to_label";
 /// The scale for real units, from a known distance drawn on the frame:
 /// `PX_PER_UNIT:UNIT` ("12.5:mm"); absent or empty: pixels.
 pub const KINEMATICS_SCALE: &str = "kinematics_scale";
+/// The behaviour rules (JSON, `analysis::rules::RuleSet`, regions apart).
+pub const BEHAVIOUR_RULES: &str = "behaviour_rules";
+/// The regions of interest drawn on the frame (JSON list of `analysis::rules::Region`).
+pub const REGIONS: &str = "regions";

@@ -19,28 +19,8 @@ use crate::project::{ProjectState, VideoId};
 use crate::ui::jobs::Job;
 use crate::ui::theme::Theme;
 
-/// The setting that keeps the project's rules (JSON `RuleSet`, regions apart).
-pub const RULES: &str = "behaviour_rules";
-/// The setting that keeps the regions of interest (JSON list).
-pub const REGIONS: &str = "regions";
-
-/// The project's rules.
-pub fn rules_of(state: &ProjectState) -> RuleSet {
-    state
-        .settings
-        .get(RULES)
-        .and_then(|s| serde_json::from_str(s).ok())
-        .unwrap_or_default()
-}
-
-/// The project's regions of interest.
-pub fn regions_of(state: &ProjectState) -> Vec<Region> {
-    state
-        .settings
-        .get(REGIONS)
-        .and_then(|s| serde_json::from_str(s).ok())
-        .unwrap_or_default()
-}
+pub use crate::analysis::rules::{regions_of, rules_of};
+pub use crate::project::settings_keys::{BEHAVIOUR_RULES as RULES, REGIONS};
 
 /// What the panel reads.
 pub struct RulesContext<'a> {

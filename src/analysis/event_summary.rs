@@ -126,7 +126,6 @@ pub fn time_in_regions(
     regions: &[super::rules::Region],
     times_secs: &[f64],
 ) -> Vec<RegionTime> {
-    let frames = times_secs.len();
     let step = |f: usize| match (times_secs.get(f), times_secs.get(f + 1)) {
         (Some(a), Some(b)) => b - a,
         _ if f > 0 => times_secs[f] - times_secs[f - 1],
@@ -162,7 +161,7 @@ pub fn time_in_regions(
                 latency_secs: f64::NAN,
             };
             let mut was_inside = false;
-            for f in 0..frames {
+            for (f, &t) in times_secs.iter().enumerate() {
                 let inside = centroid(f).is_some_and(|(x, y)| region.contains(x, y));
                 if inside {
                     r.total_secs += step(f);
@@ -170,7 +169,7 @@ pub fn time_in_regions(
                         r.entries += 1;
                     }
                     if r.latency_secs.is_nan() {
-                        r.latency_secs = times_secs[f];
+                        r.latency_secs = t;
                     }
                 }
                 was_inside = inside;

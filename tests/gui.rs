@@ -2441,6 +2441,15 @@ fn behaviours_are_coded_by_their_keys_into_events_and_lanes() {
             .unwrap()
             .contains("walking")
     );
+    // The events, saved from the panel as BORIS's CSV and as a BORIS project.
+    h.get_by_label("Export CSV").click();
+    h.run_steps(2);
+    h.get_by_label("Export .boris").click();
+    h.run_steps(2);
+    let exported = dir.path().join(format!("events/{name}.boris"));
+    let boris = kinelab::formats::boris::read(&exported).unwrap();
+    assert_eq!(boris.observations[&name].1.len(), 3);
+    assert!(dir.path().join(format!("events/{name}.csv")).is_file());
     // Dragging freezing's end on the lane from frame 19 to 15 moves it (one edit).
     let buttons = h.get_by_label("|<").rect();
     let (left, width) = (buttons.left(), 1200.0 - 2.0 * buttons.left());

@@ -234,90 +234,16 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
 fn import_boris(args: &EventsArgs, file: &std::path::Path) -> anyhow::Result<()> {
     let boris = crate::formats::boris::read(file)?;
     let mut project = Project::open(&super::interchange::project_to_open(&args.project)?)?;
-    let mut ethogram = behaviours::ethogram(project.state());
-    let mut added = 0;
-    for b in &boris.ethogram.behaviours {
-        if ethogram.by_code(&b.code).is_none() {
-            ethogram.behaviours.push(b.clone());
-            added += 1;
-        }
-    }
-    if let Some(edit) = behaviours::set_ethogram(project.state(), &ethogram) {
+    let times_of = |v: &crate::project::Video| {
+        let path = project.video_path(v.id)?;
+        frame_times(v, &path).ok()
+    };
+    let import = crate::formats::boris::import_edit(project.state(), &boris, file, &times_of);
+    let summary = import.summary();
+    if let Some(edit) = import.edit {
         project.apply(edit)?;
     }
-    let (mut imported, mut skipped) = (0usize, std::collections::BTreeMap::<String, usize>::new());
-    for (id, (files, events)) in &boris.observations {
-        let stem = |p: &str| {
-            std::path::Path::new(&p.replace('\\', "/"))
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        };
-        let video = project
-            .state()
-            .videos
-            .iter()
-            .find(|v| files.iter().any(|f| stem(f) == folder_name(v)))
-            .cloned();
-        let Some(video) = video else {
-            *skipped
-                .entry(format!("observation '{id}': no video of its media file"))
-                .or_default() += events.len();
-            continue;
-        };
-        let path = project
-            .video_path(video.id)
-            .context("the project's video has no path")?;
-        let times = frame_times(&video, &path).with_context(|| path.display().to_string())?;
-        let frame_of = |secs: f64, given: Option<u64>| {
-            given.unwrap_or_else(|| {
-                times
-                    .partition_point(|&t| t <= secs + 1e-9)
-                    .saturating_sub(1) as u64
-            })
-        };
-        let state = project.state();
-        let mut all = behaviours::events(state, video.id);
-        for e in events {
-            // BORIS's "no focal subject" is the one animal of a single-animal project.
-            let subject = match (e.subject.as_str(), state.individuals.as_slice()) {
-                ("", [only]) => Some(only),
-                (name, _) => state.individual_by_name(name),
-            };
-            let Some(subject) = subject else {
-                *skipped
-                    .entry(format!("subject '{}' is not an individual", e.subject))
-                    .or_default() += 1;
-                continue;
-            };
-            all.push(behaviours::Event {
-                behaviour: e.behaviour.clone(),
-                subject: subject.id,
-                start_frame: frame_of(e.start_secs, e.start_frame),
-                stop_frame: e.stop_secs.map(|s| frame_of(s, e.stop_frame)),
-                modifier: e.modifier.clone(),
-                computed: e.computed,
-            });
-            imported += 1;
-        }
-        let description = format!("import the events of {}", file.display());
-        if let Some(edit) = behaviours::set_events(state, video.id, all, description) {
-            project.apply(edit)?;
-        }
-    }
-    println!(
-        "{}: {added} behaviours and {imported} events added{}",
-        file.display(),
-        if skipped.is_empty() {
-            String::new()
-        } else {
-            let parts: Vec<String> = skipped
-                .iter()
-                .map(|(why, n)| format!("{n} skipped: {why}"))
-                .collect();
-            format!(" ({})", parts.join("; "))
-        }
-    );
+    println!("{}: {summary}", file.display());
     Ok(())
 }
 

@@ -315,6 +315,137 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
     })
 }
 
+/// What importing a BORIS project into a project gives: one edit (the behaviours the
+/// ethogram lacks, and each matched video's events), with what was added and skipped.
+pub struct BorisImport {
+    pub edit: Option<crate::project::Edit>,
+    pub behaviours_added: usize,
+    pub events_added: usize,
+    /// Reason -> count.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+impl BorisImport {
+    /// "3 behaviours and 12 events added (2 skipped: ...)".
+    pub fn summary(&self) -> String {
+        let mut text = format!(
+            "{} behaviours and {} events added",
+            self.behaviours_added, self.events_added
+        );
+        if !self.skipped.is_empty() {
+            let parts: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(why, n)| format!("{n} skipped: {why}"))
+                .collect();
+            text.push_str(&format!(" ({})", parts.join("; ")));
+        }
+        text
+    }
+}
+
+/// The edit that adds `boris` to `state`: observations go to the video of their media
+/// file's name, times to frames by `times_of(video)` (the frames' timestamps) unless
+/// BORIS gave the frame, subjects by name (BORIS's "no focal subject" is the one animal
+/// of a single-animal project).
+pub fn import_edit(
+    state: &crate::project::ProjectState,
+    boris: &BorisProject,
+    file: &Path,
+    times_of: &dyn Fn(&crate::project::Video) -> Option<Vec<f64>>,
+) -> BorisImport {
+    use crate::project::behaviours::{self, events_key};
+    use crate::project::change::Change;
+    let mut ethogram = behaviours::ethogram(state);
+    let mut added = 0;
+    for b in &boris.ethogram.behaviours {
+        if ethogram.by_code(&b.code).is_none() {
+            ethogram.behaviours.push(b.clone());
+            added += 1;
+        }
+    }
+    let mut changes = Vec::new();
+    if added > 0
+        && let Ok(value) = serde_json::to_string(&ethogram)
+    {
+        changes.push(Change::Setting {
+            key: behaviours::ETHOGRAM.to_owned(),
+            before: state.settings.get(behaviours::ETHOGRAM).cloned(),
+            after: Some(value),
+        });
+    }
+    let stem = |p: &str| {
+        Path::new(&p.replace('\\', "/"))
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let (mut imported, mut skipped) = (0usize, BTreeMap::<String, usize>::new());
+    for (id, (files, events)) in &boris.observations {
+        let video = state.videos.iter().find(|v| {
+            files
+                .iter()
+                .any(|f| stem(f) == super::dlc_project::folder_name(v))
+        });
+        let Some(video) = video else {
+            *skipped
+                .entry(format!("observation '{id}': no video of its media file"))
+                .or_default() += events.len();
+            continue;
+        };
+        let times = times_of(video).unwrap_or_default();
+        let fps = video.def.fps;
+        let frame_of = |secs: f64, given: Option<u64>| {
+            given.unwrap_or_else(|| {
+                if times.is_empty() {
+                    (secs * fps).round().max(0.0) as u64
+                } else {
+                    times
+                        .partition_point(|&t| t <= secs + 1e-9)
+                        .saturating_sub(1) as u64
+                }
+            })
+        };
+        let mut all = behaviours::events(state, video.id);
+        for e in events {
+            let subject = match (e.subject.as_str(), state.individuals.as_slice()) {
+                ("", [only]) => Some(only),
+                (name, _) => state.individual_by_name(name),
+            };
+            let Some(subject) = subject else {
+                *skipped
+                    .entry(format!("subject '{}' is not an individual", e.subject))
+                    .or_default() += 1;
+                continue;
+            };
+            all.push(Event {
+                behaviour: e.behaviour.clone(),
+                subject: subject.id,
+                start_frame: frame_of(e.start_secs, e.start_frame),
+                stop_frame: e.stop_secs.map(|s| frame_of(s, e.stop_frame)),
+                modifier: e.modifier.clone(),
+                computed: e.computed,
+            });
+            imported += 1;
+        }
+        all.sort_by_key(|e| (e.start_frame, e.subject, e.behaviour.clone()));
+        if let Ok(value) = serde_json::to_string(&all) {
+            let key = events_key(video.id);
+            changes.push(Change::Setting {
+                before: state.settings.get(&key).cloned(),
+                key,
+                after: Some(value),
+            });
+        }
+    }
+    BorisImport {
+        edit: crate::project::Edit::new(format!("import {}", file.display()), changes),
+        behaviours_added: added,
+        events_added: imported,
+        skipped,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ use crate::ui::theme::Theme;
 /// What the panel reads.
 pub struct BehavioursContext<'a> {
     pub state: &'a ProjectState,
+    pub project_dir: std::path::PathBuf,
     pub video: Option<VideoId>,
     pub ethogram: &'a Ethogram,
     pub events: &'a [Event],
@@ -29,16 +30,33 @@ pub enum BehavioursAction {
     SetEvents(VideoId, Vec<Event>, String),
     /// Save the video's ethogram plot (SVG and PNG) in the project's plots folder.
     SavePlot(VideoId),
+    /// Save the video's events as BORIS's tabular CSV (`false`) or a BORIS project.
+    ExportEvents(VideoId, bool),
+    /// A BORIS project read for import: apply its edit.
+    Imported(Option<crate::project::Edit>, String),
+    Error(String),
     GoTo(u64),
 }
 
-/// The panel's own state: the ethogram being edited.
+/// The panel's own state: the ethogram being edited, the file picker for imports.
 #[derive(Default)]
 pub struct BehavioursPanel {
     pub open: bool,
     /// The ethogram as edited, until saved (`None`: the project's, unedited).
     pub draft: Option<Ethogram>,
+    picker: crate::ui::file_picker::FilePicker,
+    import_job: Option<crate::ui::jobs::Job<ImportResult>>,
 }
+
+/// A BORIS import read on a worker: its edit (if it adds anything) and its summary.
+type ImportResult = Result<(Option<crate::project::Edit>, String), String>;
+
+/// BORIS projects, for the file picker.
+const BORIS_KINDS: &[crate::formats::FileKind] = &[crate::formats::FileKind {
+    name: "BORIS project",
+    extensions: &["boris"],
+    examples: "<project>.boris",
+}];
 
 const PALETTE: [&str; 8] = [
     "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
@@ -57,6 +75,15 @@ impl BehavioursPanel {
         c: &BehavioursContext<'_>,
     ) -> Vec<BehavioursAction> {
         let mut out = Vec::new();
+        if let Some(result) = crate::ui::jobs::Job::take_finished(&mut self.import_job) {
+            out.push(match result {
+                Ok((edit, summary)) => BehavioursAction::Imported(edit, summary),
+                Err(e) => BehavioursAction::Error(e),
+            });
+        }
+        if let Some(path) = self.picker.show(ctx) {
+            self.start_import(ctx, c, path);
+        }
         if !self.open {
             return out;
         }
@@ -72,6 +99,32 @@ impl BehavioursPanel {
             });
         self.open = open;
         out
+    }
+
+    /// Reads a BORIS project and builds its import on a worker (the videos' frame
+    /// times are read there).
+    fn start_import(
+        &mut self,
+        ctx: &egui::Context,
+        c: &BehavioursContext<'_>,
+        path: std::path::PathBuf,
+    ) {
+        let state = c.state.clone();
+        let dir = c.project_dir.clone();
+        self.import_job = Some(crate::ui::jobs::Job::spawn(
+            "importing a BORIS project",
+            ctx,
+            move |_| {
+                let boris = crate::formats::boris::read(&path).map_err(|e| e.to_string())?;
+                let times_of = |v: &crate::project::Video| {
+                    let file = crate::project::document::resolve_video_path(&dir, &v.def.path);
+                    crate::analysis::track_source::frame_times(v, &file).ok()
+                };
+                let import = crate::formats::boris::import_edit(&state, &boris, &path, &times_of);
+                let summary = format!("{}: {}", path.display(), import.summary());
+                Ok((import.edit, summary))
+            },
+        ));
     }
 
     fn ethogram_ui(
@@ -184,6 +237,18 @@ impl BehavioursPanel {
             if changed && ui.button("Revert").clicked() {
                 revert = true;
             }
+            if ui
+                .button("Import BORIS…")
+                .on_hover_text("A BORIS project's behaviours and events")
+                .clicked()
+            {
+                self.picker.open_file(
+                    ui.ctx(),
+                    "Import a BORIS project",
+                    BORIS_KINDS,
+                    Some(&c.project_dir),
+                );
+            }
         });
         if revert {
             self.draft = None;
@@ -204,13 +269,28 @@ fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<Behavio
     };
     ui.horizontal(|ui| {
         ui.strong(format!("Events ({})", c.events.len()));
-        if !c.events.is_empty()
-            && ui
+        if !c.events.is_empty() {
+            if ui
                 .small_button("Save plot")
                 .on_hover_text("The ethogram plot, SVG and PNG, in the project's plots folder")
                 .clicked()
-        {
-            out.push(BehavioursAction::SavePlot(video));
+            {
+                out.push(BehavioursAction::SavePlot(video));
+            }
+            if ui
+                .small_button("Export CSV")
+                .on_hover_text("BORIS's tabular events, in the project's events folder")
+                .clicked()
+            {
+                out.push(BehavioursAction::ExportEvents(video, false));
+            }
+            if ui
+                .small_button("Export .boris")
+                .on_hover_text("A BORIS project with the ethogram and these events")
+                .clicked()
+            {
+                out.push(BehavioursAction::ExportEvents(video, true));
+            }
         }
     });
     if c.events.is_empty() {

@@ -34,6 +34,7 @@ impl Workspace {
         let times_secs = self.frame_times_secs();
         let context = BehavioursContext {
             state,
+            project_dir: self.project.dir(),
             video: self.selection.video,
             ethogram: &ethogram,
             events: &events,
@@ -57,6 +58,21 @@ impl Workspace {
                         "ethogram saved: {} behaviours; their keys code events",
                         ethogram.behaviours.len()
                     ));
+                }
+            }
+            BehavioursAction::Error(e) => self.set_error(e),
+            BehavioursAction::Imported(edit, summary) => match edit {
+                Some(edit) => {
+                    if self.apply_edit(edit) {
+                        self.set_status(summary);
+                    }
+                }
+                None => self.set_status(summary),
+            },
+            BehavioursAction::ExportEvents(video, boris) => {
+                match self.export_events(video, boris) {
+                    Ok(path) => self.set_status(format!("saved {}", path.display())),
+                    Err(e) => self.set_error(format!("the events could not be saved: {e}")),
                 }
             }
             BehavioursAction::SavePlot(video) => match self.save_ethogram_plot(video) {
@@ -89,6 +105,66 @@ impl Workspace {
                 .collect(),
             None => (0..frames).map(by_fps).collect(),
         }
+    }
+
+    /// Writes the video's events into the project's `events/` folder: BORIS's tabular
+    /// CSV, or a BORIS project.
+    fn export_events(
+        &self,
+        video: crate::project::VideoId,
+        boris: bool,
+    ) -> Result<std::path::PathBuf, String> {
+        let state = self.project.state();
+        let ethogram = behaviours::ethogram(state);
+        let events = behaviours::events(state, video);
+        let times = self.frame_times_secs();
+        let v = state.video(video).ok_or("no such video")?;
+        let name = crate::formats::dlc_project::folder_name(v);
+        let media = self
+            .project
+            .video_path(video)
+            .map_or_else(|| v.def.path.clone(), |p| p.display().to_string());
+        let dir = self.project.dir().join("events");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let (path, bytes) = if boris {
+            let subject = |e: &behaviours::Event| state.individual_name(e.subject);
+            let observation = crate::formats::boris::Observation {
+                id: name.clone(),
+                media_file: media,
+                fps: v.def.fps,
+                length_secs: times
+                    .last()
+                    .copied()
+                    .filter(|t| t.is_finite())
+                    .unwrap_or(0.0),
+                times: &times,
+                events: &events,
+                subject_name: &subject,
+            };
+            let subjects: Vec<String> = state
+                .individuals
+                .iter()
+                .map(|i| i.def.name.clone())
+                .collect();
+            let json =
+                crate::formats::boris::project_json(&name, &ethogram, &subjects, &[observation]);
+            let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+            (dir.join(format!("{name}.boris")), text.into_bytes())
+        } else {
+            let rows = [crate::formats::events_csv::VideoEvents {
+                observation: name.clone(),
+                media_file: media,
+                fps: v.def.fps,
+                times: &times,
+                events: &events,
+            }];
+            let csv = crate::formats::events_csv::to_csv(state, &ethogram, &rows)
+                .map_err(|e| e.to_string())?;
+            (dir.join(format!("{name}.csv")), csv)
+        };
+        crate::util::atomic_file::write_bytes_atomically(&path, &bytes)
+            .map_err(|e| e.to_string())?;
+        Ok(path)
     }
 
     /// Writes the video's ethogram plot as SVG and PNG into the project's `plots/`.

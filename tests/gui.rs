@@ -2550,6 +2550,20 @@ for _, r in s.iterrows():
         behaviours::events(theirs.state(), video_of(&theirs)),
         behaviours::events(ours.state(), video_of(&ours))
     );
+    // BORIS's tabular events (Kinelab's own CSV) read back the same events too.
+    let third_dir = tempfile::tempdir().unwrap();
+    let third = make_project(third_dir.path());
+    common::kinelab_ok(&[
+        "events",
+        third.to_str().unwrap(),
+        "--import",
+        csv.to_str().unwrap(),
+    ]);
+    let third = Project::open(&third).unwrap();
+    assert_eq!(
+        behaviours::events(third.state(), video_of(&third)),
+        behaviours::events(ours.state(), video_of(&ours))
+    );
     let ms = |frames: f64| (frames / fps * 1000.0).round();
     assert_eq!(
         rows,

@@ -20,8 +20,9 @@ pub struct EventsArgs {
     /// The file to write: BORIS's tabular events (.csv) or a BORIS project (.boris).
     #[arg(long, required_unless_present = "import")]
     pub out: Option<PathBuf>,
-    /// A BORIS project (.boris) whose ethogram and events are added to the project
-    /// (observations matched to videos by file name; one undoable edit each).
+    /// A BORIS project (.boris), or BORIS's tabular or aggregated events (.csv, .tsv),
+    /// whose behaviours and events are added to the project (observations matched to
+    /// videos by media file name; one undoable edit).
     #[arg(long)]
     pub import: Option<PathBuf>,
     /// Only this video (its path or name).
@@ -232,7 +233,7 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
 /// observation to the video of its media file's name, times to frames by the video's
 /// timestamps (or BORIS's own frame index), subjects by name.
 fn import_boris(args: &EventsArgs, file: &std::path::Path) -> anyhow::Result<()> {
-    let boris = crate::formats::boris::read(file)?;
+    let boris = crate::formats::boris::read_any(file)?;
     let mut project = Project::open(&super::interchange::project_to_open(&args.project)?)?;
     let times_of = |v: &crate::project::Video| {
         let path = project.video_path(v.id)?;

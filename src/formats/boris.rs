@@ -315,6 +315,19 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
     })
 }
 
+/// Reads a BORIS project (`.boris`) or one of BORIS's tabular or aggregated events
+/// exports (`.csv`, `.tsv`), by the file's extension.
+pub fn read_any(path: &Path) -> FormatResult<BorisProject> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" | "tsv" | "txt" => super::boris_tabular::read(path),
+        _ => read(path),
+    }
+}
+
 /// What importing a BORIS project into a project gives: one edit (the behaviours the
 /// ethogram lacks, and each matched video's events), with what was added and skipped.
 pub struct BorisImport {

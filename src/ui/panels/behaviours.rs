@@ -52,11 +52,18 @@ pub struct BehavioursPanel {
 type ImportResult = Result<(Option<crate::project::Edit>, String), String>;
 
 /// BORIS projects, for the file picker.
-const BORIS_KINDS: &[crate::formats::FileKind] = &[crate::formats::FileKind {
-    name: "BORIS project",
-    extensions: &["boris"],
-    examples: "<project>.boris",
-}];
+const BORIS_KINDS: &[crate::formats::FileKind] = &[
+    crate::formats::FileKind {
+        name: "BORIS project",
+        extensions: &["boris"],
+        examples: "<project>.boris",
+    },
+    crate::formats::FileKind {
+        name: "BORIS tabular or aggregated events",
+        extensions: &["csv", "tsv"],
+        examples: "events.csv, events.tsv",
+    },
+];
 
 const PALETTE: [&str; 8] = [
     "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
@@ -115,7 +122,7 @@ impl BehavioursPanel {
             "importing a BORIS project",
             ctx,
             move |_| {
-                let boris = crate::formats::boris::read(&path).map_err(|e| e.to_string())?;
+                let boris = crate::formats::boris::read_any(&path).map_err(|e| e.to_string())?;
                 let times_of = |v: &crate::project::Video| {
                     let file = crate::project::document::resolve_video_path(&dir, &v.def.path);
                     crate::analysis::track_source::frame_times(v, &file).ok()

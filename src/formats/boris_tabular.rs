@@ -1,0 +1,213 @@
+//! BORIS's tabular exports read back: the tabular events (a row per point event and per
+//! state START and STOP: `Subject`, `Behavior`, `Behavior type`, `Time`, with
+//! `Image index` and the media file where BORIS gives them) and the aggregated events
+//! (a row per event: `Start (s)`, `Stop (s)`, `Image index start`/`stop`). Columns are
+//! found by their names, so BORIS versions that add or move columns read the same;
+//! CSV and TSV both.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::boris::{BorisEvent, BorisProject};
+use super::error::{FormatError, FormatResult};
+use crate::project::behaviours::{Behaviour, BehaviourKind};
+
+const PALETTE: [&str; 8] = [
+    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
+];
+
+/// Reads a BORIS tabular or aggregated events export (.csv or .tsv).
+pub fn read(path: &Path) -> FormatResult<BorisProject> {
+    let bad = |why: String| FormatError::invalid(path, why);
+    let text = std::fs::read_to_string(path).map_err(|e| FormatError::io(path, e))?;
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches('\t').count() > first.matches(',').count() {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| bad(e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect::<Vec<_>>();
+    // The first of `names` (in order of preference) that is a column.
+    let col = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| headers.iter().position(|h| h.eq_ignore_ascii_case(n)))
+    };
+    let (Some(subject), Some(behaviour)) = (col(&["Subject"]), col(&["Behavior", "Behaviour"]))
+    else {
+        return Err(bad(
+            "no 'Subject' and 'Behavior' columns: not a BORIS export".into(),
+        ));
+    };
+    let kind = col(&["Behavior type", "Status"]);
+    let media = col(&["Media file name", "Media file", "Source", "Observation id"]);
+    let modifier = col(&["Modifiers", "Modifier #1", "Modifier"]);
+    let time = col(&["Time"]);
+    let index = col(&["Image index"]);
+    let (start, stop) = (col(&["Start (s)"]), col(&["Stop (s)"]));
+    let (index_start, index_stop) = (col(&["Image index start"]), col(&["Image index stop"]));
+    let aggregated = start.is_some();
+    if !aggregated && time.is_none() {
+        return Err(bad(
+            "no 'Time' (tabular) or 'Start (s)' (aggregated) column".into(),
+        ));
+    }
+    let mut project = BorisProject::default();
+    let mut kinds: BTreeMap<String, BehaviourKind> = BTreeMap::new();
+    // Open states per (media, subject, behaviour, modifier): their event's index.
+    let mut open: BTreeMap<(String, String, String, String), usize> = BTreeMap::new();
+    for (n, record) in reader.records().enumerate() {
+        let r = record.map_err(|e| FormatError::row(path, n + 1, e.to_string()))?;
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| r.get(i))
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        };
+        let number = |i: Option<usize>| cell(i).parse::<f64>().ok();
+        let (who, code, modifier) = (cell(Some(subject)), cell(Some(behaviour)), cell(modifier));
+        let status = cell(kind).to_ascii_uppercase();
+        let file = cell(media);
+        let is_state = status.contains("STATE") || status == "START" || status == "STOP";
+        kinds.entry(code.clone()).or_insert(if is_state {
+            BehaviourKind::State
+        } else {
+            BehaviourKind::Point
+        });
+        let entry = project
+            .observations
+            .entry(file.clone())
+            .or_insert_with(|| (vec![file.clone()], Vec::new()));
+        let event = |start_secs: f64, start_frame: Option<u64>| BorisEvent {
+            behaviour: code.clone(),
+            subject: if who.eq_ignore_ascii_case("no focal subject") {
+                String::new()
+            } else {
+                who.clone()
+            },
+            modifier: Some(modifier.clone()).filter(|m| !m.is_empty() && m != "None"),
+            start_secs,
+            stop_secs: None,
+            start_frame,
+            stop_frame: None,
+            computed: false,
+        };
+        if aggregated {
+            let Some(s) = number(start) else {
+                return Err(FormatError::row(path, n + 1, "no start time"));
+            };
+            let mut e = event(s, number(index_start).map(|f| f as u64));
+            if is_state {
+                e.stop_secs = number(stop);
+                e.stop_frame = number(index_stop).map(|f| f as u64);
+            }
+            entry.1.push(e);
+            continue;
+        }
+        let Some(t) = number(time) else {
+            return Err(FormatError::row(path, n + 1, "no time"));
+        };
+        let frame = number(index).map(|f| f as u64);
+        let key = (file.clone(), who.clone(), code.clone(), modifier.clone());
+        match status.as_str() {
+            "STOP" => match open.remove(&key) {
+                Some(i) => {
+                    entry.1[i].stop_secs = Some(t);
+                    entry.1[i].stop_frame = frame;
+                }
+                None => {
+                    return Err(FormatError::row(
+                        path,
+                        n + 1,
+                        format!("'{code}' stops without a start"),
+                    ));
+                }
+            },
+            "START" => {
+                open.insert(key, entry.1.len());
+                entry.1.push(event(t, frame));
+            }
+            _ => entry.1.push(event(t, frame)),
+        }
+    }
+    project.ethogram.behaviours = kinds
+        .into_iter()
+        .enumerate()
+        .map(|(i, (code, kind))| Behaviour {
+            code,
+            key: String::new(),
+            color: PALETTE[i % PALETTE.len()].to_owned(),
+            kind,
+            modifiers: Vec::new(),
+            group: None,
+            description: String::new(),
+        })
+        .collect();
+    Ok(project)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabular_and_aggregated_exports_read_to_the_same_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let tabular = dir.path().join("t.tsv");
+        std::fs::write(
+            &tabular,
+            "Observation id\tSubject\tBehavior\tModifiers\tBehavior type\tTime\tMedia file name\tImage index\n\
+             o\trat\twalk\t\tSTART\t1.5\ttrial1.mp4\t45\n\
+             o\trat\tpoke\tleft\tPOINT\t2.0\ttrial1.mp4\t60\n\
+             o\trat\twalk\t\tSTOP\t3.25\ttrial1.mp4\t97\n",
+        )
+        .unwrap();
+        let aggregated = dir.path().join("a.csv");
+        std::fs::write(
+            &aggregated,
+            "Subject,Behavior,Behavior type,Start (s),Stop (s),Duration (s),Media file name,Image index start,Image index stop,Modifiers\n\
+             rat,walk,State event,1.5,3.25,1.75,trial1.mp4,45,97,\n\
+             rat,poke,Point event,2.0,2.0,,trial1.mp4,60,60,left\n",
+        )
+        .unwrap();
+        let (a, b) = (read(&tabular).unwrap(), read(&aggregated).unwrap());
+        for p in [&a, &b] {
+            let events = &p.observations["trial1.mp4"].1;
+            assert_eq!(events.len(), 2, "{events:?}");
+            let walk = events.iter().find(|e| e.behaviour == "walk").unwrap();
+            assert_eq!(
+                (walk.start_frame, walk.stop_frame, walk.stop_secs),
+                (Some(45), Some(97), Some(3.25))
+            );
+            let poke = events.iter().find(|e| e.behaviour == "poke").unwrap();
+            assert_eq!(
+                (poke.modifier.as_deref(), poke.stop_secs),
+                (Some("left"), None)
+            );
+            assert_eq!(
+                p.ethogram.by_code("walk").unwrap().kind,
+                BehaviourKind::State
+            );
+        }
+        // A STOP without its START is named by its row.
+        std::fs::write(
+            &tabular,
+            "Subject\tBehavior\tBehavior type\tTime\nrat\twalk\tSTOP\t1\n",
+        )
+        .unwrap();
+        let err = read(&tabular).unwrap_err().to_string();
+        assert!(
+            err.contains("t.tsv") && err.contains("stops without a start"),
+            "{err}"
+        );
+    }
+}

@@ -2652,7 +2652,13 @@ fn a_rule_built_in_the_panel_finds_computed_events() {
     let e = &events[0];
     assert!(e.computed && e.behaviour == "still");
     assert_eq!((e.start_frame, e.stop_frame), (0, Some(frames - 1)));
-    assert_eq!(ws(&h).event_lanes_for_tests().len(), 1);
+    let lanes = ws(&h).event_lanes_for_tests();
+    assert_eq!(lanes.len(), 1);
+    assert!(
+        lanes[0].name.contains("computed"),
+        "a lane of its own: {}",
+        lanes[0].name
+    );
     // A region drawn on the frame: a circle around m2's snout, dragged from its centre.
     h.get_by_label("Draw circle").click();
     h.run_steps(2);
@@ -2682,6 +2688,18 @@ fn a_rule_built_in_the_panel_finds_computed_events() {
         !app.workspace.as_ref().unwrap().rules_panel.is_busy()
     });
     assert_eq!(behaviours::events(ws(&h).project.state(), video).len(), 1);
+    // Reviewed and accepted in the Behaviours panel: no longer computed.
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .run(kinelab::ui::commands::Command::Behaviours);
+    h.run_steps(3);
+    h.get_by_label("accept").click();
+    h.run_steps(2);
+    let events = behaviours::events(ws(&h).project.state(), video);
+    assert!(!events[0].computed);
+    assert!(!ws(&h).event_lanes_for_tests()[0].name.contains("computed"));
 
     // The summary's time in the region: m2's snout stays inside, m1's never enters.
     let (csv, summary) = (dir.path().join("e.csv"), dir.path().join("s.csv"));

@@ -284,6 +284,28 @@ fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<Behavio
             {
                 out.push(BehavioursAction::SavePlot(video));
             }
+            let computed = c.events.iter().filter(|e| e.computed).count();
+            if computed > 0
+                && ui
+                    .small_button(format!("Accept {computed} computed"))
+                    .on_hover_text("Keep every computed event as coded")
+                    .clicked()
+            {
+                let events = c
+                    .events
+                    .iter()
+                    .cloned()
+                    .map(|mut e| {
+                        e.computed = false;
+                        e
+                    })
+                    .collect();
+                out.push(BehavioursAction::SetEvents(
+                    video,
+                    events,
+                    format!("accept {computed} computed events"),
+                ));
+            }
             if ui
                 .small_button("Export CSV")
                 .on_hover_text("BORIS's tabular events, in the project's events folder")
@@ -385,6 +407,20 @@ fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<Behavio
                                 ),
                             ));
                         }
+                    }
+                    if e.computed
+                        && ui
+                            .small_button("accept")
+                            .on_hover_text("Keep it as coded: no longer computed")
+                            .clicked()
+                    {
+                        let mut events = c.events.to_vec();
+                        events[i].computed = false;
+                        out.push(BehavioursAction::SetEvents(
+                            video,
+                            events,
+                            format!("accept a computed {} event", e.behaviour),
+                        ));
                     }
                     if ui
                         .small_button("×")

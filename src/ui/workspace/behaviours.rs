@@ -286,13 +286,24 @@ impl Workspace {
         let mut by_subject: std::collections::BTreeMap<_, Vec<(usize, &behaviours::Event)>> =
             std::collections::BTreeMap::new();
         for (i, e) in events.iter().enumerate() {
-            by_subject.entry(e.subject).or_default().push((i, e));
+            // Computed events (found by rules) get a lane of their own per subject.
+            by_subject
+                .entry((e.subject, e.computed))
+                .or_default()
+                .push((i, e));
         }
         by_subject
             .into_iter()
-            .map(|(subject, events)| {
+            .map(|((subject, computed), events)| {
                 let mut lane = EventLane {
-                    name: format!("{} events", state.individual_name(subject)),
+                    name: if computed {
+                        format!(
+                            "{} computed events (to review)",
+                            state.individual_name(subject)
+                        )
+                    } else {
+                        format!("{} events", state.individual_name(subject))
+                    },
                     spans: Vec::new(),
                     points: Vec::new(),
                 };

@@ -2729,4 +2729,83 @@ fn a_rule_built_in_the_panel_finds_computed_events() {
         (total - frames as f64 / fps).abs() < 1e-3,
         "{total} s of {frames} frames"
     );
+    // Per 1-second bin: one visit in each bin, whose times add up to the whole.
+    common::kinelab_ok(&[
+        "events",
+        project.to_str().unwrap(),
+        "--out",
+        csv.to_str().unwrap(),
+        "--summary",
+        summary.to_str().unwrap(),
+        "--bin-secs",
+        "1",
+    ]);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    let m2_bins: Vec<Vec<String>> = text
+        .lines()
+        .filter(|l| l.contains(",m2,in region1,"))
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect();
+    let bins = ((frames - 1) as f64 / fps).floor() as usize + 1;
+    assert_eq!(m2_bins.len(), bins, "{text}");
+    assert!(m2_bins.iter().all(|r| r[4] == "1"), "{text}");
+    let binned_total: f64 = m2_bins.iter().map(|r| r[5].parse::<f64>().unwrap()).sum();
+    assert!(
+        (binned_total - total).abs() < 1e-4,
+        "{binned_total} vs {total}"
+    );
+
+    // The panel's summary shows the same time in the region, worked out on a worker,
+    // and saves it.
+    h.get_by_label("Summary").click();
+    step_until(&mut h, "the time in regions", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .behaviours_panel
+            .region_lines_for_tests()
+            == Some(2)
+    });
+    h.run_steps(2);
+    assert_eq!(h.get_all_by_label("in region1").count(), 2, "m1 and m2");
+    assert!(
+        h.get_all_by_label(&format!("{total:.2} s")).count() >= 2,
+        "m2's total and mean"
+    );
+    h.state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .behaviours_panel
+        .summary_bin_secs = 1.0;
+    step_until(&mut h, "the binned time in regions", |app| {
+        app.workspace
+            .as_ref()
+            .unwrap()
+            .behaviours_panel
+            .region_lines_for_tests()
+            == Some(2 * bins)
+    });
+    h.run_steps(2);
+    assert_eq!(h.get_all_by_label("in region1").count(), 2 * bins);
+    h.get_by_label("Save summary").click();
+    h.run_steps(2);
+    let name = kinelab::formats::dlc_project::folder_name(&ws(&h).project.state().videos[0]);
+    let saved_path = ws(&h)
+        .project
+        .dir()
+        .join(format!("events/{name} summary.csv"));
+    let saved = std::fs::read_to_string(&saved_path)
+        .unwrap_or_else(|e| panic!("{}: {e}; {:?}", saved_path.display(), ws(&h).status));
+    assert_eq!(
+        saved
+            .lines()
+            .filter(|l| l.contains(",m2,in region1,"))
+            .count(),
+        bins,
+        "{saved}"
+    );
+    if std::env::var_os("KINELAB_SHOT").is_some() {
+        h.render().unwrap().save("/tmp/summary.png").unwrap();
+    }
 }

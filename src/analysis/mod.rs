@@ -15,6 +15,7 @@ pub mod outliers;
 pub mod plot_export;
 pub mod quantity;
 pub mod rules;
+pub mod summary_table;
 pub mod track_source;
 pub mod tracks;
 

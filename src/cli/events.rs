@@ -139,85 +139,39 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
         }
     }
     if let Some(path) = &args.summary {
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        let cell = |v: f64| {
-            if v.is_finite() {
-                format!("{v:.6}")
-            } else {
-                String::new()
-            }
-        };
-        writer.write_record([
-            "Observation id",
-            "Subject",
-            "Behavior",
-            "Bin start (s)",
-            "Count",
-            "Total duration (s)",
-            "Mean duration (s)",
-            "Latency (s)",
-        ])?;
-        let regions = crate::analysis::rules::regions_of(state);
-        for r in &rows {
-            // Time in each region of interest, from each subject's tracks.
-            if !regions.is_empty()
-                && let Some(v) = state
-                    .videos
-                    .iter()
-                    .find(|v| folder_name(v) == r.observation)
-            {
-                let source = crate::analysis::track_source::chosen_or_default(state, v.id, None);
-                let reader =
-                    crate::project::prediction_store::PredictionReader::open(project.path())?;
-                let tracks = crate::analysis::track_source::load_tracks(
-                    state,
-                    &reader,
-                    v,
-                    source,
-                    v.def.frame_count as usize,
-                )?;
-                for t in crate::analysis::event_summary::time_in_regions(&tracks, &regions, r.times)
-                {
-                    let mean = if t.entries > 0 {
-                        t.total_secs / t.entries as f64
-                    } else {
-                        f64::NAN
-                    };
-                    writer.write_record([
-                        r.observation.clone(),
-                        t.subject.clone(),
-                        format!("in {}", t.region),
-                        cell(0.0),
-                        t.entries.to_string(),
-                        cell(t.total_secs),
-                        cell(mean),
-                        cell(t.latency_secs),
-                    ])?;
+        // Every chosen video: one with no events may still have time in regions.
+        let reader = crate::project::prediction_store::PredictionReader::open(project.path())?;
+        let mut observations = Vec::new();
+        for v in &videos {
+            let times = match rows.iter().find(|r| r.observation == folder_name(v)) {
+                Some(r) => r.times.to_vec(),
+                None => {
+                    let path = project
+                        .video_path(v.id)
+                        .context("the project's video has no path")?;
+                    frame_times(v, &path).with_context(|| path.display().to_string())?
                 }
-            }
-            for s in crate::analysis::event_summary::summarize(
-                r.events,
+            };
+            let events = behaviours::events(state, v.id);
+            let mut lines = crate::analysis::summary_table::behaviour_lines(
+                state,
+                &events,
                 &ethogram,
-                r.times,
+                &times,
                 args.bin_secs,
-            ) {
-                writer.write_record([
-                    r.observation.clone(),
-                    state.individual_name(s.subject),
-                    s.behaviour.clone(),
-                    cell(s.bin_start_secs),
-                    s.count.to_string(),
-                    cell(s.total_secs),
-                    cell(s.mean_secs),
-                    cell(s.latency_secs),
-                ])?;
+            );
+            lines.extend(crate::analysis::summary_table::region_lines(
+                state,
+                &reader,
+                v,
+                &times,
+                args.bin_secs,
+            )?);
+            if !lines.is_empty() {
+                observations.push((folder_name(v), lines));
             }
         }
-        let bytes = writer
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+        let bytes = crate::analysis::summary_table::to_csv(&observations)?;
         write_bytes_atomically(path, &bytes)
             .with_context(|| format!("writing {}", path.display()))?;
     }

@@ -3,6 +3,7 @@
 //! has no problems) and the video's coded events, listed in order: a click goes to an
 //! event's start, and an event can be relabelled or deleted (each one edit).
 
+use crate::analysis::summary_table::SummaryLine;
 use crate::project::behaviours::{Behaviour, BehaviourKind, Ethogram, Event};
 use crate::project::{ProjectState, VideoId};
 use crate::ui::theme::Theme;
@@ -19,6 +20,10 @@ pub struct BehavioursContext<'a> {
     pub key_taken: &'a dyn Fn(&str) -> bool,
     /// Each frame's time in seconds, for the summary.
     pub times_secs: &'a [f64],
+    /// The project file (its predictions are read for the time in regions).
+    pub project_path: &'a std::path::Path,
+    /// Bumped by every edit: the time in regions is worked out again after one.
+    pub label_generation: u64,
     pub theme: &'a Theme,
 }
 
@@ -30,6 +35,8 @@ pub enum BehavioursAction {
     SetEvents(VideoId, Vec<Event>, String),
     /// Save the video's ethogram plot (SVG and PNG) in the project's plots folder.
     SavePlot(VideoId),
+    /// Save the video's summary table (as shown) as CSV in the project's events folder.
+    SaveSummary(VideoId, Vec<SummaryLine>),
     /// Save the video's events as BORIS's tabular CSV (`false`) or a BORIS project.
     ExportEvents(VideoId, bool),
     /// A BORIS project read for import: apply its edit.
@@ -46,7 +53,20 @@ pub struct BehavioursPanel {
     pub draft: Option<Ethogram>,
     picker: crate::ui::file_picker::FilePicker,
     import_job: Option<crate::ui::jobs::Job<ImportResult>>,
+    /// The summary's time bin in seconds (0: the whole video).
+    pub summary_bin_secs: f64,
+    /// Each subject's time in the regions of interest, worked out on a worker for the
+    /// video, bin and project state it names.
+    region_lines: Option<(RegionKey, RegionResult)>,
+    region_job: Option<(RegionKey, crate::ui::jobs::Job<RegionResult>)>,
 }
+
+/// What the time in regions was worked out for: video, bin (bits of the f64) and the
+/// project's label generation.
+type RegionKey = (VideoId, u64, u64);
+
+/// The time-in-region rows, or why they could not be worked out.
+type RegionResult = Result<Vec<SummaryLine>, String>;
 
 /// A BORIS import read on a worker: its edit (if it adds anything) and its summary.
 type ImportResult = Result<(Option<crate::project::Edit>, String), String>;
@@ -102,10 +122,151 @@ impl BehavioursPanel {
                 self.ethogram_ui(ui, c, &mut out);
                 ui.separator();
                 events_ui(ui, c, &mut out);
-                summary_ui(ui, c);
+                self.summary_ui(ui, c, &mut out);
             });
         self.open = open;
         out
+    }
+
+    /// The summary: per subject and behaviour, count, total and mean duration and
+    /// latency to the first; and each subject's time in each region of interest
+    /// (worked out on a worker); over the whole video or per time bin.
+    fn summary_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        c: &BehavioursContext<'_>,
+        out: &mut Vec<BehavioursAction>,
+    ) {
+        let Some(video) = c.video else {
+            return;
+        };
+        let has_regions = !crate::analysis::rules::regions_of(c.state).is_empty();
+        if c.events.is_empty() && !has_regions {
+            return;
+        }
+        egui::CollapsingHeader::new("Summary").show(ui, |ui| {
+            let bin_secs = Some(self.summary_bin_secs).filter(|b| *b > 0.0);
+            let mut lines = crate::analysis::summary_table::behaviour_lines(
+                c.state,
+                c.events,
+                c.ethogram,
+                c.times_secs,
+                bin_secs,
+            );
+            if has_regions {
+                let key = (video, self.summary_bin_secs.to_bits(), c.label_generation);
+                self.poll_regions(ui.ctx(), c, key);
+                match &self.region_lines {
+                    Some((k, Ok(regions))) if *k == key => lines.extend(regions.iter().cloned()),
+                    Some((k, Err(e))) if *k == key => {
+                        ui.colored_label(c.theme.error, format!("time in regions: {e}"));
+                    }
+                    _ => {
+                        ui.horizontal(|ui| {
+                            ui.spinner();
+                            ui.weak("working out the time in regions…");
+                        });
+                    }
+                }
+            }
+            let secs = |v: f64| {
+                if v.is_finite() {
+                    format!("{v:.2} s")
+                } else {
+                    "–".to_owned()
+                }
+            };
+            ui.horizontal(|ui| {
+                ui.label("per bin of");
+                ui.add(
+                    egui::DragValue::new(&mut self.summary_bin_secs)
+                        .range(0.0..=86_400.0)
+                        .speed(1.0)
+                        .suffix(" s"),
+                )
+                .on_hover_text("0: the whole video");
+                if ui
+                    .button("Save summary")
+                    .on_hover_text("As CSV in the project's events folder")
+                    .clicked()
+                {
+                    out.push(BehavioursAction::SaveSummary(video, lines.clone()));
+                }
+            });
+            egui::ScrollArea::vertical()
+                .id_salt("event summary rows")
+                .max_height(260.0)
+                .show(ui, |ui| {
+                    egui::Grid::new("event summary")
+                        .striped(true)
+                        .show(ui, |ui| {
+                            let headers =
+                                ["subject", "behaviour", "count", "total", "mean", "first at"];
+                            if bin_secs.is_some() {
+                                ui.weak("bin");
+                            }
+                            for h in headers {
+                                ui.weak(h);
+                            }
+                            ui.end_row();
+                            for l in &lines {
+                                if bin_secs.is_some() {
+                                    ui.label(secs(l.bin_start_secs));
+                                }
+                                ui.label(&l.subject);
+                                ui.label(&l.what);
+                                ui.label(l.count.to_string());
+                                ui.label(secs(l.total_secs));
+                                ui.label(secs(l.mean_secs));
+                                ui.label(secs(l.latency_secs));
+                                ui.end_row();
+                            }
+                        });
+                });
+        });
+    }
+
+    /// How many time-in-region rows are worked out (for tests).
+    pub fn region_lines_for_tests(&self) -> Option<usize> {
+        match &self.region_lines {
+            Some((_, Ok(lines))) if self.region_job.is_none() => Some(lines.len()),
+            _ => None,
+        }
+    }
+
+    /// Starts working out the time in regions for `key` unless it is done or under
+    /// way; takes a finished result.
+    fn poll_regions(&mut self, ctx: &egui::Context, c: &BehavioursContext<'_>, key: RegionKey) {
+        if let Some((k, job)) = &self.region_job
+            && let Some(result) = job.poll()
+        {
+            self.region_lines = Some((*k, result));
+            self.region_job = None;
+        }
+        // One job at a time: when it ends, the newest key starts the next.
+        let done = self.region_lines.as_ref().is_some_and(|(k, _)| *k == key);
+        if done || self.region_job.is_some() {
+            return;
+        }
+        let Some(video) = c.state.video(key.0).cloned() else {
+            return;
+        };
+        let state = c.state.clone();
+        let project_path = c.project_path.to_owned();
+        let times = c.times_secs.to_vec();
+        let bin_secs = Some(self.summary_bin_secs).filter(|b| *b > 0.0);
+        self.region_job = Some((
+            key,
+            crate::ui::jobs::Job::spawn("time in regions", ctx, move |_| {
+                let reader =
+                    crate::project::prediction_store::PredictionReader::open(&project_path)
+                        .map_err(|e| e.to_string())?;
+                crate::analysis::summary_table::region_lines(
+                    &state, &reader, &video, &times, bin_secs,
+                )
+                .map_err(|e| e.to_string())
+            }),
+        ));
     }
 
     /// Reads a BORIS project and builds its import on a worker (the videos' frame
@@ -439,39 +600,4 @@ fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<Behavio
             }
         },
     );
-}
-
-/// Per subject and behaviour: count, total and mean duration, latency to the first.
-fn summary_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>) {
-    if c.events.is_empty() {
-        return;
-    }
-    egui::CollapsingHeader::new("Summary").show(ui, |ui| {
-        let rows =
-            crate::analysis::event_summary::summarize(c.events, c.ethogram, c.times_secs, None);
-        let secs = |v: f64| {
-            if v.is_finite() {
-                format!("{v:.2} s")
-            } else {
-                "–".to_owned()
-            }
-        };
-        egui::Grid::new("event summary")
-            .striped(true)
-            .show(ui, |ui| {
-                for h in ["subject", "behaviour", "count", "total", "mean", "first at"] {
-                    ui.weak(h);
-                }
-                ui.end_row();
-                for r in rows {
-                    ui.label(c.state.individual_name(r.subject));
-                    ui.label(&r.behaviour);
-                    ui.label(r.count.to_string());
-                    ui.label(secs(r.total_secs));
-                    ui.label(secs(r.mean_secs));
-                    ui.label(secs(r.latency_secs));
-                    ui.end_row();
-                }
-            });
-    });
 }

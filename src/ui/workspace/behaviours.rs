@@ -32,6 +32,7 @@ impl Workspace {
         let taken = &self.command_keys;
         let key_taken = |k: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(k));
         let times_secs = self.frame_times_secs();
+        let project_path = self.project.path().to_owned();
         let context = BehavioursContext {
             state,
             project_dir: self.project.dir(),
@@ -41,6 +42,8 @@ impl Workspace {
             current_frame: self.selection.frame_idx,
             key_taken: &key_taken,
             times_secs: &times_secs,
+            project_path: &project_path,
+            label_generation: self.label_generation,
             theme,
         };
         self.behaviours_panel.show(ctx, &context)
@@ -75,6 +78,10 @@ impl Workspace {
                     Err(e) => self.set_error(format!("the events could not be saved: {e}")),
                 }
             }
+            BehavioursAction::SaveSummary(video, lines) => match self.save_summary(video, &lines) {
+                Ok(path) => self.set_status(format!("saved {}", path.display())),
+                Err(e) => self.set_error(format!("the summary could not be saved: {e}")),
+            },
             BehavioursAction::SavePlot(video) => match self.save_ethogram_plot(video) {
                 Ok(path) => self.set_status(format!("saved {} (and .png)", path.display())),
                 Err(e) => self.set_error(format!("the ethogram plot could not be saved: {e}")),
@@ -164,6 +171,23 @@ impl Workspace {
         };
         crate::util::atomic_file::write_bytes_atomically(&path, &bytes)
             .map_err(|e| e.to_string())?;
+        Ok(path)
+    }
+
+    /// Writes the video's summary table into the project's `events/` folder.
+    fn save_summary(
+        &self,
+        video: crate::project::VideoId,
+        lines: &[crate::analysis::summary_table::SummaryLine],
+    ) -> Result<std::path::PathBuf, String> {
+        let v = self.project.state().video(video).ok_or("no such video")?;
+        let name = crate::formats::dlc_project::folder_name(v);
+        let csv = crate::analysis::summary_table::to_csv(&[(name.clone(), lines.to_vec())])
+            .map_err(|e| e.to_string())?;
+        let dir = self.project.dir().join("events");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let path = dir.join(format!("{name} summary.csv"));
+        crate::util::atomic_file::write_bytes_atomically(&path, &csv).map_err(|e| e.to_string())?;
         Ok(path)
     }
 

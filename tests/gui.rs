@@ -2616,6 +2616,28 @@ fn a_rule_built_in_the_panel_finds_computed_events() {
     h.run_steps(3);
     h.get_by_label("Add rule").click();
     h.run_steps(3);
+    // One click puts every keypoint of the point's individual in a speed condition.
+    h.get_by_label("every keypoint").click();
+    h.run_steps(2);
+    {
+        let panel = &ws(&h).rules_panel;
+        let rule = &panel.draft.as_ref().unwrap().rules[0];
+        let Measure::Speed { points } = &rule.conditions[0].measure else {
+            panic!("{rule:?}");
+        };
+        let names: Vec<&str> = points.iter().map(|p| p.keypoint.as_str()).collect();
+        assert_eq!(names, ["snout", "leftear", "rightear"]);
+        assert!(points.iter().all(|p| p.individual == points[0].individual));
+    }
+    h.get_by_label("−").click();
+    h.run_steps(2);
+    {
+        let rule = &ws(&h).rules_panel.draft.as_ref().unwrap().rules[0];
+        let Measure::Speed { points } = &rule.conditions[0].measure else {
+            panic!("{rule:?}");
+        };
+        assert_eq!(points.len(), 2, "the last one dropped");
+    }
     // "still of m2 when the speed of m2's snout < 0.5 px a frame for ≥ 0.1 s".
     {
         let panel = &mut h.state_mut().workspace.as_mut().unwrap().rules_panel;

@@ -358,6 +358,36 @@ impl RulesPanel {
                                 let p = points.last().cloned().unwrap_or_else(first_point);
                                 points.push(p);
                             }
+                            if points.len() > 1
+                                && ui
+                                    .small_button("−")
+                                    .on_hover_text("Drop the last keypoint")
+                                    .clicked()
+                            {
+                                points.pop();
+                            }
+                            let individual = points
+                                .last()
+                                .map_or_else(|| first_point().individual, |p| p.individual.clone());
+                            if ui
+                                .small_button("every keypoint")
+                                .on_hover_text(format!(
+                                    "Each keypoint of {individual}: all must hold (freezing: \
+                                     every keypoint slow)"
+                                ))
+                                .clicked()
+                            {
+                                *points = c
+                                    .state
+                                    .skeleton
+                                    .keypoints
+                                    .iter()
+                                    .map(|k| NamedPoint {
+                                        individual: individual.clone(),
+                                        keypoint: k.def.name.clone(),
+                                    })
+                                    .collect();
+                            }
                         }
                         Measure::Distance { a, b } => {
                             point_picker(ui, (r, n, 0), a, c.state);

@@ -2398,8 +2398,29 @@ fn behaviours_are_coded_by_their_keys_into_events_and_lanes() {
     code(&mut h, 10, Key::Q);
     code(&mut h, 20, Key::K);
     code(&mut h, 25, Key::E);
-    code(&mut h, 30, Key::K);
+    // sniff has modifiers: a prompt asks which, and the number keys answer it (one
+    // edit of its own; "1" is not Actual size meanwhile).
+    h.run_steps(2);
+    h.get_by_label_contains("sniff (m1) on frame 25: which?");
+    if std::env::var_os("KINELAB_SHOT").is_some() {
+        h.render().unwrap().save("/tmp/modifier.png").unwrap();
+    }
     let video = ws(&h).project.state().videos[0].id;
+    let zoom = ws(&h).view.transform.zoom;
+    press(&mut h, Modifiers::NONE, Key::Num1);
+    h.run_steps(2);
+    let sniff = |h: &Harness<'_, KinelabApp>| {
+        behaviours::events(ws(h).project.state(), video)
+            .into_iter()
+            .find(|e| e.behaviour == "sniff")
+            .unwrap()
+    };
+    assert_eq!(sniff(&h).modifier.as_deref(), Some("left"));
+    assert!(h.query_by_label_contains("which?").is_none(), "answered");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(sniff(&h).modifier, None, "undone on its own");
+    assert_eq!(ws(&h).view.transform.zoom, zoom, "the key was the prompt's");
+    code(&mut h, 30, Key::K);
     let events = behaviours::events(ws(&h).project.state(), video);
     let spans: Vec<(String, u64, Option<u64>)> = events
         .iter()

@@ -205,6 +205,10 @@ impl KinelabApp {
             self.show_opened(opened);
         }
         if !self.keys_belong_to_widgets(&ctx) {
+            // A modifier prompt takes its number keys before the command table.
+            if let Some(ws) = &mut self.workspace {
+                ws.take_modifier_keys(&ctx);
+            }
             let commands = self.keymap.take_commands(&ctx);
             if !commands.is_empty() {
                 // egui moved focus on Tab before we took the key; a focused button would

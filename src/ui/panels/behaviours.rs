@@ -497,9 +497,9 @@ fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<Behavio
                 let e = &c.events[i];
                 ui.horizontal(|ui| {
                     let span = match e.stop_frame {
-                        Some(stop) => format!("{}–{stop}", e.start_frame),
-                        None if e.is_open(c.ethogram) => format!("{}–…", e.start_frame),
-                        None => e.start_frame.to_string(),
+                        Some(stop) => format!("frames {}–{stop}", e.start_frame),
+                        None if e.is_open(c.ethogram) => format!("frames {}–…", e.start_frame),
+                        None => format!("frame {}", e.start_frame),
                     };
                     let subject = c.state.individual_name(e.subject);
                     let computed = if e.computed { " (computed)" } else { "" };
@@ -512,10 +512,7 @@ fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<Behavio
                     if ui
                         .selectable_label(
                             here,
-                            format!(
-                                "frames {span}: {}{modifier} ({subject}){computed}",
-                                e.behaviour
-                            ),
+                            format!("{span}: {}{modifier} ({subject}){computed}", e.behaviour),
                         )
                         .clicked()
                     {

@@ -8,6 +8,7 @@ pub mod identities;
 pub mod keypoints;
 pub mod layers;
 pub mod models;
+pub mod modifier_prompt;
 pub mod outliers;
 pub mod plots;
 pub mod prediction_overlay;

@@ -4,6 +4,7 @@
 use super::Workspace;
 use crate::project::behaviours::{self, BehaviourKind};
 use crate::ui::panels::behaviours::{BehavioursAction, BehavioursContext};
+use crate::ui::panels::modifier_prompt::{self, ModifierPromptAction, PendingModifier};
 use crate::ui::panels::timeline::EventLane;
 use crate::ui::theme::Theme;
 
@@ -286,7 +287,100 @@ impl Workspace {
                 && self.apply_edit(edit)
             {
                 self.set_status(said);
+                self.ask_for_modifier(video, &key, subject, frame);
             }
+        }
+    }
+
+    /// After a key coded an event whose behaviour has modifiers (a point, or a state
+    /// started), asks which modifier applies.
+    fn ask_for_modifier(
+        &mut self,
+        video: crate::project::VideoId,
+        key: &str,
+        subject: crate::project::IndividualId,
+        frame: u64,
+    ) {
+        let state = self.project.state();
+        let ethogram = behaviours::ethogram(state);
+        let Some(b) = ethogram.by_key(key) else {
+            return;
+        };
+        let new = behaviours::events(state, video).into_iter().any(|e| {
+            e.behaviour == b.code
+                && e.subject == subject
+                && e.start_frame == frame
+                && e.stop_frame.is_none()
+                && e.modifier.is_none()
+        });
+        self.pending_modifier = (new && !b.modifiers.is_empty()).then(|| PendingModifier {
+            video,
+            behaviour: b.code.clone(),
+            subject,
+            start_frame: frame,
+            modifiers: b.modifiers.clone(),
+        });
+    }
+
+    /// Takes the modifier prompt's keys, before the command table's.
+    pub fn take_modifier_keys(&mut self, ctx: &egui::Context) {
+        if let Some(pending) = &self.pending_modifier
+            && let Some(action) = modifier_prompt::take_keys(ctx, pending)
+        {
+            self.handle_modifier_action(action);
+        }
+    }
+
+    /// Draws the modifier prompt while an event waits for its modifier.
+    pub(super) fn modifier_prompt_ui(
+        &mut self,
+        ctx: &egui::Context,
+    ) -> Option<ModifierPromptAction> {
+        let pending = self.pending_modifier.as_ref()?;
+        // The video or the event gone (undone, deleted): nothing to ask.
+        let still_there = self.selection.video == Some(pending.video)
+            && behaviours::events(self.project.state(), pending.video)
+                .iter()
+                .any(|e| Self::is_pending(pending, e));
+        if !still_there {
+            self.pending_modifier = None;
+            return None;
+        }
+        let subject = self.project.state().individual_name(pending.subject);
+        modifier_prompt::show(ctx, pending, &subject)
+    }
+
+    fn is_pending(pending: &PendingModifier, e: &behaviours::Event) -> bool {
+        e.behaviour == pending.behaviour
+            && e.subject == pending.subject
+            && e.start_frame == pending.start_frame
+            && e.modifier.is_none()
+    }
+
+    pub(super) fn handle_modifier_action(&mut self, action: ModifierPromptAction) {
+        let Some(pending) = self.pending_modifier.take() else {
+            return;
+        };
+        let ModifierPromptAction::Choose(modifier) = action else {
+            return;
+        };
+        let mut events = behaviours::events(self.project.state(), pending.video);
+        let Some(e) = events.iter_mut().find(|e| Self::is_pending(&pending, e)) else {
+            return;
+        };
+        e.modifier = Some(modifier.clone());
+        let description = format!(
+            "set modifier {modifier} of {} on frame {}",
+            pending.behaviour, pending.start_frame
+        );
+        if let Some(edit) = behaviours::set_events(
+            self.project.state(),
+            pending.video,
+            events,
+            description.clone(),
+        ) && self.apply_edit(edit)
+        {
+            self.set_status(description);
         }
     }
 

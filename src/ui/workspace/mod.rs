@@ -82,6 +82,7 @@ pub enum Action {
     Outliers(OutliersAction),
     Identities(IdentitiesAction),
     Behaviours(BehavioursAction),
+    Modifier(crate::ui::panels::modifier_prompt::ModifierPromptAction),
     Rules(RulesAction),
     Dialog(DialogRequest),
 }
@@ -159,6 +160,8 @@ pub struct Workspace {
     pub identities_panel: IdentitiesPanel,
     /// The ethogram and the video's coded events.
     pub behaviours_panel: BehavioursPanel,
+    /// An event just coded that waits for its modifier.
+    pub pending_modifier: Option<crate::ui::panels::modifier_prompt::PendingModifier>,
     /// Behaviours found from kinematics by rules.
     pub rules_panel: RulesPanel,
     /// Keys (without modifiers) that commands have: a behaviour cannot take them.
@@ -193,6 +196,7 @@ impl Workspace {
             outliers_panel: OutliersPanel::default(),
             identities_panel: IdentitiesPanel::default(),
             behaviours_panel: BehavioursPanel::default(),
+            pending_modifier: None,
             rules_panel: RulesPanel::default(),
             command_keys: Vec::new(),
         }
@@ -520,6 +524,7 @@ impl Workspace {
         actions.extend(identity_actions.into_iter().map(Action::Identities));
         let behaviour_actions = self.behaviours_panel_ui(&ctx, theme);
         actions.extend(behaviour_actions.into_iter().map(Action::Behaviours));
+        actions.extend(self.modifier_prompt_ui(&ctx).map(Action::Modifier));
         let rule_actions = self.rules_panel_ui(&ctx, theme);
         actions.extend(rule_actions.into_iter().map(Action::Rules));
         for action in actions {
@@ -577,6 +582,7 @@ impl Workspace {
             Action::Outliers(action) => self.handle_outliers_action(action),
             Action::Identities(action) => self.handle_identities_action(action),
             Action::Behaviours(action) => self.handle_behaviours_action(action),
+            Action::Modifier(action) => self.handle_modifier_action(action),
             Action::Rules(action) => self.handle_rules_action(action),
             Action::Dialog(request) => self.handle_dialog_request(request),
         }

@@ -2609,6 +2609,53 @@ for _, r in t.iterrows():
         out,
         "m1 freezing START 10\nm1 freezing STOP 19\nm1 walking START 20\nm1 sniff POINT 25\n"
     );
+
+    // The ethogram as BORIS's table: from the panel, and from the CLI as TSV, which
+    // pandas reads as BORIS's "Import behaviors from a text file" does.
+    h.get_by_label("Export ethogram").click();
+    h.run_steps(2);
+    let from_panel = ws(&h).project.dir().join("events/ethogram.csv");
+    assert!(from_panel.is_file(), "{:?}", ws(&h).status);
+    let table = dir.path().join("ethogram.tsv");
+    let said = common::kinelab_ok(&[
+        "events",
+        project.to_str().unwrap(),
+        "--ethogram",
+        table.to_str().unwrap(),
+    ]);
+    assert!(said.contains("3 behaviours"), "{said}");
+    let read = common::run_python(
+        r#"
+import sys, json, pandas as pd
+df = pd.read_csv(sys.argv[1], delimiter="\t")
+df.columns = df.columns.str.upper()
+for c in ["Behavior code", "Behavior type", "Description", "Key", "Behavioral category", "Excluded behaviors"]:
+    assert c.upper() in df.columns, c
+for _, r in df.iterrows():
+    mods = r["MODIFIERS (JSON)"]
+    values = [v for m in json.loads(mods).values() for v in m["values"]] if isinstance(mods, str) else []
+    excluded = r["EXCLUDED BEHAVIORS"] if isinstance(r["EXCLUDED BEHAVIORS"], str) else ""
+    print(r["BEHAVIOR CODE"], r["BEHAVIOR TYPE"], r["KEY"], excluded, ",".join(values))
+"#,
+        &[table.to_str().unwrap()],
+    );
+    assert_eq!(
+        read,
+        "freezing State event Q walking \nwalking State event K freezing \nsniff Point event E  left,right\n"
+    );
+    // Read back into a fresh project: the same ethogram.
+    let fourth_dir = tempfile::tempdir().unwrap();
+    let fourth = make_project(fourth_dir.path());
+    common::kinelab_ok(&[
+        "events",
+        fourth.to_str().unwrap(),
+        "--import",
+        table.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        behaviours::ethogram(Project::open(&fourth).unwrap().state()),
+        behaviours::ethogram(ours.state())
+    );
 }
 
 #[test]

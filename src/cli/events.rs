@@ -18,8 +18,12 @@ pub struct EventsArgs {
     /// A project (a .kinelab file, a DeepLabCut config.yaml or folder, a SLEAP .slp).
     pub project: PathBuf,
     /// The file to write: BORIS's tabular events (.csv) or a BORIS project (.boris).
-    #[arg(long, required_unless_present = "import")]
+    #[arg(long, required_unless_present_any = ["import", "ethogram"])]
     pub out: Option<PathBuf>,
+    /// Also write the ethogram as BORIS exports it: its table (.csv or .tsv) or a BORIS
+    /// project holding the ethogram and subjects (.boris).
+    #[arg(long)]
+    pub ethogram: Option<PathBuf>,
     /// A BORIS project (.boris), or BORIS's tabular or aggregated events (.csv, .tsv),
     /// whose behaviours and events are added to the project (observations matched to
     /// videos by media file name; one undoable edit).
@@ -44,13 +48,32 @@ pub struct EventsArgs {
 pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
     if let Some(file) = &args.import {
         import_boris(args, file)?;
-        if args.out.is_none() {
-            return Ok(());
-        }
     }
     let project = Project::open(&super::interchange::project_to_open(&args.project)?)?;
     let state = project.state();
     let ethogram = behaviours::ethogram(state);
+    if let Some(path) = &args.ethogram {
+        let subjects: Vec<String> = state
+            .individuals
+            .iter()
+            .map(|i| i.def.name.clone())
+            .collect();
+        let name = project
+            .path()
+            .file_stem()
+            .map_or_else(|| "kinelab".into(), |s| s.to_string_lossy().into_owned());
+        let bytes = crate::formats::boris_ethogram::file_bytes(&ethogram, &subjects, &name, path)?;
+        write_bytes_atomically(path, &bytes)
+            .with_context(|| format!("writing {}", path.display()))?;
+        println!(
+            "{} -> {}",
+            crate::util::text::plural(ethogram.behaviours.len(), "behaviour", "behaviours"),
+            path.display()
+        );
+    }
+    if args.out.is_none() {
+        return Ok(());
+    }
     let videos: Vec<_> = match &args.video {
         Some(v) => vec![super::render::pick_video(state, &project.dir(), v)?],
         None => state.videos.iter().collect(),

@@ -30,7 +30,7 @@ pub struct Observation<'a> {
 }
 
 /// BORIS's `behaviors_conf`: exclusive groups become each behaviour's `excluded` codes.
-fn behaviours_conf(ethogram: &Ethogram) -> Value {
+pub(super) fn behaviours_conf(ethogram: &Ethogram) -> Value {
     let mut conf = serde_json::Map::new();
     for (i, b) in ethogram.behaviours.iter().enumerate() {
         let excluded: Vec<&str> = match &b.group {
@@ -172,28 +172,29 @@ pub struct BorisProject {
     pub observations: BTreeMap<String, (Vec<String>, Vec<BorisEvent>)>,
 }
 
-/// Reads a `.boris` project.
-pub fn read(path: &Path) -> FormatResult<BorisProject> {
-    let bad = |why: String| FormatError::invalid(path, why);
-    let text = std::fs::read_to_string(path).map_err(|e| FormatError::io(path, e))?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
-    if v.get("behaviors_conf").is_none() {
-        return Err(bad("no 'behaviors_conf': not a BORIS project".into()));
-    }
-    let sorted = |o: &Value| -> Vec<Value> {
-        let mut items: Vec<(i64, Value)> = o
-            .as_object()
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.parse().unwrap_or(i64::MAX), v.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        items.sort_by_key(|(k, _)| *k);
-        items.into_iter().map(|(_, v)| v).collect()
-    };
-    let text_of = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().trim().to_owned();
-    let behaviours: Vec<Behaviour> = sorted(&v["behaviors_conf"])
+/// The values of a BORIS object keyed "0", "1", ..., in their keys' order.
+pub(super) fn sorted_values(o: &Value) -> Vec<Value> {
+    let mut items: Vec<(i64, Value)> = o
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.parse().unwrap_or(i64::MAX), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    items.sort_by_key(|(k, _)| *k);
+    items.into_iter().map(|(_, v)| v).collect()
+}
+
+/// A text field, trimmed ("" where absent).
+fn text_of(v: &Value, k: &str) -> String {
+    v[k].as_str().unwrap_or_default().trim().to_owned()
+}
+
+/// An ethogram from BORIS's behaviour definitions (`behaviors_conf`'s values in order,
+/// or an ethogram table's rows as the same JSON): exclusions become groups.
+pub(super) fn ethogram_from_conf(conf: &[Value]) -> Ethogram {
+    let behaviours: Vec<Behaviour> = conf
         .iter()
         .map(|b| Behaviour {
             code: text_of(b, "code"),
@@ -206,7 +207,7 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
             } else {
                 BehaviourKind::Point
             },
-            modifiers: sorted(&b["modifiers"])
+            modifiers: sorted_values(&b["modifiers"])
                 .iter()
                 .flat_map(|m| {
                     m["values"]
@@ -223,11 +224,8 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
     // Exclusions (a list of codes each) become groups: each behaviour with the ones it
     // excludes, named by its category where it has one, else by their codes.
     let mut ethogram = Ethogram { behaviours };
-    let categories: Vec<String> = sorted(&v["behaviors_conf"])
-        .iter()
-        .map(|b| text_of(b, "category"))
-        .collect();
-    let excluded: Vec<Vec<String>> = sorted(&v["behaviors_conf"])
+    let categories: Vec<String> = conf.iter().map(|b| text_of(b, "category")).collect();
+    let excluded: Vec<Vec<String>> = conf
         .iter()
         .map(|b| {
             text_of(b, "excluded")
@@ -256,13 +254,25 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
             }
         }
     }
-    let subjects = sorted(&v["subjects_conf"])
+    ethogram
+}
+
+/// Reads a `.boris` project.
+pub fn read(path: &Path) -> FormatResult<BorisProject> {
+    let bad = |why: String| FormatError::invalid(path, why);
+    let text = std::fs::read_to_string(path).map_err(|e| FormatError::io(path, e))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+    if v.get("behaviors_conf").is_none() {
+        return Err(bad("no 'behaviors_conf': not a BORIS project".into()));
+    }
+    let ethogram = ethogram_from_conf(&sorted_values(&v["behaviors_conf"]));
+    let subjects = sorted_values(&v["subjects_conf"])
         .iter()
         .map(|s| text_of(s, "name"))
         .collect();
     let mut observations = BTreeMap::new();
     for (id, o) in v["observations"].as_object().into_iter().flatten() {
-        let files: Vec<String> = sorted(&o["file"])
+        let files: Vec<String> = sorted_values(&o["file"])
             .iter()
             .flat_map(|f| f.as_array().cloned().unwrap_or_default())
             .filter_map(|f| f.as_str().map(str::to_owned))
@@ -315,15 +325,28 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
     })
 }
 
-/// Reads a BORIS project (`.boris`) or one of BORIS's tabular or aggregated events
-/// exports (`.csv`, `.tsv`), by the file's extension.
+/// Reads a BORIS project (`.boris`), one of BORIS's tabular or aggregated events
+/// exports, or its ethogram table (`.csv`, `.tsv`; told apart by their columns).
 pub fn read_any(path: &Path) -> FormatResult<BorisProject> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "csv" | "tsv" | "txt" => super::boris_tabular::read(path),
+        "csv" | "tsv" | "txt" => {
+            // An ethogram table names `Behavior code`; events tables name `Behavior`.
+            let first_line = std::fs::read_to_string(path)
+                .map_err(|e| FormatError::io(path, e))?
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            if super::boris_ethogram::is_ethogram_header(&first_line) {
+                super::boris_ethogram::read(path)
+            } else {
+                super::boris_tabular::read(path)
+            }
+        }
         _ => read(path),
     }
 }

@@ -3,6 +3,7 @@
 //! model) and below `video`, `ui` and `cli`.
 
 pub mod boris;
+pub mod boris_ethogram;
 pub mod boris_tabular;
 pub mod coco;
 pub mod dlc_config;

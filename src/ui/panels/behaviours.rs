@@ -39,6 +39,8 @@ pub enum BehavioursAction {
     SaveSummary(VideoId, Vec<SummaryLine>),
     /// Save the video's events as BORIS's tabular CSV (`false`) or a BORIS project.
     ExportEvents(VideoId, bool),
+    /// Save the project's ethogram as BORIS's ethogram table.
+    ExportEthogram,
     /// A BORIS project read for import: apply its edit.
     Imported(Option<crate::project::Edit>, String),
     Error(String),
@@ -79,9 +81,9 @@ const BORIS_KINDS: &[crate::formats::FileKind] = &[
         examples: "<project>.boris",
     },
     crate::formats::FileKind {
-        name: "BORIS tabular or aggregated events",
+        name: "BORIS tabular or aggregated events, or an ethogram table",
         extensions: &["csv", "tsv"],
-        examples: "events.csv, events.tsv",
+        examples: "events.csv, events.tsv, ethogram.tsv",
     },
 ];
 
@@ -407,15 +409,28 @@ impl BehavioursPanel {
             }
             if ui
                 .button("Import BORIS…")
-                .on_hover_text("A BORIS project's behaviours and events")
+                .on_hover_text(
+                    "A BORIS project's behaviours and events, its events tables or its \
+                     ethogram table",
+                )
                 .clicked()
             {
                 self.picker.open_file(
                     ui.ctx(),
-                    "Import a BORIS project",
+                    "Import from BORIS",
                     BORIS_KINDS,
                     Some(&c.project_dir),
                 );
+            }
+            if ui
+                .add_enabled(
+                    !c.ethogram.behaviours.is_empty(),
+                    egui::Button::new("Export ethogram"),
+                )
+                .on_hover_text("As BORIS's ethogram table (CSV) in the project's events folder")
+                .clicked()
+            {
+                out.push(BehavioursAction::ExportEthogram);
             }
         });
         if revert {

@@ -83,6 +83,10 @@ impl Workspace {
                 Ok(path) => self.set_status(format!("saved {}", path.display())),
                 Err(e) => self.set_error(format!("the summary could not be saved: {e}")),
             },
+            BehavioursAction::ExportEthogram => match self.export_ethogram() {
+                Ok(path) => self.set_status(format!("saved {}", path.display())),
+                Err(e) => self.set_error(format!("the ethogram could not be saved: {e}")),
+            },
             BehavioursAction::SavePlot(video) => match self.save_ethogram_plot(video) {
                 Ok(path) => self.set_status(format!("saved {} (and .png)", path.display())),
                 Err(e) => self.set_error(format!("the ethogram plot could not be saved: {e}")),
@@ -170,6 +174,29 @@ impl Workspace {
                 .map_err(|e| e.to_string())?;
             (dir.join(format!("{name}.csv")), csv)
         };
+        crate::util::atomic_file::write_bytes_atomically(&path, &bytes)
+            .map_err(|e| e.to_string())?;
+        Ok(path)
+    }
+
+    /// Writes the ethogram as BORIS's table into the project's `events/` folder.
+    fn export_ethogram(&self) -> Result<std::path::PathBuf, String> {
+        let state = self.project.state();
+        let subjects: Vec<String> = state
+            .individuals
+            .iter()
+            .map(|i| i.def.name.clone())
+            .collect();
+        let dir = self.project.dir().join("events");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let path = dir.join("ethogram.csv");
+        let bytes = crate::formats::boris_ethogram::file_bytes(
+            &behaviours::ethogram(state),
+            &subjects,
+            "kinelab",
+            &path,
+        )
+        .map_err(|e| e.to_string())?;
         crate::util::atomic_file::write_bytes_atomically(&path, &bytes)
             .map_err(|e| e.to_string())?;
         Ok(path)

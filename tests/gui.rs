@@ -2489,6 +2489,28 @@ fn behaviours_are_coded_by_their_keys_into_events_and_lanes() {
         "{moved:?}"
     );
     press(&mut h, Modifiers::COMMAND, Key::Z);
+    // A right-click on freezing's bar in the lane: relabel it as another state (the
+    // point behaviour is not offered); on sniff's tick: delete it. One edit each.
+    click(&mut h, pos2(x_of(14.0), lane_y), PointerButton::Secondary);
+    h.get_by_label("Relabel as").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("sniff").is_none(), "a state stays a state");
+    h.get_by_label("walking").click();
+    h.run_steps(2);
+    let codes = |h: &Harness<'_, KinelabApp>| -> Vec<String> {
+        behaviours::events(ws(h).project.state(), video)
+            .into_iter()
+            .map(|e| e.behaviour)
+            .collect()
+    };
+    assert_eq!(codes(&h), ["walking", "walking", "sniff"]);
+    click(&mut h, pos2(x_of(25.0), lane_y), PointerButton::Secondary);
+    h.get_by_label("Delete").click();
+    h.run_steps(2);
+    assert_eq!(codes(&h), ["walking", "walking"], "sniff's tick deleted");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(codes(&h), ["freezing", "walking", "sniff"]);
     // The list seeks; each coding is one undoable edit.
     h.get_by_label_contains("frames 20–30: walking (m1)")
         .click();
@@ -2778,7 +2800,16 @@ fn a_rule_built_in_the_panel_finds_computed_events() {
         !app.workspace.as_ref().unwrap().rules_panel.is_busy()
     });
     assert_eq!(behaviours::events(ws(&h).project.state(), video).len(), 1);
-    // Reviewed and accepted in the Behaviours panel: no longer computed.
+    // Accepted from its lane's menu (then undone), ...
+    let buttons = h.get_by_label("|<").rect();
+    let lane_y = buttons.top() - 4.0 - kinelab::ui::panels::timeline::LANE_HEIGHT / 2.0;
+    click(&mut h, pos2(600.0, lane_y), PointerButton::Secondary);
+    h.get_by_label("Accept").click();
+    h.run_steps(2);
+    assert!(!behaviours::events(ws(&h).project.state(), video)[0].computed);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(behaviours::events(ws(&h).project.state(), video)[0].computed);
+    // ... and in the Behaviours panel: no longer computed.
     h.state_mut()
         .workspace
         .as_mut()

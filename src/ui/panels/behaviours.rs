@@ -538,7 +538,12 @@ fn events_ui(ui: &mut egui::Ui, c: &BehavioursContext<'_>, out: &mut Vec<Behavio
                         .selected_text("relabel")
                         .width(70.0)
                         .show_ui(ui, |ui| {
+                            // As another of its kind: a point stays a point.
+                            let kind = c.ethogram.by_code(&e.behaviour).map(|b| b.kind);
                             for b in &c.ethogram.behaviours {
+                                if kind.is_some_and(|k| k != b.kind) {
+                                    continue;
+                                }
                                 ui.selectable_value(&mut relabel, b.code.clone(), &b.code);
                             }
                         });

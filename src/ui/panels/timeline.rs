@@ -23,6 +23,9 @@ pub struct TimelineContext<'a> {
     pub outlier_strips: &'a [OutlierStrip<'a>],
     /// Then one lane per subject with coded events.
     pub event_lanes: &'a [EventLane],
+    /// The ethogram's behaviour codes, each with whether it is a state, for relabelling
+    /// an event from its lane (as another of its kind).
+    pub behaviour_codes: &'a [(String, bool)],
     pub theme: &'a Theme,
 }
 
@@ -37,9 +40,25 @@ pub struct PredictionLane<'a> {
 /// their behaviours' colours.
 pub struct EventLane {
     pub name: String,
+    /// Found by rules, to review: its events can be accepted from the lane.
+    pub computed: bool,
     /// First and last frame, colour, and the event's index in the video's events.
     pub spans: Vec<(u64, u64, egui::Color32, usize)>,
-    pub points: Vec<(u64, egui::Color32)>,
+    /// Frame, colour and the event's index.
+    pub points: Vec<(u64, egui::Color32, usize)>,
+}
+
+/// What a right-click on an event in its lane asks for; `usize`s index the video's
+/// events (and, for a relabel, the behaviour codes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventChange {
+    Delete(usize),
+    Relabel {
+        event: usize,
+        behaviour: usize,
+    },
+    /// A computed event accepted as coded.
+    Accept(usize),
 }
 
 /// Height of one prediction lane in points.
@@ -77,6 +96,8 @@ pub enum TimelineAction {
         stop: bool,
         frame: u64,
     },
+    /// An event changed from its lane's menu.
+    Event(EventChange),
 }
 
 /// An event end being dragged along its lane.
@@ -268,7 +289,7 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
                 color,
             );
         }
-        for &(f, color) in &lane.points {
+        for &(f, color, _) in &lane.points {
             let x = x_of(f);
             painter.line_segment(
                 [pos2(x, lane_rect.top()), pos2(x, lane_rect.bottom())],
@@ -296,6 +317,68 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
         [pos2(cx, whole.top()), pos2(cx, whole.bottom())],
         Stroke::new(2.5, ctx.theme.timeline_cursor),
     );
+
+    // A right-click on an event in its lane: delete, relabel or accept it.
+    let lane_top = |i: usize| {
+        let row = ctx.lanes.len() + ctx.outlier_strips.len() + i;
+        rect.bottom() + 2.0 + row as f32 * (LANE_HEIGHT + 2.0)
+    };
+    let menu_id = response.id.with("event menu");
+    if response.secondary_clicked()
+        && let Some(pos) = response.interact_pointer_pos()
+    {
+        let hit = ctx.event_lanes.iter().enumerate().find_map(|(i, lane)| {
+            let top = lane_top(i);
+            if !(top..=top + LANE_HEIGHT).contains(&pos.y) {
+                return None;
+            }
+            let point = lane
+                .points
+                .iter()
+                .find(|p| (x_of(p.0) - pos.x).abs() <= 3.0)
+                .map(|p| (p.2, false));
+            let span = || {
+                lane.spans
+                    .iter()
+                    .find(|s| (x_of(s.0) - 2.0..=x_of(s.1) + 2.0).contains(&pos.x))
+                    .map(|s| (s.3, true))
+            };
+            point.or_else(span).map(|(event, state)| (i, event, state))
+        });
+        ui.data_mut(|d| match hit {
+            Some(h) => {
+                d.insert_temp(menu_id, h);
+            }
+            None => d.remove::<(usize, usize, bool)>(menu_id),
+        });
+    }
+    let mut chosen = None;
+    if let Some((lane, event, is_state)) = ui.data(|d| d.get_temp::<(usize, usize, bool)>(menu_id))
+        && let Some(lane) = ctx.event_lanes.get(lane)
+    {
+        response.context_menu(|ui| {
+            ui.weak(&lane.name);
+            if lane.computed && ui.button("Accept").clicked() {
+                chosen = Some(EventChange::Accept(event));
+            }
+            ui.menu_button("Relabel as", |ui| {
+                for (behaviour, (code, state)) in ctx.behaviour_codes.iter().enumerate() {
+                    if *state == is_state && ui.button(code).clicked() {
+                        chosen = Some(EventChange::Relabel { event, behaviour });
+                    }
+                }
+            });
+            if ui.button("Delete").clicked() {
+                chosen = Some(EventChange::Delete(event));
+            }
+            if chosen.is_some() {
+                ui.close();
+            }
+        });
+    }
+    if let Some(change) = chosen {
+        return Some(TimelineAction::Event(change));
+    }
 
     // Dragging an event's start or end along its lane moves it (the person sees the
     // end follow the pointer; the frame shown follows too).

@@ -5,7 +5,7 @@ use super::Workspace;
 use crate::project::behaviours::{self, BehaviourKind};
 use crate::ui::panels::behaviours::{BehavioursAction, BehavioursContext};
 use crate::ui::panels::modifier_prompt::{self, ModifierPromptAction, PendingModifier};
-use crate::ui::panels::timeline::EventLane;
+use crate::ui::panels::timeline::{EventChange, EventLane};
 use crate::ui::theme::Theme;
 
 fn color32(hex: &str) -> egui::Color32 {
@@ -278,6 +278,46 @@ impl Workspace {
         }
     }
 
+    /// Deletes, relabels or accepts one of the video's events (one edit), as asked from
+    /// its lane.
+    pub(super) fn change_event(&mut self, change: EventChange) {
+        let Some(video) = self.selection.video else {
+            return;
+        };
+        let state = self.project.state();
+        let mut events = behaviours::events(state, video);
+        let index = match change {
+            EventChange::Delete(i) | EventChange::Accept(i) => i,
+            EventChange::Relabel { event, .. } => event,
+        };
+        let Some(what) = events.get(index).map(|e| e.behaviour.clone()) else {
+            return;
+        };
+        let description = match change {
+            EventChange::Delete(i) => {
+                events.remove(i);
+                format!("delete a {what} event")
+            }
+            EventChange::Accept(i) => {
+                events[i].computed = false;
+                format!("accept a computed {what} event")
+            }
+            EventChange::Relabel { event, behaviour } => {
+                let ethogram = behaviours::ethogram(state);
+                let Some(b) = ethogram.behaviours.get(behaviour) else {
+                    return;
+                };
+                events[event].behaviour = b.code.clone();
+                format!("relabel a {what} event as {}", b.code)
+            }
+        };
+        if let Some(edit) = behaviours::set_events(state, video, events, description.clone())
+            && self.apply_edit(edit)
+        {
+            self.set_status(description);
+        }
+    }
+
     /// Takes this frame's presses of behaviour keys (no modifiers, no repeats) and codes
     /// them for the selected individual on the frame shown.
     pub fn take_behaviour_keys(&mut self, ctx: &egui::Context) {
@@ -441,6 +481,7 @@ impl Workspace {
             .into_iter()
             .map(|((subject, computed), events)| {
                 let mut lane = EventLane {
+                    computed,
                     name: if computed {
                         format!(
                             "{} computed events (to review)",
@@ -458,7 +499,7 @@ impl Workspace {
                     };
                     let color = color32(&b.color);
                     match b.kind {
-                        BehaviourKind::Point => lane.points.push((e.start_frame, color)),
+                        BehaviourKind::Point => lane.points.push((e.start_frame, color, index)),
                         BehaviourKind::State => {
                             let stop = e
                                 .stop_frame

@@ -83,6 +83,7 @@ pub enum Action {
     Identities(IdentitiesAction),
     Behaviours(BehavioursAction),
     Modifier(crate::ui::panels::modifier_prompt::ModifierPromptAction),
+    EventChange(crate::ui::panels::timeline::EventChange),
     Rules(RulesAction),
     Dialog(DialogRequest),
 }
@@ -96,6 +97,7 @@ impl From<TimelineAction> for Action {
             TimelineAction::MoveEventEnd { event, stop, frame } => {
                 Self::MoveEventEnd { event, stop, frame }
             }
+            TimelineAction::Event(change) => Self::EventChange(change),
         }
     }
 }
@@ -433,12 +435,22 @@ impl Workspace {
             .map(|v| self.outliers_panel.strips(v))
             .unwrap_or_default();
         let event_lanes = self.event_lanes();
+        let behaviour_codes: Vec<(String, bool)> =
+            crate::project::behaviours::ethogram(self.project.state())
+                .behaviours
+                .into_iter()
+                .map(|b| {
+                    let state = b.kind == crate::project::behaviours::BehaviourKind::State;
+                    (b.code, state)
+                })
+                .collect();
         egui::Panel::bottom("timeline").show(ui, |ui| {
             ui.add_space(4.0);
             let timeline = TimelineContext {
                 lanes: &lanes,
                 outlier_strips: &outlier_strips,
                 event_lanes: &event_lanes,
+                behaviour_codes: &behaviour_codes,
                 frame_count: self.frame_count(),
                 current_frame: self.selection.frame_idx,
                 labeled: self.labeled_cache.as_ref().map_or(&[], |(_, f)| f),
@@ -583,6 +595,7 @@ impl Workspace {
             Action::Identities(action) => self.handle_identities_action(action),
             Action::Behaviours(action) => self.handle_behaviours_action(action),
             Action::Modifier(action) => self.handle_modifier_action(action),
+            Action::EventChange(change) => self.change_event(change),
             Action::Rules(action) => self.handle_rules_action(action),
             Action::Dialog(request) => self.handle_dialog_request(request),
         }

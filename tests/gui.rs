@@ -2342,6 +2342,20 @@ print(len(h5), len(csv), len(old), h5.loc[[row]].xs("snout", level="bodyparts", 
     }
 }
 
+/// A fresh project with `file` imported by `kinelab events --import`: its folder, its
+/// path and what the command said.
+fn project_importing(file: &Path) -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let said = common::kinelab_ok(&[
+        "events",
+        project.to_str().unwrap(),
+        "--import",
+        file.to_str().unwrap(),
+    ]);
+    (dir, project, said)
+}
+
 #[test]
 fn behaviours_are_coded_by_their_keys_into_events_and_lanes() {
     use kinelab::project::behaviours::{self, BehaviourKind};
@@ -2573,14 +2587,7 @@ for _, r in s.iterrows():
         "--out",
         boris.to_str().unwrap(),
     ]);
-    let other_dir = tempfile::tempdir().unwrap();
-    let other = make_project(other_dir.path());
-    let said = common::kinelab_ok(&[
-        "events",
-        other.to_str().unwrap(),
-        "--import",
-        boris.to_str().unwrap(),
-    ]);
+    let (_other_dir, other, said) = project_importing(&boris);
     assert!(said.contains("3 behaviours and 3 events added"), "{said}");
     let theirs = Project::open(&other).unwrap();
     let ours = Project::open(&project).unwrap();
@@ -2594,14 +2601,7 @@ for _, r in s.iterrows():
         behaviours::events(ours.state(), video_of(&ours))
     );
     // BORIS's tabular events (Kinelab's own CSV) read back the same events too.
-    let third_dir = tempfile::tempdir().unwrap();
-    let third = make_project(third_dir.path());
-    common::kinelab_ok(&[
-        "events",
-        third.to_str().unwrap(),
-        "--import",
-        csv.to_str().unwrap(),
-    ]);
+    let (_third_dir, third, _) = project_importing(&csv);
     let third = Project::open(&third).unwrap();
     assert_eq!(
         behaviours::events(third.state(), video_of(&third)),
@@ -2666,14 +2666,7 @@ for _, r in df.iterrows():
         "freezing State event Q walking \nwalking State event K freezing \nsniff Point event E  left,right\n"
     );
     // Read back into a fresh project: the same ethogram.
-    let fourth_dir = tempfile::tempdir().unwrap();
-    let fourth = make_project(fourth_dir.path());
-    common::kinelab_ok(&[
-        "events",
-        fourth.to_str().unwrap(),
-        "--import",
-        table.to_str().unwrap(),
-    ]);
+    let (_fourth_dir, fourth, _) = project_importing(&table);
     assert_eq!(
         behaviours::ethogram(Project::open(&fourth).unwrap().state()),
         behaviours::ethogram(ours.state())

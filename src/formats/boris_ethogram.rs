@@ -122,23 +122,7 @@ pub fn file_bytes(
 /// Reads an ethogram table (.csv or .tsv, told apart by the header's separators).
 pub fn read(path: &Path) -> FormatResult<BorisProject> {
     let bad = |why: String| FormatError::invalid(path, why);
-    let text = std::fs::read_to_string(path).map_err(|e| FormatError::io(path, e))?;
-    let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.matches('\t').count() > first.matches(',').count() {
-        b'\t'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| bad(e.to_string()))?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
+    let (headers, rows) = super::boris_tabular::read_table(path)?;
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let missing: Vec<&str> = REQUIRED.into_iter().filter(|c| col(c).is_none()).collect();
     if !missing.is_empty() {
@@ -154,8 +138,7 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
         )));
     }
     let mut conf = Vec::new();
-    for (i, row) in reader.records().enumerate() {
-        let row = row.map_err(|e| bad(e.to_string()))?;
+    for (i, row) in rows.iter().enumerate() {
         let cell = |name: &str| {
             col(name)
                 .and_then(|c| row.get(c))

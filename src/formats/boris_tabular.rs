@@ -16,9 +16,9 @@ const PALETTE: [&str; 8] = [
     "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
 ];
 
-/// Reads a BORIS tabular or aggregated events export (.csv or .tsv).
-pub fn read(path: &Path) -> FormatResult<BorisProject> {
-    let bad = |why: String| FormatError::invalid(path, why);
+/// A BORIS table (CSV, or TSV when its header has more tabs than commas): its trimmed
+/// column names and its rows.
+pub(super) fn read_table(path: &Path) -> FormatResult<(Vec<String>, Vec<csv::StringRecord>)> {
     let text = std::fs::read_to_string(path).map_err(|e| FormatError::io(path, e))?;
     let first = text.lines().next().unwrap_or_default();
     let delimiter = if first.matches('\t').count() > first.matches(',').count() {
@@ -32,10 +32,22 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| bad(e.to_string()))?
+        .map_err(|e| FormatError::invalid(path, e.to_string()))?
         .iter()
         .map(|h| h.trim().to_owned())
         .collect::<Vec<_>>();
+    let rows = reader
+        .records()
+        .enumerate()
+        .map(|(n, r)| r.map_err(|e| FormatError::row(path, n + 1, e.to_string())))
+        .collect::<FormatResult<Vec<_>>>()?;
+    Ok((headers, rows))
+}
+
+/// Reads a BORIS tabular or aggregated events export (.csv or .tsv).
+pub fn read(path: &Path) -> FormatResult<BorisProject> {
+    let bad = |why: String| FormatError::invalid(path, why);
+    let (headers, rows) = read_table(path)?;
     // The first of `names` (in order of preference) that is a column.
     let col = |names: &[&str]| {
         names
@@ -65,8 +77,7 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
     let mut kinds: BTreeMap<String, BehaviourKind> = BTreeMap::new();
     // Open states per (media, subject, behaviour, modifier): their event's index.
     let mut open: BTreeMap<(String, String, String, String), usize> = BTreeMap::new();
-    for (n, record) in reader.records().enumerate() {
-        let r = record.map_err(|e| FormatError::row(path, n + 1, e.to_string()))?;
+    for (n, r) in rows.iter().enumerate() {
         let cell = |i: Option<usize>| {
             i.and_then(|i| r.get(i))
                 .unwrap_or_default()

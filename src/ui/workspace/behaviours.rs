@@ -380,13 +380,16 @@ impl Workspace {
                 && e.stop_frame.is_none()
                 && e.modifier.is_none()
         });
-        self.pending_modifier = (new && !b.modifiers.is_empty()).then(|| PendingModifier {
-            video,
-            behaviour: b.code.clone(),
-            subject,
-            start_frame: frame,
-            modifiers: b.modifiers.clone(),
-        });
+        // A behaviour without modifiers leaves an earlier question open.
+        if new && !b.modifiers.is_empty() {
+            self.pending_modifier = Some(PendingModifier {
+                video,
+                behaviour: b.code.clone(),
+                subject,
+                start_frame: frame,
+                modifiers: b.modifiers.clone(),
+            });
+        }
     }
 
     /// Takes the modifier prompt's keys, before the command table's.

@@ -139,6 +139,34 @@ pub fn events(state: &ProjectState, video: VideoId) -> Vec<Event> {
         .unwrap_or_default()
 }
 
+/// A video's events parsed once per change of their setting: the UI reads them several
+/// times a frame (lanes, list, prompt), and parsing thousands of events each time would
+/// cost milliseconds. Comparing the setting's text is a memcmp.
+#[derive(Default)]
+pub struct EventsCache {
+    cached: std::cell::RefCell<Option<CachedEvents>>,
+}
+
+/// The video, its setting's text (`None`: no setting) and its events.
+type CachedEvents = (VideoId, Option<String>, std::sync::Arc<Vec<Event>>);
+
+impl EventsCache {
+    /// The video's events, as `events` gives them.
+    pub fn events(&self, state: &ProjectState, video: VideoId) -> std::sync::Arc<Vec<Event>> {
+        let text = state.settings.get(&events_key(video));
+        let mut cached = self.cached.borrow_mut();
+        if let Some((v, t, events)) = cached.as_ref()
+            && *v == video
+            && t.as_ref() == text
+        {
+            return std::sync::Arc::clone(events);
+        }
+        let events = std::sync::Arc::new(events(state, video));
+        *cached = Some((video, text.cloned(), std::sync::Arc::clone(&events)));
+        events
+    }
+}
+
 fn setting_edit(
     state: &ProjectState,
     key: String,
@@ -285,5 +313,35 @@ mod tests {
         let p = e.problems(&|k| k.eq_ignore_ascii_case("d"));
         assert_eq!(p.len(), 3, "{p:?}");
         assert!(p[0].contains("'groom'") && p[1].contains("'ss'") && p[2].contains("command"));
+    }
+
+    #[test]
+    fn the_events_cache_parses_again_only_after_a_change() {
+        let mut state = ProjectState::default();
+        let (a, b) = (VideoId(1), VideoId(2));
+        let event = |start| Event {
+            behaviour: "rear".into(),
+            subject: IndividualId(1),
+            start_frame: start,
+            stop_frame: None,
+            modifier: None,
+            computed: false,
+        };
+        let put = |state: &mut ProjectState, video, events: &[Event]| {
+            state
+                .settings
+                .insert(events_key(video), serde_json::to_string(events).unwrap());
+        };
+        put(&mut state, a, &[event(1)]);
+        put(&mut state, b, &[event(2), event(3)]);
+        let cache = EventsCache::default();
+        let first = cache.events(&state, a);
+        assert!(std::sync::Arc::ptr_eq(&first, &cache.events(&state, a)));
+        assert_eq!(cache.events(&state, b).len(), 2, "another video");
+        assert_eq!(*cache.events(&state, a), vec![event(1)]);
+        put(&mut state, a, &[event(1), event(5)]);
+        assert_eq!(*cache.events(&state, a), vec![event(1), event(5)]);
+        state.settings.remove(&events_key(a));
+        assert!(cache.events(&state, a).is_empty(), "gone with its setting");
     }
 }

@@ -28,7 +28,7 @@ impl Workspace {
         let events = self
             .selection
             .video
-            .map(|v| behaviours::events(state, v))
+            .map(|v| self.events_cache.events(state, v))
             .unwrap_or_default();
         let taken = &self.command_keys;
         let key_taken = |k: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(k));
@@ -409,7 +409,9 @@ impl Workspace {
         let pending = self.pending_modifier.as_ref()?;
         // The video or the event gone (undone, deleted): nothing to ask.
         let still_there = self.selection.video == Some(pending.video)
-            && behaviours::events(self.project.state(), pending.video)
+            && self
+                .events_cache
+                .events(self.project.state(), pending.video)
                 .iter()
                 .any(|e| Self::is_pending(pending, e));
         if !still_there {
@@ -466,7 +468,7 @@ impl Workspace {
             return Vec::new();
         };
         let state = self.project.state();
-        let events = behaviours::events(state, video);
+        let events = self.events_cache.events(state, video);
         if events.is_empty() {
             return Vec::new();
         }

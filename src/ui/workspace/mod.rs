@@ -162,6 +162,8 @@ pub struct Workspace {
     pub identities_panel: IdentitiesPanel,
     /// The ethogram and the video's coded events.
     pub behaviours_panel: BehavioursPanel,
+    /// The shown video's events, parsed once per change.
+    events_cache: crate::project::behaviours::EventsCache,
     /// An event just coded that waits for its modifier.
     pub pending_modifier: Option<crate::ui::panels::modifier_prompt::PendingModifier>,
     /// Behaviours found from kinematics by rules.
@@ -199,6 +201,7 @@ impl Workspace {
             identities_panel: IdentitiesPanel::default(),
             behaviours_panel: BehavioursPanel::default(),
             pending_modifier: None,
+            events_cache: Default::default(),
             rules_panel: RulesPanel::default(),
             command_keys: Vec::new(),
         }

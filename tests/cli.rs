@@ -634,6 +634,20 @@ fn bench_read_labels_prints_its_figures() {
     assert!(figures["median_ms"].as_f64().is_some_and(|ms| ms > 0.0));
 }
 
+#[test]
+fn bench_events_prints_its_figures() {
+    let figures = json_of(&[
+        "bench", "events", "--frames", "3000", "--events", "500", "--rounds", "1", "--json",
+    ]);
+    assert_eq!(figures["events"], 500);
+    assert_eq!(figures["frame_cpu_ms"]["n"], 120);
+    assert!(
+        figures["no_events_frame_cpu_ms"]["median"]
+            .as_f64()
+            .is_some_and(|ms| ms > 0.0)
+    );
+}
+
 fn stderr_of_failure(out: &std::process::Output) -> String {
     assert!(
         !out.status.success(),

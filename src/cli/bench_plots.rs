@@ -17,7 +17,7 @@ use crate::ui::panels::plots::{PlotsContext, PlotsPanel};
 use crate::ui::theme::Theme;
 
 /// A project state for `frames` frames of one video, two animals and four keypoints.
-fn bench_state(frames: u64) -> anyhow::Result<ProjectState> {
+pub(super) fn bench_state(frames: u64) -> anyhow::Result<ProjectState> {
     Ok(NewProject {
         name: "plots bench".into(),
         keypoints: ["snout", "leftear", "rightear", "tailbase"]
@@ -91,12 +91,14 @@ fn frame_cpu_ms(
         ..RawInput::default()
     };
     let cpu = super::bench_ui::thread_cpu_time();
-    let output = ctx.run_ui(input, |ui| {
+    let mut output = ctx.run_ui(input, |ui| {
         egui::Panel::bottom("plots")
             .exact_size(600.0)
             .show(ui, |ui| panel.ui(ui, context));
     });
-    let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+    let _ = ctx.tessellate(std::mem::take(&mut output.shapes), output.pixels_per_point);
+    // No renderer here to take the font atlas.
+    output.textures_delta.clear();
     ms(super::bench_ui::thread_cpu_time().saturating_sub(cpu))
 }
 
@@ -185,12 +187,14 @@ pub fn run(frames: u64, rounds: usize, json: bool) -> anyhow::Result<()> {
                 ..RawInput::default()
             };
             let cpu = super::bench_ui::thread_cpu_time();
-            let output = zoom_ctx.run_ui(input, |ui| {
+            let mut output = zoom_ctx.run_ui(input, |ui| {
                 egui::Panel::bottom("plots")
                     .exact_size(600.0)
                     .show(ui, |ui| panel.ui(ui, &context));
             });
-            let _ = zoom_ctx.tessellate(output.shapes, output.pixels_per_point);
+            let _ =
+                zoom_ctx.tessellate(std::mem::take(&mut output.shapes), output.pixels_per_point);
+            output.textures_delta.clear();
             zoomed.push(ms(super::bench_ui::thread_cpu_time().saturating_sub(cpu)));
         }
         // The reference: the same dock and data with no plots.

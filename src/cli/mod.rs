@@ -1,6 +1,7 @@
 //! The headless command line: the same work as the app, for scripts and clusters.
 
 mod bench;
+mod bench_events;
 mod bench_import;
 mod bench_infer;
 mod bench_play;
@@ -369,6 +370,20 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The UI-thread CPU per frame with a video's coded events on screen (the events
+    /// lanes and the Behaviours panel), beside the same screen with none.
+    Events {
+        /// Frames of the video (108,000: an hour at 30 fps).
+        #[arg(long, default_value_t = 108_000)]
+        frames: u64,
+        /// Coded events over them.
+        #[arg(long, default_value_t = 20_000)]
+        events: usize,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// The plots dock's UI-thread CPU per frame with three plots of an hour of
     /// tracks, beside the dock with none.
     Plots {
@@ -586,6 +601,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 rounds,
                 json,
             } => bench_plots::run(frames, rounds, json),
+            BenchCommand::Events {
+                frames,
+                events,
+                rounds,
+                json,
+            } => bench_events::run(frames, events, rounds, json),
             BenchCommand::ReadLabels { file, rounds, json } => {
                 bench::read_labels(&file, rounds, json)
             }

@@ -91,10 +91,7 @@ const PALETTE: [&str; 8] = [
     "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
 ];
 
-fn color32(hex: &str) -> egui::Color32 {
-    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0x808080);
-    egui::Color32::from_rgb((v >> 16) as u8, (v >> 8) as u8, v as u8)
-}
+use super::event_lanes::hex_color as color32;
 
 impl BehavioursPanel {
     /// Draws the panel; returns what was asked for.

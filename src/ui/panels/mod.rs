@@ -3,6 +3,7 @@
 //! at the end of the frame.
 
 pub mod behaviours;
+pub mod event_lanes;
 pub mod frames_to_label;
 pub mod identities;
 pub mod keypoints;

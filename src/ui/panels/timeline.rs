@@ -107,6 +107,30 @@ struct EndDrag {
     stop: bool,
 }
 
+/// The pixel columns `[first, last]` to paint for spans given in order of their start
+/// (first frame, last frame, colour), each column painted once: a span paints only the
+/// columns no earlier span did, and neighbours of one colour make one run.
+fn column_runs(
+    spans: impl Iterator<Item = (u64, u64, egui::Color32)>,
+    column: impl Fn(u64) -> i64,
+) -> Vec<(i64, i64, egui::Color32)> {
+    let mut runs: Vec<(i64, i64, egui::Color32)> = Vec::new();
+    let mut covered = i64::MIN;
+    for (first, last, color) in spans {
+        let c1 = column(last).max(column(first));
+        let c0 = column(first).max(covered.saturating_add(1));
+        if c0 > c1 {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(run) if run.2 == color && c0 <= run.1 + 1 => run.1 = c1,
+            _ => runs.push((c0, c1, color)),
+        }
+        covered = c1;
+    }
+    runs
+}
+
 /// Height of the timeline strip in points.
 pub const HEIGHT: f32 = 34.0;
 
@@ -281,16 +305,25 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
         if response.hover_pos().is_some_and(|p| lane_rect.contains(p)) {
             hovered_lane = Some(lane.name.as_str());
         }
-        for &(first, last, color, _) in &lane.spans {
-            let (x0, x1) = (x_of(first) - 0.5, x_of(last) + 0.5);
+        // Whole pixel columns, each painted once: an hour's thousands of events draw
+        // as at most a few shapes a column (the earlier event shows where two overlap).
+        let column = |f: u64| (x_of(f) - rect.left()).floor() as i64;
+        for (c0, c1, color) in column_runs(lane.spans.iter().map(|s| (s.0, s.1, s.2)), column) {
+            let (x0, x1) = (rect.left() + c0 as f32, rect.left() + (c1 + 1) as f32);
             painter.rect_filled(
-                Rect::from_x_y_ranges(x0..=x1.max(x0 + 1.0), lane_rect.y_range()),
-                1.0,
+                Rect::from_x_y_ranges(x0..=x1, lane_rect.y_range()),
+                0.0,
                 color,
             );
         }
+        let mut last_tick = None;
         for &(f, color, _) in &lane.points {
-            let x = x_of(f);
+            let c = column(f);
+            if last_tick == Some((c, color)) {
+                continue;
+            }
+            last_tick = Some((c, color));
+            let x = rect.left() + c as f32 + 0.5;
             painter.line_segment(
                 [pos2(x, lane_rect.top()), pos2(x, lane_rect.bottom())],
                 Stroke::new(2.0, color),
@@ -440,4 +473,28 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
     response
         .drag_stopped()
         .then_some(TimelineAction::ScrubEnded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_paint_each_column_once_and_merge_by_colour() {
+        let (red, blue) = (egui::Color32::RED, egui::Color32::BLUE);
+        // Ten frames a column.
+        let column = |f: u64| (f / 10) as i64;
+        let spans = [
+            (0, 25, red),   // columns 0–2
+            (28, 45, red),  // 2–4: joins the run
+            (30, 35, blue), // inside what is painted: nothing new
+            (41, 70, blue), // 4–7: only 5–7 are new
+            (90, 91, red),  // 9
+            (93, 94, red),  // 9 again: nothing new
+        ];
+        assert_eq!(
+            column_runs(spans.into_iter(), column),
+            vec![(0, 4, red), (5, 7, blue), (9, 9, red)]
+        );
+    }
 }

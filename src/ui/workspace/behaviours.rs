@@ -2,16 +2,11 @@
 //! (after the command table's), and the events lanes under the timeline.
 
 use super::Workspace;
-use crate::project::behaviours::{self, BehaviourKind};
+use crate::project::behaviours;
 use crate::ui::panels::behaviours::{BehavioursAction, BehavioursContext};
 use crate::ui::panels::modifier_prompt::{self, ModifierPromptAction, PendingModifier};
 use crate::ui::panels::timeline::{EventChange, EventLane};
 use crate::ui::theme::Theme;
-
-fn color32(hex: &str) -> egui::Color32 {
-    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0x808080);
-    egui::Color32::from_rgb((v >> 16) as u8, (v >> 8) as u8, v as u8)
-}
 
 impl Workspace {
     /// Draws the panel and returns its actions.
@@ -469,52 +464,11 @@ impl Workspace {
         };
         let state = self.project.state();
         let events = self.events_cache.events(state, video);
-        if events.is_empty() {
-            return Vec::new();
-        }
-        let ethogram = behaviours::ethogram(state);
-        let mut by_subject: std::collections::BTreeMap<_, Vec<(usize, &behaviours::Event)>> =
-            std::collections::BTreeMap::new();
-        for (i, e) in events.iter().enumerate() {
-            // Computed events (found by rules) get a lane of their own per subject.
-            by_subject
-                .entry((e.subject, e.computed))
-                .or_default()
-                .push((i, e));
-        }
-        by_subject
-            .into_iter()
-            .map(|((subject, computed), events)| {
-                let mut lane = EventLane {
-                    computed,
-                    name: if computed {
-                        format!(
-                            "{} computed events (to review)",
-                            state.individual_name(subject)
-                        )
-                    } else {
-                        format!("{} events", state.individual_name(subject))
-                    },
-                    spans: Vec::new(),
-                    points: Vec::new(),
-                };
-                for (index, e) in events {
-                    let Some(b) = ethogram.by_code(&e.behaviour) else {
-                        continue;
-                    };
-                    let color = color32(&b.color);
-                    match b.kind {
-                        BehaviourKind::Point => lane.points.push((e.start_frame, color, index)),
-                        BehaviourKind::State => {
-                            let stop = e
-                                .stop_frame
-                                .unwrap_or(self.selection.frame_idx.max(e.start_frame));
-                            lane.spans.push((e.start_frame, stop, color, index));
-                        }
-                    }
-                }
-                lane
-            })
-            .collect()
+        crate::ui::panels::event_lanes::event_lanes(
+            state,
+            &behaviours::ethogram(state),
+            &events,
+            self.selection.frame_idx,
+        )
     }
 }

@@ -417,9 +417,50 @@ for r in sorted(runs(close, "close") + runs(still, "still")):
             "--save",
         ]);
     }
-    let project = Project::open(&dir.path().join("clip.predictions.kinelab")).unwrap();
+    let project_path = dir.path().join("clip.predictions.kinelab");
+    let mut project = Project::open(&project_path).unwrap();
     let video = project.state().videos[0].id;
     let events = kinelab::project::behaviours::events(project.state(), video);
     assert_eq!(events.len(), ours.len());
     assert!(events.iter().all(|e| e.computed));
+
+    // A rule on a region the file does not define takes the project's region: the
+    // same events as with the region written into the file.
+    let region = r#"{"shape": "circle", "name": "left half", "center": [0, 512], "radius": 512}"#;
+    let edit = kinelab::project::edits::set_setting(
+        project.state(),
+        kinelab::project::settings_keys::REGIONS,
+        format!("[{region}]"),
+    )
+    .unwrap();
+    project.apply(edit).unwrap();
+    drop(project);
+    let in_region = |regions: &str| {
+        format!(
+            r#"{{"rules": [{{"behaviour": "left", "subject": "female", "min_duration_secs": 0,
+   "conditions": [{{"measure": {{"kind": "in_region",
+      "point": {{"individual": "female", "keypoint": "thorax"}}, "region": "left half"}},
+    "compare": "above", "threshold": 0}}]}}]{regions}, "units": {{"time": "frame"}}}}"#
+        )
+    };
+    let mut outputs = Vec::new();
+    for (name, regions) in [
+        ("from_project", String::new()),
+        ("inline", format!(r#", "regions": [{region}]"#)),
+    ] {
+        let rules = dir.path().join(format!("{name}.json"));
+        std::fs::write(&rules, in_region(&regions)).unwrap();
+        let out = dir.path().join(format!("{name}.csv"));
+        common::kinelab_ok(&[
+            "rules",
+            project_path.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        outputs.push(std::fs::read_to_string(&out).unwrap());
+    }
+    assert!(outputs[0].contains(",left,"), "{}", outputs[0]);
+    assert_eq!(outputs[0], outputs[1]);
 }

@@ -20,7 +20,8 @@ use crate::util::atomic_file::write_bytes_atomically;
 pub struct RulesArgs {
     /// A project (a .kinelab file, a DeepLabCut config.yaml or folder, a SLEAP .slp).
     pub project: PathBuf,
-    /// The rules (JSON: {"rules": [...], "regions": [...], "units": {...}}).
+    /// The rules (JSON: {"rules": [...], "regions": [...], "units": {...}}); without
+    /// regions or a scale, the project's.
     #[arg(long)]
     pub rules: PathBuf,
     /// The events table to write (.csv).
@@ -44,9 +45,17 @@ pub struct RulesArgs {
 pub fn run(args: &RulesArgs) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&args.rules)
         .with_context(|| format!("reading {}", args.rules.display()))?;
-    let set: RuleSet = serde_json::from_str(&text)
+    let mut set: RuleSet = serde_json::from_str(&text)
         .with_context(|| format!("{}: not a rules file", args.rules.display()))?;
     let mut project = Project::open(&super::interchange::project_to_open(&args.project)?)?;
+    // What the file leaves out comes from the project, as in the Rules panel: its
+    // regions of interest and its scale for real units.
+    if set.regions.is_empty() {
+        set.regions = crate::analysis::rules::regions_of(project.state());
+    }
+    if set.units.scale.is_none() {
+        set.units.scale = crate::analysis::kinematics_table::kinematics_scale_of(project.state());
+    }
     let videos: Vec<Video> = {
         let state = project.state();
         match &args.video {

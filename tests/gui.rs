@@ -936,6 +936,17 @@ fn a_frame_that_does_not_decode_is_never_shown_as_another_nor_labeled() {
     // Nothing stands in for it: no frame is drawn, and the view says why.
     assert!(ws(&h).feed().unwrap().shown().is_none());
     h.get_by_label("missing: cannot be decoded");
+    // The timeline marks it: hovering there names it.
+    let buttons = h.get_by_label("|<").rect();
+    let (left, width) = (buttons.left(), 1200.0 - 2.0 * buttons.left());
+    let frames = ws(&h).frame_count() as f32;
+    let strip_y = buttons.top() - 4.0 - kinelab::ui::panels::timeline::HEIGHT / 2.0;
+    h.hover_at(pos2(
+        left + (missing as f32 + 0.5) / frames * width,
+        strip_y,
+    ));
+    h.run_steps(3);
+    h.get_by_label_contains(&format!("frame {missing} · does not decode"));
     click_img(&mut h, 100.0, 100.0, PointerButton::Primary);
     assert!(ws(&h).project.state().labels.is_empty());
     assert!(
@@ -949,6 +960,10 @@ fn a_frame_that_does_not_decode_is_never_shown_as_another_nor_labeled() {
         let ws = app.workspace.as_ref().unwrap();
         ws.feed().is_some_and(|f| f.is_exact())
     });
+    if std::env::var_os("KINELAB_SHOT").is_some() {
+        h.run_steps(2);
+        h.render().unwrap().save("/tmp/missing.png").unwrap();
+    }
     click_img(&mut h, 100.0, 100.0, PointerButton::Primary);
     assert_eq!(ws(&h).project.state().labels.len(), 1);
 }

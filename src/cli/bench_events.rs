@@ -127,6 +127,7 @@ impl Screen {
                         current_frame: frame_idx,
                         labeled: &[],
                         to_label: &[],
+                        missing: &[],
                         keyframes: &[],
                         lanes: &[],
                         outlier_strips: &[],

@@ -130,6 +130,11 @@ impl FrameFeed {
         self.missing.get(&frame_idx).map(String::as_str)
     }
 
+    /// The frames found not to decode so far, ascending.
+    pub fn missing_frames(&self) -> impl Iterator<Item = usize> + '_ {
+        self.missing.keys().copied()
+    }
+
     /// Whether the frame on screen is the one wanted.
     pub fn is_exact(&self) -> bool {
         self.shown

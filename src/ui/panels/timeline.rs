@@ -1,5 +1,5 @@
-//! The timeline under the video: labeled frames (human labels only), keyframes and the
-//! current frame, then a lane per prediction set: where it has points and how likely
+//! The timeline under the video: labeled frames (human labels only), keyframes, frames
+//! that do not decode and the current frame, then a lane per prediction set: where it has points and how likely
 //! they are. Click or drag to scrub, hover to read a frame index.
 
 use egui::{PointerButton, Rect, Sense, Stroke, pos2, vec2};
@@ -15,6 +15,9 @@ pub struct TimelineContext<'a> {
     pub labeled: &'a [(u64, bool)],
     /// Frames picked to label, ascending: marked above the labeled ticks.
     pub to_label: &'a [u64],
+    /// Frames found not to decode, ascending: marked across the strip in the error
+    /// colour, and named when hovered.
+    pub missing: &'a [u64],
     /// Keyframes, ascending (empty until the index is built).
     pub keyframes: &'a [usize],
     /// One lane per prediction set shown.
@@ -202,6 +205,20 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
         );
     }
 
+    // Frames that do not decode: a tick across the strip, one per column.
+    let mut last_column = None;
+    for &f in ctx.missing {
+        let x = x_of(f).round();
+        if last_column == Some(x) {
+            continue;
+        }
+        last_column = Some(x);
+        painter.line_segment(
+            [pos2(x, rect.top()), pos2(x, rect.bottom())],
+            Stroke::new(2.0, ctx.theme.error),
+        );
+    }
+
     // Prediction lanes: per pixel column, the frames' coverage and mean score (a
     // sample of at most 32 frames a column, so an hour of video draws in no time).
     let columns = rect.width().max(1.0) as usize;
@@ -338,10 +355,13 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
             [pos2(pos.x, whole.top()), pos2(pos.x, whole.bottom())],
             Stroke::new(1.0, ctx.theme.timeline_hover),
         );
-        let text = match hovered_lane {
+        let mut text = match hovered_lane {
             Some(name) => format!("frame {f} · {name}"),
             None => format!("frame {f}"),
         };
+        if ctx.missing.binary_search(&f).is_ok() {
+            text.push_str(" · does not decode");
+        }
         response.clone().on_hover_text_at_pointer(text);
     }
     // The current frame.

@@ -447,9 +447,15 @@ impl Workspace {
                     (b.code, state)
                 })
                 .collect();
+        let missing: Vec<u64> = self
+            .feed
+            .as_ref()
+            .map(|f| f.missing_frames().map(|i| i as u64).collect())
+            .unwrap_or_default();
         egui::Panel::bottom("timeline").show(ui, |ui| {
             ui.add_space(4.0);
             let timeline = TimelineContext {
+                missing: &missing,
                 lanes: &lanes,
                 outlier_strips: &outlier_strips,
                 event_lanes: &event_lanes,

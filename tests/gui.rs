@@ -2518,6 +2518,10 @@ fn behaviours_are_coded_by_their_keys_into_events_and_lanes() {
         "{moved:?}"
     );
     press(&mut h, Modifiers::COMMAND, Key::Z);
+    // Hovering an event names it.
+    h.hover_at(pos2(x_of(14.0), lane_y));
+    h.run_steps(3);
+    h.get_by_label_contains("m1 events · freezing 10–19");
     // A right-click on freezing's bar in the lane: relabel it as another state (the
     // point behaviour is not offered); on sniff's tick: delete it. One edit each.
     click(&mut h, pos2(x_of(14.0), lane_y), PointerButton::Secondary);

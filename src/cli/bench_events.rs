@@ -132,6 +132,7 @@ impl Screen {
                         lanes: &[],
                         outlier_strips: &[],
                         event_lanes: &lanes,
+                        events: &events,
                         behaviour_codes: &codes,
                         theme: &theme,
                     },

@@ -26,6 +26,8 @@ pub struct TimelineContext<'a> {
     pub outlier_strips: &'a [OutlierStrip<'a>],
     /// Then one lane per subject with coded events.
     pub event_lanes: &'a [EventLane],
+    /// The video's events, which the lanes index (named when hovered).
+    pub events: &'a [crate::project::behaviours::Event],
     /// The ethogram's behaviour codes, each with whether it is a state, for relabelling
     /// an event from its lane (as another of its kind).
     pub behaviour_codes: &'a [(String, bool)],
@@ -348,39 +350,14 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
         }
     }
 
-    // Hover line and frame number (and the lane's set).
-    if let Some(pos) = response.hover_pos() {
-        let f = frame_at(pos.x);
-        painter.line_segment(
-            [pos2(pos.x, whole.top()), pos2(pos.x, whole.bottom())],
-            Stroke::new(1.0, ctx.theme.timeline_hover),
-        );
-        let mut text = match hovered_lane {
-            Some(name) => format!("frame {f} · {name}"),
-            None => format!("frame {f}"),
-        };
-        if ctx.missing.binary_search(&f).is_ok() {
-            text.push_str(" · does not decode");
-        }
-        response.clone().on_hover_text_at_pointer(text);
-    }
-    // The current frame.
-    let cx = x_of(ctx.current_frame);
-    painter.line_segment(
-        [pos2(cx, whole.top()), pos2(cx, whole.bottom())],
-        Stroke::new(2.5, ctx.theme.timeline_cursor),
-    );
-
-    // A right-click on an event in its lane: delete, relabel or accept it.
+    // The event under a point of the events lanes: its lane, its index in the video's
+    // events and whether it is a state (a tick within 3 points first, then a bar).
     let lane_top = |i: usize| {
         let row = ctx.lanes.len() + ctx.outlier_strips.len() + i;
         rect.bottom() + 2.0 + row as f32 * (LANE_HEIGHT + 2.0)
     };
-    let menu_id = response.id.with("event menu");
-    if response.secondary_clicked()
-        && let Some(pos) = response.interact_pointer_pos()
-    {
-        let hit = ctx.event_lanes.iter().enumerate().find_map(|(i, lane)| {
+    let event_at = |pos: egui::Pos2| {
+        ctx.event_lanes.iter().enumerate().find_map(|(i, lane)| {
             let top = lane_top(i);
             if !(top..=top + LANE_HEIGHT).contains(&pos.y) {
                 return None;
@@ -397,7 +374,51 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &TimelineContext<'_>) -> Option<Timel
                     .map(|s| (s.3, true))
             };
             point.or_else(span).map(|(event, state)| (i, event, state))
-        });
+        })
+    };
+
+    // Hover line and frame number (and the lane's set, or the event there).
+    if let Some(pos) = response.hover_pos() {
+        let f = frame_at(pos.x);
+        painter.line_segment(
+            [pos2(pos.x, whole.top()), pos2(pos.x, whole.bottom())],
+            Stroke::new(1.0, ctx.theme.timeline_hover),
+        );
+        let mut text = match hovered_lane {
+            Some(name) => format!("frame {f} · {name}"),
+            None => format!("frame {f}"),
+        };
+        if let Some((_, index, _)) = event_at(pos)
+            && let Some(e) = ctx.events.get(index)
+        {
+            let span = match e.stop_frame {
+                Some(stop) => format!("{}–{stop}", e.start_frame),
+                None => e.start_frame.to_string(),
+            };
+            let modifier = e
+                .modifier
+                .as_ref()
+                .map_or_else(String::new, |m| format!(" [{m}]"));
+            text.push_str(&format!(" · {} {span}{modifier}", e.behaviour));
+        }
+        if ctx.missing.binary_search(&f).is_ok() {
+            text.push_str(" · does not decode");
+        }
+        response.clone().on_hover_text_at_pointer(text);
+    }
+    // The current frame.
+    let cx = x_of(ctx.current_frame);
+    painter.line_segment(
+        [pos2(cx, whole.top()), pos2(cx, whole.bottom())],
+        Stroke::new(2.5, ctx.theme.timeline_cursor),
+    );
+
+    // A right-click on an event in its lane: delete, relabel or accept it.
+    let menu_id = response.id.with("event menu");
+    if response.secondary_clicked()
+        && let Some(pos) = response.interact_pointer_pos()
+    {
+        let hit = event_at(pos);
         ui.data_mut(|d| match hit {
             Some(h) => {
                 d.insert_temp(menu_id, h);

@@ -438,6 +438,11 @@ impl Workspace {
             .map(|v| self.outliers_panel.strips(v))
             .unwrap_or_default();
         let event_lanes = self.event_lanes();
+        let events = self
+            .selection
+            .video
+            .map(|v| self.events_cache.events(self.project.state(), v))
+            .unwrap_or_default();
         let behaviour_codes: Vec<(String, bool)> =
             crate::project::behaviours::ethogram(self.project.state())
                 .behaviours
@@ -459,6 +464,7 @@ impl Workspace {
                 lanes: &lanes,
                 outlier_strips: &outlier_strips,
                 event_lanes: &event_lanes,
+                events: &events,
                 behaviour_codes: &behaviour_codes,
                 frame_count: self.frame_count(),
                 current_frame: self.selection.frame_idx,

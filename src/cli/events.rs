@@ -53,16 +53,12 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
     let state = project.state();
     let ethogram = behaviours::ethogram(state);
     if let Some(path) = &args.ethogram {
-        let subjects: Vec<String> = state
-            .individuals
-            .iter()
-            .map(|i| i.def.name.clone())
-            .collect();
-        let name = project
-            .path()
-            .file_stem()
-            .map_or_else(|| "kinelab".into(), |s| s.to_string_lossy().into_owned());
-        let bytes = crate::formats::boris_ethogram::file_bytes(&ethogram, &subjects, &name, path)?;
+        let bytes = crate::formats::boris_ethogram::file_bytes(
+            state,
+            &ethogram,
+            &project_name(&project),
+            path,
+        )?;
         write_bytes_atomically(path, &bytes)
             .with_context(|| format!("writing {}", path.display()))?;
         println!(
@@ -92,13 +88,7 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
     }
     let rows: Vec<VideoEvents<'_>> = tables
         .iter()
-        .map(|(v, events, times, path)| VideoEvents {
-            observation: folder_name(v),
-            media_file: path.display().to_string(),
-            fps: v.def.fps,
-            times,
-            events,
-        })
+        .map(|(v, events, times, path)| VideoEvents::new(v, path, times, events))
         .collect();
     let count: usize = rows.iter().map(|r| r.events.len()).sum();
     let out = args.out.as_ref().context("say where to write: --out")?;
@@ -106,41 +96,7 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("boris"));
     let bytes = if is_boris {
-        let subject = |e: &behaviours::Event| state.individual_name(e.subject);
-        let observations: Vec<crate::formats::boris::Observation<'_>> = rows
-            .iter()
-            .map(|r| crate::formats::boris::Observation {
-                id: r.observation.clone(),
-                media_file: r.media_file.clone(),
-                fps: r.fps,
-                length_secs: r
-                    .times
-                    .last()
-                    .copied()
-                    .filter(|t| t.is_finite())
-                    .unwrap_or(0.0),
-                times: r.times,
-                events: r.events,
-                subject_name: &subject,
-            })
-            .collect();
-        let subjects: Vec<String> = state
-            .individuals
-            .iter()
-            .map(|i| i.def.name.clone())
-            .collect();
-        let json = crate::formats::boris::project_json(
-            &project
-                .path()
-                .file_stem()
-                .map_or_else(|| "kinelab".into(), |s| s.to_string_lossy().into_owned()),
-            &ethogram,
-            &subjects,
-            &observations,
-        );
-        let mut text = serde_json::to_string_pretty(&json)?;
-        text.push('\n');
-        text.into_bytes()
+        crate::formats::boris::project_file(state, &project_name(&project), &ethogram, &rows)
     } else {
         to_csv(state, &ethogram, &rows)?
     };
@@ -204,6 +160,14 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
         out.display()
     );
     Ok(())
+}
+
+/// The name a BORIS project written from `project` carries: its file's stem.
+fn project_name(project: &Project) -> String {
+    project
+        .path()
+        .file_stem()
+        .map_or_else(|| "kinelab".into(), |s| s.to_string_lossy().into_owned())
 }
 
 /// Adds a BORIS project's behaviours (those the ethogram lacks) and its events: each

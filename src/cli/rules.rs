@@ -112,13 +112,7 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<()> {
         let state = project.state();
         let rows: Vec<VideoEvents<'_>> = found
             .iter()
-            .map(|(v, events, times, path)| VideoEvents {
-                observation: folder_name(v),
-                media_file: path.display().to_string(),
-                fps: v.def.fps,
-                times,
-                events,
-            })
+            .map(|(v, events, times, path)| VideoEvents::new(v, path, times, events))
             .collect();
         let csv = to_csv(state, &behaviours::ethogram(state), &rows)?;
         write_bytes_atomically(&args.out, &csv)

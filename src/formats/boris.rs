@@ -10,24 +10,12 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::error::{FormatError, FormatResult};
+use super::events_csv::VideoEvents;
+use crate::project::ProjectState;
 use crate::project::behaviours::{Behaviour, BehaviourKind, Ethogram, Event};
 
 const STATE_EVENT: &str = "State event";
 const POINT_EVENT: &str = "Point event";
-
-/// One video's events for a BORIS observation.
-pub struct Observation<'a> {
-    /// The observation's id (Kinelab: the video's name).
-    pub id: String,
-    pub media_file: String,
-    pub fps: f64,
-    pub length_secs: f64,
-    /// Each frame's time in seconds.
-    pub times: &'a [f64],
-    pub events: &'a [Event],
-    /// Subject names by event subject.
-    pub subject_name: &'a dyn Fn(&Event) -> String,
-}
 
 /// BORIS's `behaviors_conf`: exclusive groups become each behaviour's `excluded` codes.
 pub(super) fn behaviours_conf(ethogram: &Ethogram) -> Value {
@@ -68,24 +56,32 @@ pub(super) fn behaviours_conf(ethogram: &Ethogram) -> Value {
 }
 
 /// A BORIS project holding the ethogram, the subjects and each video's events.
+/// Subjects are the project's individuals; each video is an observation.
 pub fn project_json(
+    state: &ProjectState,
     name: &str,
     ethogram: &Ethogram,
-    subjects: &[String],
-    observations: &[Observation<'_>],
+    observations: &[VideoEvents<'_>],
 ) -> Value {
-    let subjects_conf: serde_json::Map<String, Value> = subjects
+    let subjects_conf: serde_json::Map<String, Value> = state
+        .individuals
         .iter()
         .enumerate()
         .map(|(i, s)| {
             (
                 i.to_string(),
-                json!({"key": ((i + 1) % 10).to_string(), "name": s, "description": ""}),
+                json!({"key": ((i + 1) % 10).to_string(), "name": s.def.name, "description": ""}),
             )
         })
         .collect();
     let mut obs = serde_json::Map::new();
     for o in observations {
+        let length_secs = o
+            .times
+            .last()
+            .copied()
+            .filter(|t| t.is_finite())
+            .unwrap_or(0.0);
         let time = |f: u64| {
             o.times
                 .get(f as usize)
@@ -95,7 +91,7 @@ pub fn project_json(
         };
         let mut rows: Vec<(f64, u64, Value)> = Vec::new();
         for e in o.events {
-            let subject = (o.subject_name)(e);
+            let subject = state.individual_name(e.subject);
             let modifier = e.modifier.clone().unwrap_or_default();
             let comment = if e.computed { "computed" } else { "" };
             let mut push = |f: u64| {
@@ -112,7 +108,7 @@ pub fn project_json(
         }
         rows.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         obs.insert(
-            o.id.clone(),
+            o.observation.clone(),
             json!({
                 "file": {"1": [o.media_file], "2": []},
                 "type": "MEDIA",
@@ -124,7 +120,7 @@ pub fn project_json(
                 "visualize_spectrogram": false,
                 "close_behaviors_between_videos": false,
                 "media_info": {
-                    "length": {o.media_file.clone(): o.length_secs},
+                    "length": {o.media_file.clone(): length_secs},
                     "fps": {o.media_file.clone(): o.fps},
                     "hasVideo": {o.media_file.clone(): true},
                     "hasAudio": {o.media_file.clone(): false},
@@ -147,6 +143,20 @@ pub fn project_json(
         "converters": {},
         "observations": obs,
     })
+}
+
+/// The project file's bytes: `project_json`, pretty-printed with a final newline.
+pub fn project_file(
+    state: &ProjectState,
+    name: &str,
+    ethogram: &Ethogram,
+    observations: &[VideoEvents<'_>],
+) -> Vec<u8> {
+    let json = project_json(state, name, ethogram, observations);
+    // A `Value` always serialises.
+    let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    text.push('\n');
+    text.into_bytes()
 }
 
 /// An event of a BORIS observation, by names and time.

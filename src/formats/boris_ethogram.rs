@@ -91,11 +91,11 @@ pub fn to_table(ethogram: &Ethogram, delimiter: u8) -> Result<Vec<u8>, csv::Erro
 }
 
 /// The ethogram as the file `path` names: a BORIS project holding only the ethogram
-/// and the subjects (`.boris`, as BORIS's own ethogram export writes), or the table
+/// and the project's individuals as subjects (`.boris`, as BORIS's own ethogram export writes), or the table
 /// (`.tsv`, else CSV).
 pub fn file_bytes(
+    state: &crate::project::ProjectState,
     ethogram: &Ethogram,
-    subjects: &[String],
     project_name: &str,
     path: &Path,
 ) -> FormatResult<Vec<u8>> {
@@ -107,13 +107,12 @@ pub fn file_bytes(
         to_table(ethogram, delimiter).map_err(|e| FormatError::invalid(path, e.to_string()))
     };
     match ext.as_str() {
-        "boris" => {
-            let json = super::boris::project_json(project_name, ethogram, subjects, &[]);
-            let mut text = serde_json::to_string_pretty(&json)
-                .map_err(|e| FormatError::invalid(path, e.to_string()))?;
-            text.push('\n');
-            Ok(text.into_bytes())
-        }
+        "boris" => Ok(super::boris::project_file(
+            state,
+            project_name,
+            ethogram,
+            &[],
+        )),
         "tsv" | "txt" => table(b'\t'),
         _ => table(b','),
     }

@@ -30,6 +30,24 @@ pub struct VideoEvents<'a> {
     pub events: &'a [Event],
 }
 
+impl<'a> VideoEvents<'a> {
+    /// A project video's events: observed as its folder name, from `media_file`.
+    pub fn new(
+        video: &crate::project::Video,
+        media_file: &std::path::Path,
+        times: &'a [f64],
+        events: &'a [Event],
+    ) -> Self {
+        Self {
+            observation: super::dlc_project::folder_name(video),
+            media_file: media_file.display().to_string(),
+            fps: video.def.fps,
+            times,
+            events,
+        }
+    }
+}
+
 /// The table's rows, in time order within each video: (frame, status, event).
 fn rows<'e>(ethogram: &Ethogram, events: &'e [Event]) -> Vec<(u64, &'static str, &'e Event)> {
     let mut rows = Vec::new();

@@ -126,45 +126,20 @@ impl Workspace {
         let events = behaviours::events(state, video);
         let times = self.frame_times_secs();
         let v = state.video(video).ok_or("no such video")?;
-        let name = crate::formats::dlc_project::folder_name(v);
         let media = self
             .project
             .video_path(video)
-            .map_or_else(|| v.def.path.clone(), |p| p.display().to_string());
+            .unwrap_or_else(|| std::path::PathBuf::from(&v.def.path));
+        let rows = [crate::formats::events_csv::VideoEvents::new(
+            v, &media, &times, &events,
+        )];
+        let name = &rows[0].observation;
         let dir = self.project.dir().join("events");
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let (path, bytes) = if boris {
-            let subject = |e: &behaviours::Event| state.individual_name(e.subject);
-            let observation = crate::formats::boris::Observation {
-                id: name.clone(),
-                media_file: media,
-                fps: v.def.fps,
-                length_secs: times
-                    .last()
-                    .copied()
-                    .filter(|t| t.is_finite())
-                    .unwrap_or(0.0),
-                times: &times,
-                events: &events,
-                subject_name: &subject,
-            };
-            let subjects: Vec<String> = state
-                .individuals
-                .iter()
-                .map(|i| i.def.name.clone())
-                .collect();
-            let json =
-                crate::formats::boris::project_json(&name, &ethogram, &subjects, &[observation]);
-            let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
-            (dir.join(format!("{name}.boris")), text.into_bytes())
+            let bytes = crate::formats::boris::project_file(state, name, &ethogram, &rows);
+            (dir.join(format!("{name}.boris")), bytes)
         } else {
-            let rows = [crate::formats::events_csv::VideoEvents {
-                observation: name.clone(),
-                media_file: media,
-                fps: v.def.fps,
-                times: &times,
-                events: &events,
-            }];
             let csv = crate::formats::events_csv::to_csv(state, &ethogram, &rows)
                 .map_err(|e| e.to_string())?;
             (dir.join(format!("{name}.csv")), csv)
@@ -177,17 +152,12 @@ impl Workspace {
     /// Writes the ethogram as BORIS's table into the project's `events/` folder.
     fn export_ethogram(&self) -> Result<std::path::PathBuf, String> {
         let state = self.project.state();
-        let subjects: Vec<String> = state
-            .individuals
-            .iter()
-            .map(|i| i.def.name.clone())
-            .collect();
         let dir = self.project.dir().join("events");
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let path = dir.join("ethogram.csv");
         let bytes = crate::formats::boris_ethogram::file_bytes(
+            state,
             &behaviours::ethogram(state),
-            &subjects,
             "kinelab",
             &path,
         )

@@ -59,12 +59,14 @@ pub struct BehavioursPanel {
     pub summary_bin_secs: f64,
     /// Each subject's time in the regions of interest, worked out on a worker for the
     /// video, bin and project state it names.
+    /// The summary's rows of events, for the video, bin and project state they name.
+    behaviour_lines: Option<(RegionKey, Vec<SummaryLine>)>,
     region_lines: Option<(RegionKey, RegionResult)>,
     region_job: Option<(RegionKey, crate::ui::jobs::Job<RegionResult>)>,
 }
 
-/// What the time in regions was worked out for: video, bin (bits of the f64) and the
-/// project's label generation.
+/// What a summary was worked out for: video, bin (bits of the f64) and the project's
+/// label generation.
 type RegionKey = (VideoId, u64, u64);
 
 /// The time-in-region rows, or why they could not be worked out.
@@ -145,15 +147,24 @@ impl BehavioursPanel {
         }
         egui::CollapsingHeader::new("Summary").show(ui, |ui| {
             let bin_secs = Some(self.summary_bin_secs).filter(|b| *b > 0.0);
-            let mut lines = crate::analysis::summary_table::behaviour_lines(
-                c.state,
-                c.events,
-                c.ethogram,
-                c.times_secs,
-                bin_secs,
-            );
+            let key = (video, self.summary_bin_secs.to_bits(), c.label_generation);
+            // Summarised again only after an edit or another bin, not every UI frame.
+            if self.behaviour_lines.as_ref().is_none_or(|(k, _)| *k != key) {
+                let lines = crate::analysis::summary_table::behaviour_lines(
+                    c.state,
+                    c.events,
+                    c.ethogram,
+                    c.times_secs,
+                    bin_secs,
+                );
+                self.behaviour_lines = Some((key, lines));
+            }
+            let mut lines = self
+                .behaviour_lines
+                .as_ref()
+                .map(|(_, l)| l.clone())
+                .unwrap_or_default();
             if has_regions {
-                let key = (video, self.summary_bin_secs.to_bits(), c.label_generation);
                 self.poll_regions(ui.ctx(), c, key);
                 match &self.region_lines {
                     Some((k, Ok(regions))) if *k == key => lines.extend(regions.iter().cloned()),

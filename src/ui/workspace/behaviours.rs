@@ -97,21 +97,31 @@ impl Workspace {
     }
 
     /// Each frame's time in seconds: by its timestamp once the index is built, by the
-    /// fps until then.
-    fn frame_times_secs(&self) -> Vec<f64> {
+    /// fps until then. Worked out once per video and index, not every UI frame.
+    fn frame_times_secs(&self) -> std::sync::Arc<Vec<f64>> {
         let frames = self.frame_count() as usize;
         let fps = self.fps();
-        let by_fps = |f: usize| if fps > 0.0 { f as f64 / fps } else { f64::NAN };
-        match self
+        let indexed = self
             .feed
             .as_ref()
-            .and_then(|f| Some((f.index()?, f.info()?.secs_per_tick())))
+            .and_then(|f| Some((f.index()?, f.info()?.secs_per_tick())));
+        let key = (self.selection.video, indexed.is_some(), frames);
+        let mut cache = self.times_cache.borrow_mut();
+        if let Some((k, times)) = cache.as_ref()
+            && *k == key
         {
+            return std::sync::Arc::clone(times);
+        }
+        let by_fps = |f: usize| if fps > 0.0 { f as f64 / fps } else { f64::NAN };
+        let times: Vec<f64> = match indexed {
             Some((index, tick)) => (0..frames)
                 .map(|f| index.time_of(f, tick).unwrap_or_else(|| by_fps(f)))
                 .collect(),
             None => (0..frames).map(by_fps).collect(),
-        }
+        };
+        let times = std::sync::Arc::new(times);
+        *cache = Some((key, std::sync::Arc::clone(&times)));
+        times
     }
 
     /// Writes the video's events into the project's `events/` folder: BORIS's tabular

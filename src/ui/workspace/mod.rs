@@ -88,6 +88,10 @@ pub enum Action {
     Dialog(DialogRequest),
 }
 
+/// What the frame times were worked out for: the video, whether its index was built,
+/// and its frame count.
+type TimesKey = (Option<VideoId>, bool, usize);
+
 impl From<TimelineAction> for Action {
     fn from(action: TimelineAction) -> Self {
         match action {
@@ -164,6 +168,8 @@ pub struct Workspace {
     pub behaviours_panel: BehavioursPanel,
     /// The shown video's events, parsed once per change.
     events_cache: crate::project::behaviours::EventsCache,
+    /// The shown video's frame times (video, indexed, frames), for the events' clock.
+    times_cache: std::cell::RefCell<Option<(TimesKey, std::sync::Arc<Vec<f64>>)>>,
     /// An event just coded that waits for its modifier.
     pub pending_modifier: Option<crate::ui::panels::modifier_prompt::PendingModifier>,
     /// Behaviours found from kinematics by rules.
@@ -202,6 +208,7 @@ impl Workspace {
             behaviours_panel: BehavioursPanel::default(),
             pending_modifier: None,
             events_cache: Default::default(),
+            times_cache: Default::default(),
             rules_panel: RulesPanel::default(),
             command_keys: Vec::new(),
         }

@@ -72,12 +72,16 @@ pub fn take_keys(ctx: &egui::Context, pending: &PendingModifier) -> Option<Modif
     chosen
 }
 
+/// What the prompt reads.
+pub struct ModifierPromptContext<'a> {
+    pub pending: &'a PendingModifier,
+    /// The event's subject, by name.
+    pub subject_name: &'a str,
+}
+
 /// Draws the prompt near the top of the video; returns a click's choice.
-pub fn show(
-    ctx: &egui::Context,
-    pending: &PendingModifier,
-    subject_name: &str,
-) -> Option<ModifierPromptAction> {
+pub fn show(ctx: &egui::Context, c: &ModifierPromptContext<'_>) -> Option<ModifierPromptAction> {
+    let (pending, subject_name) = (c.pending, c.subject_name);
     let mut chosen = None;
     egui::Window::new("Modifier")
         .collapsible(false)

@@ -394,7 +394,13 @@ impl Workspace {
             return None;
         }
         let subject = self.project.state().individual_name(pending.subject);
-        modifier_prompt::show(ctx, pending, &subject)
+        modifier_prompt::show(
+            ctx,
+            &modifier_prompt::ModifierPromptContext {
+                pending,
+                subject_name: &subject,
+            },
+        )
     }
 
     fn is_pending(pending: &PendingModifier, e: &behaviours::Event) -> bool {

@@ -114,6 +114,41 @@ fn pandas_reads_the_h5_we_write_as_deeplabcut_does() {
     }
 }
 
+/// A child process started while Kinelab has an HDF5 file open inherits the descriptor
+/// (the HDF5 library opens files without `O_CLOEXEC`); the file must still open in
+/// pandas' PyTables once Kinelab has closed it, while that child lives on. HDF5's own
+/// `flock` on the inherited descriptor made this fail at random in CI, whenever another
+/// test spawned Python during a write.
+#[test]
+fn a_child_process_that_inherits_an_hdf5_file_does_not_lock_it() {
+    let out = tempfile::tempdir().unwrap();
+    let h5_path = out.path().join("held.h5");
+    let file = kinelab::formats::h5::create_file(&h5_path).unwrap();
+    file.new_dataset::<f64>()
+        .shape(3)
+        .create("values")
+        .unwrap()
+        .write(&[1.0, 2.0, 3.0])
+        .unwrap();
+    let mut child = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
+        .unwrap();
+    file.close().unwrap();
+    let read = std::panic::catch_unwind(|| {
+        common::run_python(
+            "import sys, tables\nf = tables.open_file(sys.argv[1])\nprint(f.root.values.read().sum())",
+            &[h5_path.to_str().unwrap()],
+        )
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        read.expect("PyTables could not open the file").trim(),
+        "6.0"
+    );
+}
+
 #[test]
 fn pandas_table_format_predictions_are_read() {
     // pandas writes a prediction-style frame (integer index, likelihood) in table format,

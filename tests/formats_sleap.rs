@@ -110,7 +110,7 @@ fn bad_analysis_files_are_named() {
         "{err}"
     );
     let other = tmp.path().join("other.h5");
-    hdf5::File::create(&other).unwrap();
+    kinelab::formats::h5::create_file(&other).unwrap();
     let err = sleap_analysis::read(&other).unwrap_err().to_string();
     assert!(err.contains("other.h5: no 'tracks' dataset"), "{err}");
 }

@@ -15,6 +15,27 @@ use hdf5_sys::{h5, h5a, h5d, h5i::hid_t, h5p::H5P_DEFAULT, h5s, h5t};
 /// What went wrong, in words; the caller adds the file's name.
 pub type H5Result<T> = Result<T, String>;
 
+/// Opens the HDF5 file `path` to read, without HDF5's file lock.
+///
+/// The HDF5 C library opens files without `O_CLOEXEC`, so a child process started by
+/// another thread while a file is open inherits its descriptor, and with it the `flock`
+/// that HDF5 takes: the file then stays locked until that child exits, and a reader in
+/// another process (pandas, h5py) is refused with "unable to lock file". Kinelab never
+/// writes a file in place (writes go to a temporary file that is renamed), so the lock
+/// guards nothing of ours and is not taken.
+pub fn open_file(path: &std::path::Path) -> hdf5::Result<hdf5::File> {
+    hdf5::File::with_options()
+        .with_fapl(|fapl| fapl.file_locking(false))
+        .open(path)
+}
+
+/// Creates (truncates) the HDF5 file `path`, without HDF5's file lock (see [`open_file`]).
+pub fn create_file(path: &std::path::Path) -> hdf5::Result<hdf5::File> {
+    hdf5::File::with_options()
+        .with_fapl(|fapl| fapl.file_locking(false))
+        .create(path)
+}
+
 /// Writes the HDF5 file `path` with `write`, atomically: into a temporary file beside
 /// it, closed and fsynced, then renamed over it. On any error the old file stays.
 pub fn write_file_atomically(
@@ -22,7 +43,7 @@ pub fn write_file_atomically(
     write: impl FnOnce(&hdf5::File) -> H5Result<()>,
 ) -> super::FormatResult<()> {
     crate::util::atomic_file::write_atomically_at(path, |tmp| {
-        let file = hdf5::File::create(tmp).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let file = create_file(tmp).map_err(|e| std::io::Error::other(e.to_string()))?;
         write(&file).map_err(std::io::Error::other)?;
         file.close()
             .map_err(|e| std::io::Error::other(e.to_string()))
@@ -790,7 +811,7 @@ mod tests {
     #[test]
     fn strings_round_trip_through_fixed_and_attr() {
         let dir = tempfile::tempdir().unwrap();
-        let file = hdf5::File::create(dir.path().join("t.h5")).unwrap();
+        let file = create_file(&dir.path().join("t.h5")).unwrap();
         let values = vec!["snout".to_string(), "".into(), "tail base é".into()];
         let ds = write_strings(&file, "names", &values).unwrap();
         assert_eq!(read_strings(&ds).unwrap(), values);

@@ -495,7 +495,7 @@ pub fn labels_from_file(
 /// True for an HDF5 file laid out as a SLEAP analysis file (a root `tracks` dataset),
 /// not a pandas frame.
 pub(crate) fn is_sleap_analysis(path: &Path) -> bool {
-    hdf5::File::open(path)
+    h5::open_file(path)
         .and_then(|f| f.dataset("tracks"))
         .is_ok()
 }

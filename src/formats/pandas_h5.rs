@@ -34,7 +34,7 @@ pub fn read(path: &Path, key: Option<&str>) -> FormatResult<DlcTable> {
             std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         ));
     }
-    let file = hdf5::File::open(path).map_err(|e| {
+    let file = super::h5::open_file(path).map_err(|e| {
         invalid(format!(
             "not a readable HDF5 file (truncated or another format?): {e}"
         ))

@@ -105,7 +105,7 @@ fn invalid(path: &Path, m: impl Into<String>) -> FormatError {
 
 /// Reads an analysis file.
 pub fn read(path: &Path) -> FormatResult<Analysis> {
-    let file = hdf5::File::open(path).map_err(|e| {
+    let file = super::h5::open_file(path).map_err(|e| {
         invalid(
             path,
             format!("not a readable HDF5 file (truncated or another format?): {e}"),

@@ -80,7 +80,7 @@ fn link_type(link: &Value) -> Option<i64> {
 
 /// Reads a `.slp` file.
 pub fn read(path: &Path) -> FormatResult<SlpLabels> {
-    let file = hdf5::File::open(path).map_err(|e| {
+    let file = super::h5::open_file(path).map_err(|e| {
         invalid(
             path,
             format!("not a readable HDF5 file (truncated or another format?): {e}"),

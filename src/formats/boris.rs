@@ -129,6 +129,18 @@ pub fn project_json(
             }),
         );
     }
+    // The groups ride in the behaviours' categories, and BORIS's integrity check wants
+    // each category listed (the names sorted, as BORIS keeps them; a colour each).
+    let categories: std::collections::BTreeSet<&str> = ethogram
+        .behaviours
+        .iter()
+        .filter_map(|b| b.group.as_deref())
+        .collect();
+    let categories_config: serde_json::Map<String, Value> = categories
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (i.to_string(), json!({"name": name, "color": ""})))
+        .collect();
     json!({
         "project_name": name,
         "project_date": "",
@@ -137,7 +149,8 @@ pub fn project_json(
         "time_format": "hh:mm:ss",
         "behaviors_conf": behaviours_conf(ethogram),
         "subjects_conf": subjects_conf,
-        "behavioral_categories": [],
+        "behavioral_categories": categories,
+        "behavioral_categories_config": categories_config,
         "coding_map": {},
         "independent_variables": {},
         "converters": {},

@@ -5,7 +5,7 @@
 //! found by their names, so BORIS versions that add or move columns read the same;
 //! CSV and TSV both.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::boris::{BorisEvent, BorisProject};
@@ -62,7 +62,22 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
     };
     let kind = col(&["Behavior type", "Status"]);
     let media = col(&["Media file name", "Media file", "Source", "Observation id"]);
-    let modifier = col(&["Modifiers", "Modifier #1", "Modifier"]);
+    // One "Modifiers" column (Kinelab's, older BORIS), or BORIS's "Modifier #1",
+    // "Modifier #2"… (a column per modifier set), joined with "|" as BORIS joins them in
+    // its projects.
+    let modifier_cols: Vec<usize> = match col(&["Modifiers", "Modifier"]) {
+        Some(one) => vec![one],
+        None => headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| {
+                h.to_ascii_lowercase()
+                    .strip_prefix("modifier #")
+                    .is_some_and(|n| n.parse::<u32>().is_ok())
+            })
+            .map(|(i, _)| i)
+            .collect(),
+    };
     let time = col(&["Time"]);
     let index = col(&["Image index"]);
     let (start, stop) = (col(&["Start (s)"]), col(&["Stop (s)"]));
@@ -75,6 +90,8 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
     }
     let mut project = BorisProject::default();
     let mut kinds: BTreeMap<String, BehaviourKind> = BTreeMap::new();
+    // The modifier values each behaviour's events carry: its modifier list.
+    let mut modifiers_seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     // Open states per (media, subject, behaviour, modifier): their event's index.
     let mut open: BTreeMap<(String, String, String, String), usize> = BTreeMap::new();
     for (n, r) in rows.iter().enumerate() {
@@ -85,7 +102,13 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
                 .to_owned()
         };
         let number = |i: Option<usize>| cell(i).parse::<f64>().ok();
-        let (who, code, modifier) = (cell(Some(subject)), cell(Some(behaviour)), cell(modifier));
+        let (who, code) = (cell(Some(subject)), cell(Some(behaviour)));
+        let modifier = modifier_cols
+            .iter()
+            .map(|&i| cell(Some(i)))
+            .filter(|m| !m.is_empty() && m != "None")
+            .collect::<Vec<_>>()
+            .join("|");
         let status = cell(kind).to_ascii_uppercase();
         let file = cell(media);
         let is_state = status.contains("STATE") || status == "START" || status == "STOP";
@@ -94,6 +117,13 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
         } else {
             BehaviourKind::Point
         });
+        let seen = modifiers_seen.entry(code.clone()).or_default();
+        seen.extend(
+            modifier
+                .split('|')
+                .filter(|m| !m.is_empty())
+                .map(str::to_owned),
+        );
         let entry = project
             .observations
             .entry(file.clone())
@@ -154,11 +184,14 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
         .into_iter()
         .enumerate()
         .map(|(i, (code, kind))| Behaviour {
+            modifiers: modifiers_seen
+                .remove(&code)
+                .map(|m| m.into_iter().collect())
+                .unwrap_or_default(),
             code,
             key: String::new(),
             color: PALETTE[i % PALETTE.len()].to_owned(),
             kind,
-            modifiers: Vec::new(),
             group: None,
             description: String::new(),
         })
@@ -191,6 +224,7 @@ mod tests {
         )
         .unwrap();
         let (a, b) = (read(&tabular).unwrap(), read(&aggregated).unwrap());
+        assert_eq!(a.ethogram.by_code("poke").unwrap().modifiers, ["left"]);
         for p in [&a, &b] {
             let events = &p.observations["trial1.mp4"].1;
             assert_eq!(events.len(), 2, "{events:?}");
@@ -219,6 +253,28 @@ mod tests {
         assert!(
             err.contains("t.tsv") && err.contains("stops without a start"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_column_per_modifier_set_joins_as_boris_projects_hold_them() {
+        // BORIS 8's tabular export: "Modifier #1", "Modifier #2", one per set.
+        let dir = tempfile::tempdir().unwrap();
+        let tabular = dir.path().join("t.tsv");
+        std::fs::write(
+            &tabular,
+            "Subject\tBehavior\tModifier #1\tModifier #2\tBehavior type\tTime\tMedia file name\n\
+             rat\tpoke\tleft\tfast\tPOINT\t2.0\ttrial1.mp4\n\
+             rat\tpoke\tright\t\tPOINT\t3.0\ttrial1.mp4\n",
+        )
+        .unwrap();
+        let p = read(&tabular).unwrap();
+        let events = &p.observations["trial1.mp4"].1;
+        let modifiers: Vec<_> = events.iter().map(|e| e.modifier.as_deref()).collect();
+        assert_eq!(modifiers, [Some("left|fast"), Some("right")]);
+        assert_eq!(
+            p.ethogram.by_code("poke").unwrap().modifiers,
+            ["fast", "left", "right"]
         );
     }
 }

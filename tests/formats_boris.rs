@@ -1,0 +1,173 @@
+//! BORIS interchange checked by BORIS itself: the `.boris` project Kinelab writes is
+//! opened by BORIS's own `project_functions` (its integrity and state-event checks pass)
+//! and exported by BORIS's own tabular and aggregated exporters; both exports, read back
+//! into a fresh project, give the events Kinelab wrote.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use kinelab::project::behaviours::{self, Behaviour, BehaviourKind, Ethogram, Event};
+use kinelab::project::{NewProject, Project};
+
+fn make_project(dir: &Path) -> PathBuf {
+    let clip = common::clip(&common::h264_gop30());
+    let path = dir.join("coded.kinelab");
+    let video = kinelab::video::describe::describe_for_project(dir, &clip, &mut |_| {}).unwrap();
+    Project::create(
+        &path,
+        &NewProject {
+            name: "coded".into(),
+            keypoints: vec!["snout".into(), "tail".into()],
+            edges: vec![],
+            symmetric: vec![],
+            individuals: vec!["m1".into(), "m2".into()],
+            videos: vec![video],
+        },
+    )
+    .unwrap();
+    path
+}
+
+fn behaviour(code: &str, key: &str, kind: BehaviourKind, group: Option<&str>) -> Behaviour {
+    Behaviour {
+        code: code.into(),
+        key: key.into(),
+        color: "#4363d8".into(),
+        kind,
+        modifiers: vec![],
+        group: group.map(Into::into),
+        description: format!("{code}, as coded"),
+    }
+}
+
+/// Two subjects; two states that exclude each other; a point event with modifiers.
+fn code_events(project: &Path) -> Vec<Event> {
+    let mut doc = Project::open(project).unwrap();
+    let mut poke = behaviour("poke", "P", BehaviourKind::Point, None);
+    poke.modifiers = vec!["left".into(), "right".into()];
+    let ethogram = Ethogram {
+        behaviours: vec![
+            behaviour("walk", "W", BehaviourKind::State, Some("posture")),
+            behaviour("rest", "R", BehaviourKind::State, Some("posture")),
+            poke,
+        ],
+    };
+    let edit = behaviours::set_ethogram(doc.state(), &ethogram).unwrap();
+    doc.apply(edit).unwrap();
+    let (m1, m2) = (doc.state().individuals[0].id, doc.state().individuals[1].id);
+    let video = doc.state().videos[0].id;
+    let event = |behaviour: &str, subject, start_frame, stop_frame, modifier: Option<&str>| Event {
+        behaviour: behaviour.into(),
+        subject,
+        start_frame,
+        stop_frame,
+        modifier: modifier.map(Into::into),
+        computed: false,
+    };
+    let events = vec![
+        event("walk", m2, 5, Some(70), None),
+        event("walk", m1, 10, Some(40), None),
+        event("poke", m2, 25, None, Some("left")),
+        event("rest", m1, 41, Some(60), None),
+        event("poke", m1, 80, None, None),
+        event("poke", m1, 90, None, Some("right")),
+    ];
+    let edit = behaviours::set_events(doc.state(), video, events, "code").unwrap();
+    doc.apply(edit).unwrap();
+    behaviours::events(doc.state(), video)
+}
+
+/// Opens `.boris` argv[1] in BORIS, checks it, and writes BORIS's tabular events to
+/// argv[2] and its aggregated events to argv[3] (both TSV).
+const BORIS_CHECK: &str = r#"
+import os, sys, logging, tablib
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from decimal import Decimal
+from boris import project_functions as pf, export_observation as eo, config as cfg
+logging.disable(logging.CRITICAL)
+path, tabular, aggregated = sys.argv[1:4]
+_, changed, pj, msg = pf.open_project_json(path)
+assert "error" not in pj, pj["error"]
+assert not changed and not msg, (changed, msg)
+problems = pf.check_project_integrity(pj, cfg.S, path, media_file_available=True)
+assert problems == "", problems
+(obs_id,) = pj[cfg.OBSERVATIONS]
+ok, why = pf.check_state_events_obs(obs_id, pj[cfg.ETHOGRAM], pj[cfg.OBSERVATIONS][obs_id])
+assert ok, why
+params = {
+    cfg.SELECTED_SUBJECTS: [s[cfg.SUBJECT_NAME] for s in pj[cfg.SUBJECTS].values()],
+    cfg.SELECTED_BEHAVIORS: [b[cfg.BEHAVIOR_CODE] for b in pj[cfg.ETHOGRAM].values()],
+    "time": cfg.TIME_FULL_OBS, cfg.START_TIME: Decimal(0), cfg.END_TIME: Decimal(0),
+    cfg.INCLUDE_MODIFIERS: True, cfg.EXCLUDE_BEHAVIORS: False,
+}
+observation = pj[cfg.OBSERVATIONS][obs_id]
+ok, why = eo.export_tabular_events(pj, params, obs_id, observation, pj[cfg.ETHOGRAM], tabular, "tsv")
+assert ok, why
+# As BORIS's "Export aggregated events" does (export_events.py): the rows sorted by
+# start, under the header of its fields_type(), a column per modifier set.
+_, n_modifiers = eo.export_aggregated_events(pj, params, obs_id)
+data, _ = eo.export_aggregated_events(pj, params, obs_id, force_number_modifiers=n_modifiers)
+header = ["Observation id", "Observation date", "Description", "Observation type", "Source",
+          "Time offset (s)", "Coding duration", "Media duration (s)", "FPS (frame/s)", "Subject",
+          "Observation duration by subject by observation", "Behavior", "Behavioral category"]
+header += [f"Modifier #{i + 1}" for i in range(n_modifiers)]
+header += ["Behavior type", "Start (s)", "Stop (s)", "Duration (s)", "Media file name",
+           "Image index start", "Image index stop", "Image file path start", "Image file path stop",
+           "Comment start", "Comment stop"]
+start = header.index("Start (s)")
+data = tablib.Dataset(*sorted(data, key=lambda row: float(row[start])), headers=header)
+ok, why = eo.dataset_write(data, aggregated, "tsv")
+assert ok, why
+print(len(pj[cfg.ETHOGRAM]), len(pj[cfg.SUBJECTS]), len(observation[cfg.EVENTS]), len(data))
+"#;
+
+#[test]
+fn boris_opens_checks_and_exports_the_boris_project_kinelab_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let ours = code_events(&project);
+    let boris = dir.path().join("coded.boris");
+    common::kinelab_ok(&[
+        "events",
+        project.to_str().unwrap(),
+        "--out",
+        boris.to_str().unwrap(),
+    ]);
+    let tabular = dir.path().join("boris_tabular.tsv");
+    let aggregated = dir.path().join("boris_aggregated.tsv");
+    let said = common::run_python(
+        BORIS_CHECK,
+        &[
+            boris.to_str().unwrap(),
+            tabular.to_str().unwrap(),
+            aggregated.to_str().unwrap(),
+        ],
+    );
+    // 3 behaviours, 2 subjects, 3 states as START + STOP and 3 points, 6 events.
+    assert_eq!(said.trim(), "3 2 9 6", "{said}");
+    // What BORIS exported, read into a fresh project: the events Kinelab wrote.
+    for export in [&tabular, &aggregated] {
+        let other_dir = tempfile::tempdir().unwrap();
+        let other = make_project(other_dir.path());
+        let said = common::kinelab_ok(&[
+            "events",
+            other.to_str().unwrap(),
+            "--import",
+            export.to_str().unwrap(),
+        ]);
+        assert!(
+            said.contains("6 events added"),
+            "{}: {said}",
+            export.display()
+        );
+        let theirs = Project::open(&other).unwrap();
+        let video = theirs.state().videos[0].id;
+        assert_eq!(
+            behaviours::events(theirs.state(), video),
+            ours,
+            "{}",
+            export.display()
+        );
+    }
+}

@@ -171,3 +171,51 @@ fn boris_opens_checks_and_exports_the_boris_project_kinelab_writes() {
         );
     }
 }
+
+/// Loads the ethogram table argv[1] as BORIS's "Import behaviors from a text file"
+/// does (pandas by the file's suffix, then BORIS's own loader into its ethogram table)
+/// and prints each row it made.
+const BORIS_ETHOGRAM_TABLE: &str = r#"
+import os, sys, json, logging
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import pandas as pd
+from PyQt5.QtWidgets import QApplication, QTableWidget
+from boris import project_import_export as pie, config as cfg
+logging.disable(logging.CRITICAL)
+app = QApplication([])
+class Ethogram:
+    twBehaviors = QTableWidget(0, len(cfg.behavioursFields))
+path = sys.argv[1]
+df = pd.read_csv(path, delimiter="\t" if path.endswith(".tsv") else ",")
+assert pie.load_dataframe_into_behaviors_tablewidget(Ethogram, df) == 0
+table = Ethogram.twBehaviors
+for row in range(table.rowCount()):
+    cell = lambda field: table.item(row, cfg.behavioursFields[field]).text()
+    modifiers = json.loads(cell("modifiers")) if cell("modifiers") else {}
+    values = ",".join(v for m in modifiers.values() for v in m["values"])
+    print("|".join([cell("type"), cell("key"), cell("code"), cell("category"), cell("excluded"), values]))
+"#;
+
+#[test]
+fn boris_loads_the_ethogram_table_kinelab_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    code_events(&project);
+    for name in ["ethogram.tsv", "ethogram.csv"] {
+        let table = dir.path().join(name);
+        common::kinelab_ok(&[
+            "events",
+            project.to_str().unwrap(),
+            "--ethogram",
+            table.to_str().unwrap(),
+        ]);
+        let rows = common::run_python(BORIS_ETHOGRAM_TABLE, &[table.to_str().unwrap()]);
+        assert_eq!(
+            rows,
+            "State event|W|walk|posture|rest|\n\
+             State event|R|rest|posture|walk|\n\
+             Point event|P|poke|||left,right\n",
+            "{name}"
+        );
+    }
+}

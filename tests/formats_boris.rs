@@ -1,7 +1,9 @@
 //! BORIS interchange checked by BORIS itself: the `.boris` project Kinelab writes is
 //! opened by BORIS's own `project_functions` (its integrity and state-event checks pass)
-//! and exported by BORIS's own tabular and aggregated exporters; both exports, read back
-//! into a fresh project, give the events Kinelab wrote.
+//! and exported by BORIS's own tabular and aggregated exporters, in each format BORIS
+//! offers that Kinelab reads (TSV, CSV, XLSX, XLS, ODS); every export, read back into a
+//! fresh project, gives the events Kinelab wrote. The ethogram table Kinelab writes is
+//! loaded by BORIS's own ethogram-table loader.
 
 mod common;
 
@@ -78,15 +80,16 @@ fn code_events(project: &Path) -> Vec<Event> {
     behaviours::events(doc.state(), video)
 }
 
-/// Opens `.boris` argv[1] in BORIS, checks it, and writes BORIS's tabular events to
-/// argv[2] and its aggregated events to argv[3] (both TSV).
+/// Opens `.boris` argv[1] in BORIS, checks it, and writes BORIS's tabular and aggregated
+/// events into folder argv[2] in each format BORIS offers that Kinelab reads.
 const BORIS_CHECK: &str = r#"
 import os, sys, logging, tablib
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from decimal import Decimal
 from boris import project_functions as pf, export_observation as eo, config as cfg
 logging.disable(logging.CRITICAL)
-path, tabular, aggregated = sys.argv[1:4]
+path, out = sys.argv[1:3]
+FORMATS = ["tsv", "csv", "xlsx", "xls", "ods"]
 _, changed, pj, msg = pf.open_project_json(path)
 assert "error" not in pj, pj["error"]
 assert not changed and not msg, (changed, msg)
@@ -102,8 +105,9 @@ params = {
     cfg.INCLUDE_MODIFIERS: True, cfg.EXCLUDE_BEHAVIORS: False,
 }
 observation = pj[cfg.OBSERVATIONS][obs_id]
-ok, why = eo.export_tabular_events(pj, params, obs_id, observation, pj[cfg.ETHOGRAM], tabular, "tsv")
-assert ok, why
+for f in FORMATS:
+    ok, why = eo.export_tabular_events(pj, params, obs_id, observation, pj[cfg.ETHOGRAM], f"{out}/tabular.{f}", f)
+    assert ok, why
 # As BORIS's "Export aggregated events" does (export_events.py): the rows sorted by
 # start, under the header of its fields_type(), a column per modifier set.
 _, n_modifiers = eo.export_aggregated_events(pj, params, obs_id)
@@ -117,8 +121,10 @@ header += ["Behavior type", "Start (s)", "Stop (s)", "Duration (s)", "Media file
            "Comment start", "Comment stop"]
 start = header.index("Start (s)")
 data = tablib.Dataset(*sorted(data, key=lambda row: float(row[start])), headers=header)
-ok, why = eo.dataset_write(data, aggregated, "tsv")
-assert ok, why
+data.title = obs_id
+for f in FORMATS:
+    ok, why = eo.dataset_write(data, f"{out}/aggregated.{f}", f)
+    assert ok, why
 print(len(pj[cfg.ETHOGRAM]), len(pj[cfg.SUBJECTS]), len(observation[cfg.EVENTS]), len(data))
 "#;
 
@@ -134,20 +140,23 @@ fn boris_opens_checks_and_exports_the_boris_project_kinelab_writes() {
         "--out",
         boris.to_str().unwrap(),
     ]);
-    let tabular = dir.path().join("boris_tabular.tsv");
-    let aggregated = dir.path().join("boris_aggregated.tsv");
+    let exports = dir.path().join("from_boris");
+    std::fs::create_dir(&exports).unwrap();
     let said = common::run_python(
         BORIS_CHECK,
-        &[
-            boris.to_str().unwrap(),
-            tabular.to_str().unwrap(),
-            aggregated.to_str().unwrap(),
-        ],
+        &[boris.to_str().unwrap(), exports.to_str().unwrap()],
     );
     // 3 behaviours, 2 subjects, 3 states as START + STOP and 3 points, 6 events.
     assert_eq!(said.trim(), "3 2 9 6", "{said}");
-    // What BORIS exported, read into a fresh project: the events Kinelab wrote.
-    for export in [&tabular, &aggregated] {
+    // What BORIS exported, each kind in each format, read into a fresh project: the
+    // events Kinelab wrote.
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&exports)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 10, "{files:?}");
+    for export in &files {
         let other_dir = tempfile::tempdir().unwrap();
         let other = make_project(other_dir.path());
         let said = common::kinelab_ok(&[
@@ -218,4 +227,26 @@ fn boris_loads_the_ethogram_table_kinelab_writes() {
             "{name}"
         );
     }
+    // The table as a spreadsheet (BORIS's "Import behaviors from a spreadsheet" takes
+    // .xlsx), read into a fresh project: the same ethogram.
+    let xlsx = dir.path().join("ethogram.xlsx");
+    common::run_python(
+        "import sys, pandas as pd\npd.read_csv(sys.argv[1], sep='\\t').to_excel(sys.argv[2], index=False)",
+        &[
+            dir.path().join("ethogram.tsv").to_str().unwrap(),
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = make_project(other_dir.path());
+    common::kinelab_ok(&[
+        "events",
+        other.to_str().unwrap(),
+        "--import",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        behaviours::ethogram(Project::open(&other).unwrap().state()),
+        behaviours::ethogram(Project::open(&project).unwrap().state())
+    );
 }

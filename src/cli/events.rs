@@ -24,9 +24,9 @@ pub struct EventsArgs {
     /// project holding the ethogram and subjects (.boris).
     #[arg(long)]
     pub ethogram: Option<PathBuf>,
-    /// A BORIS project (.boris), or BORIS's tabular or aggregated events (.csv, .tsv),
-    /// whose behaviours and events are added to the project (observations matched to
-    /// videos by media file name; one undoable edit).
+    /// A BORIS project (.boris), or BORIS's tabular or aggregated events or ethogram
+    /// table (.csv, .tsv, .xlsx, .xls, .ods), whose behaviours and events are added to
+    /// the project (observations matched to videos by media file name; one undoable edit).
     #[arg(long)]
     pub import: Option<PathBuf>,
     /// Only this video (its path or name).

@@ -348,29 +348,39 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
     })
 }
 
+/// What [`read_any`] reads, for the file picker and the help.
+pub const IMPORT_KINDS: &[super::FileKind] = &[
+    super::FileKind {
+        name: "BORIS project",
+        extensions: &["boris"],
+        examples: "<project>.boris",
+    },
+    super::FileKind {
+        name: "BORIS tabular or aggregated events, or an ethogram table",
+        extensions: &["csv", "tsv", "xlsx", "xls", "ods"],
+        examples: "events.csv, events.tsv, events.xlsx, ethogram.tsv",
+    },
+];
+
 /// Reads a BORIS project (`.boris`), one of BORIS's tabular or aggregated events
-/// exports, or its ethogram table (`.csv`, `.tsv`; told apart by their columns).
+/// exports, or its ethogram table (`.csv`, `.tsv` or a spreadsheet: `.xlsx`, `.xls`,
+/// `.ods`; told apart by their columns).
 pub fn read_any(path: &Path) -> FormatResult<BorisProject> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    match ext.as_str() {
-        "csv" | "tsv" | "txt" => {
-            // An ethogram table names `Behavior code`; events tables name `Behavior`.
-            let first_line = std::fs::read_to_string(path)
-                .map_err(|e| FormatError::io(path, e))?
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-            if super::boris_ethogram::is_ethogram_header(&first_line) {
-                super::boris_ethogram::read(path)
-            } else {
-                super::boris_tabular::read(path)
-            }
-        }
-        _ => read(path),
+    let is_table =
+        matches!(ext.as_str(), "csv" | "tsv" | "txt") || super::boris_tabular::is_spreadsheet(path);
+    if !is_table {
+        return read(path);
+    }
+    // An ethogram table names `Behavior code`; events tables name `Behavior`.
+    let (headers, _) = super::boris_tabular::read_table(path)?;
+    if super::boris_ethogram::is_ethogram_header(&headers) {
+        super::boris_ethogram::read(path)
+    } else {
+        super::boris_tabular::read(path)
     }
 }
 

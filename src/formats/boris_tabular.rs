@@ -16,9 +16,26 @@ const PALETTE: [&str; 8] = [
     "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
 ];
 
-/// A BORIS table (CSV, or TSV when its header has more tabs than commas): its trimmed
-/// column names and its rows.
+/// The spreadsheets BORIS exports to besides CSV and TSV (Excel's two and
+/// OpenDocument's), read through calamine.
+pub const SPREADSHEET_EXTENSIONS: &[&str] = &["xlsx", "xls", "ods"];
+
+/// Whether `path` names one of [`SPREADSHEET_EXTENSIONS`].
+pub fn is_spreadsheet(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        SPREADSHEET_EXTENSIONS
+            .iter()
+            .any(|s| e.eq_ignore_ascii_case(s))
+    })
+}
+
+/// A BORIS table: its trimmed column names and its rows. A spreadsheet (see
+/// [`is_spreadsheet`]) is read through calamine; other files as CSV, or TSV when the
+/// header has more tabs than commas.
 pub(super) fn read_table(path: &Path) -> FormatResult<(Vec<String>, Vec<csv::StringRecord>)> {
+    if is_spreadsheet(path) {
+        return read_spreadsheet(path);
+    }
     let text = std::fs::read_to_string(path).map_err(|e| FormatError::io(path, e))?;
     let first = text.lines().next().unwrap_or_default();
     let delimiter = if first.matches('\t').count() > first.matches(',').count() {
@@ -44,7 +61,46 @@ pub(super) fn read_table(path: &Path) -> FormatResult<(Vec<String>, Vec<csv::Str
     Ok((headers, rows))
 }
 
-/// Reads a BORIS tabular or aggregated events export (.csv or .tsv).
+/// A spreadsheet's rows, the first row of its first sheet with any as the header. A
+/// workbook BORIS wrote with a sheet per observation gives every sheet's rows, each
+/// cell under the first sheet's column of the same name.
+fn read_spreadsheet(path: &Path) -> FormatResult<(Vec<String>, Vec<csv::StringRecord>)> {
+    use calamine::{DataType, Reader};
+    let unreadable =
+        |e: calamine::Error| FormatError::invalid(path, format!("not a readable spreadsheet: {e}"));
+    let mut book = calamine::open_workbook_auto(path).map_err(unreadable)?;
+    let mut headers: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    for sheet in book.sheet_names() {
+        let range = book.worksheet_range(&sheet).map_err(unreadable)?;
+        let mut sheet_rows = range.rows();
+        let Some(first) = sheet_rows.next() else {
+            continue;
+        };
+        let names: Vec<String> = first
+            .iter()
+            .map(|c| c.to_string().trim().to_owned())
+            .collect();
+        let headers = headers.get_or_insert_with(|| names.clone());
+        let column_of: Vec<Option<usize>> = names
+            .iter()
+            .map(|n| headers.iter().position(|h| h == n))
+            .collect();
+        for row in sheet_rows.filter(|r| r.iter().any(|c| !c.is_empty())) {
+            let mut cells = vec![String::new(); headers.len()];
+            for (cell, column) in row.iter().zip(&column_of) {
+                if let Some(column) = column {
+                    cells[*column] = cell.to_string();
+                }
+            }
+            rows.push(csv::StringRecord::from(cells));
+        }
+    }
+    let headers = headers.ok_or_else(|| FormatError::invalid(path, "the spreadsheet is empty"))?;
+    Ok((headers, rows))
+}
+
+/// Reads a BORIS tabular or aggregated events export (.csv, .tsv, or a spreadsheet).
 pub fn read(path: &Path) -> FormatResult<BorisProject> {
     let bad = |why: String| FormatError::invalid(path, why);
     let (headers, rows) = read_table(path)?;
@@ -275,6 +331,18 @@ mod tests {
         assert_eq!(
             p.ethogram.by_code("poke").unwrap().modifiers,
             ["fast", "left", "right"]
+        );
+    }
+
+    #[test]
+    fn a_broken_spreadsheet_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.xlsx");
+        std::fs::write(&path, "Subject,Behavior\nrat,walk\n").unwrap();
+        let err = read(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("events.xlsx") && err.contains("not a readable spreadsheet"),
+            "{err}"
         );
     }
 }

@@ -75,20 +75,6 @@ type RegionResult = Result<Vec<SummaryLine>, String>;
 /// A BORIS import read on a worker: its edit (if it adds anything) and its summary.
 type ImportResult = Result<(Option<crate::project::Edit>, String), String>;
 
-/// BORIS projects, for the file picker.
-const BORIS_KINDS: &[crate::formats::FileKind] = &[
-    crate::formats::FileKind {
-        name: "BORIS project",
-        extensions: &["boris"],
-        examples: "<project>.boris",
-    },
-    crate::formats::FileKind {
-        name: "BORIS tabular or aggregated events, or an ethogram table",
-        extensions: &["csv", "tsv"],
-        examples: "events.csv, events.tsv, ethogram.tsv",
-    },
-];
-
 const PALETTE: [&str; 8] = [
     "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
 ];
@@ -426,7 +412,7 @@ impl BehavioursPanel {
                 self.picker.open_file(
                     ui.ctx(),
                     "Import from BORIS",
-                    BORIS_KINDS,
+                    crate::formats::boris::IMPORT_KINDS,
                     Some(&c.project_dir),
                 );
             }

@@ -13,22 +13,13 @@ use kinelab::project::behaviours::{self, Behaviour, BehaviourKind, Ethogram, Eve
 use kinelab::project::{NewProject, Project};
 
 fn make_project(dir: &Path) -> PathBuf {
-    let clip = common::clip(&common::h264_gop30());
-    let path = dir.join("coded.kinelab");
-    let video = kinelab::video::describe::describe_for_project(dir, &clip, &mut |_| {}).unwrap();
-    Project::create(
-        &path,
-        &NewProject {
-            name: "coded".into(),
-            keypoints: vec!["snout".into(), "tail".into()],
-            edges: vec![],
-            symmetric: vec![],
-            individuals: vec!["m1".into(), "m2".into()],
-            videos: vec![video],
-        },
-    )
-    .unwrap();
-    path
+    let new = NewProject {
+        name: "coded".into(),
+        keypoints: vec!["snout".into(), "tail".into()],
+        individuals: vec!["m1".into(), "m2".into()],
+        ..NewProject::default()
+    };
+    common::project_on_pattern_clip(dir, "coded.kinelab", new).0
 }
 
 fn behaviour(code: &str, key: &str, kind: BehaviourKind, group: Option<&str>) -> Behaviour {

@@ -294,27 +294,20 @@ fn corrections_go_back_to_sleap_as_an_slp_file_sleap_io_loads_point_for_point() 
 
 #[test]
 fn an_slp_file_keeps_edges_symmetries_occlusion_and_absence() {
-    use kinelab::project::{LabelKey, NewProject, Project, Visibility, edits};
+    use kinelab::project::{LabelKey, NewProject, Visibility, edits};
     let tmp = tempfile::tempdir().unwrap();
-    let clip = common::clip(&common::h264_gop30());
-    let video =
-        kinelab::video::describe::describe_for_project(tmp.path(), &clip, &mut |_| {}).unwrap();
-    let path = tmp.path().join("p.kinelab");
-    let mut p = Project::create(
-        &path,
-        &NewProject {
-            name: "p".into(),
-            keypoints: vec!["snout".into(), "leftear".into(), "rightear".into()],
-            edges: vec![
-                ("snout".into(), "leftear".into()),
-                ("snout".into(), "rightear".into()),
-            ],
-            symmetric: vec![("leftear".into(), "rightear".into())],
-            individuals: vec!["m1".into(), "m2".into()],
-            videos: vec![video],
-        },
-    )
-    .unwrap();
+    let new = NewProject {
+        name: "p".into(),
+        keypoints: vec!["snout".into(), "leftear".into(), "rightear".into()],
+        edges: vec![
+            ("snout".into(), "leftear".into()),
+            ("snout".into(), "rightear".into()),
+        ],
+        symmetric: vec![("leftear".into(), "rightear".into())],
+        individuals: vec!["m1".into(), "m2".into()],
+        ..NewProject::default()
+    };
+    let (path, mut p) = common::project_on_pattern_clip(tmp.path(), "p.kinelab", new);
     let s = p.state().clone();
     let key = |f, i: usize, k: &str| LabelKey {
         video: s.videos[0].id,
@@ -343,6 +336,7 @@ fn an_slp_file_keeps_edges_symmetries_occlusion_and_absence() {
         out.to_str().unwrap(),
     ]);
     let got = common::run_python(SLEAP_IO_USER_INSTANCES, &[out.to_str().unwrap()]);
+    let clip = common::clip(&common::h264_gop30());
     let name = clip.file_name().unwrap().to_string_lossy().into_owned();
     let want = format!(
         "nodes snout leftear rightear\n\

@@ -14,22 +14,15 @@ use kinelab::ui::keymap::Keymap;
 
 /// A project with two mice and three keypoints on a generated 320x240 clip.
 fn make_project(dir: &Path) -> PathBuf {
-    let clip = common::clip(&common::h264_gop30());
-    let path = dir.join("gui.kinelab");
-    let video = kinelab::video::describe::describe_for_project(dir, &clip, &mut |_| {}).unwrap();
-    Project::create(
-        &path,
-        &NewProject {
-            name: "gui".into(),
-            keypoints: vec!["snout".into(), "leftear".into(), "rightear".into()],
-            edges: vec![("snout".into(), "leftear".into())],
-            symmetric: vec![("leftear".into(), "rightear".into())],
-            individuals: vec!["m1".into(), "m2".into()],
-            videos: vec![video],
-        },
-    )
-    .unwrap();
-    path
+    let new = NewProject {
+        name: "gui".into(),
+        keypoints: vec!["snout".into(), "leftear".into(), "rightear".into()],
+        edges: vec![("snout".into(), "leftear".into())],
+        symmetric: vec![("leftear".into(), "rightear".into())],
+        individuals: vec!["m1".into(), "m2".into()],
+        ..NewProject::default()
+    };
+    common::project_on_pattern_clip(dir, "gui.kinelab", new).0
 }
 
 /// The app on its start screen (no project, no saved preferences).

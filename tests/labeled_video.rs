@@ -24,20 +24,13 @@ fn snout_at(frame_idx: u64) -> (f32, f32) {
 /// A project on the 300-frame pattern clip: one mouse (snout, tail), a prediction set
 /// "model" of the snout on every frame but the gap, and a label on frame 50.
 fn project_with_predictions(dir: &Path) -> (PathBuf, PathBuf) {
-    let clip = common::clip(&common::h264_gop30());
-    let video = kinelab::video::describe::describe_for_project(dir, &clip, &mut |_| {}).unwrap();
-    let path = dir.join("render.kinelab");
-    let mut project = Project::create(
-        &path,
-        &NewProject {
-            name: "render".into(),
-            keypoints: vec!["snout".into(), "tail".into()],
-            edges: vec![("snout".into(), "tail".into())],
-            videos: vec![video],
-            ..NewProject::default()
-        },
-    )
-    .unwrap();
+    let new = NewProject {
+        name: "render".into(),
+        keypoints: vec!["snout".into(), "tail".into()],
+        edges: vec![("snout".into(), "tail".into())],
+        ..NewProject::default()
+    };
+    let (path, mut project) = common::project_on_pattern_clip(dir, "render.kinelab", new);
     let s = project.state().clone();
     let snout = s.skeleton.by_name("snout").unwrap().id;
     let shape = PredictionShape {
@@ -71,7 +64,7 @@ fn project_with_predictions(dir: &Path) -> (PathBuf, PathBuf) {
     project
         .apply(edits::set_label_position(&s, key, 250.0, 200.0).unwrap())
         .unwrap();
-    (path, clip)
+    (path, common::clip(&common::h264_gop30()))
 }
 
 fn style() -> OverlayStyle {

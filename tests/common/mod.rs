@@ -392,6 +392,27 @@ pub fn clip_dir() -> PathBuf {
     dir
 }
 
+/// A project `dir/file_name` made from `new`, on the 300-frame pattern clip
+/// (`h264_gop30`) as its one video.
+pub fn project_on_pattern_clip(
+    dir: &Path,
+    file_name: &str,
+    new: kinelab::project::NewProject,
+) -> (PathBuf, kinelab::project::Project) {
+    let clip = clip(&h264_gop30());
+    let video = kinelab::video::describe::describe_for_project(dir, &clip, &mut |_| {}).unwrap();
+    let path = dir.join(file_name);
+    let project = kinelab::project::Project::create(
+        &path,
+        &kinelab::project::NewProject {
+            videos: vec![video],
+            ..new
+        },
+    )
+    .unwrap();
+    (path, project)
+}
+
 /// Encodes the clip once (per machine) and returns its path.
 pub fn clip(spec: &ClipSpec) -> PathBuf {
     static LOCK: OnceLock<Mutex<()>> = OnceLock::new();

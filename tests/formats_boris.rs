@@ -72,18 +72,20 @@ fn code_events(project: &Path) -> Vec<Event> {
 }
 
 /// Opens `.boris` argv[1] in BORIS, checks it, and writes BORIS's tabular and aggregated
-/// events into folder argv[2] in each format BORIS offers that Kinelab reads.
+/// events into folder argv[2] in each format BORIS offers that Kinelab reads; the
+/// compressed `.boris.gz` argv[3] must open in BORIS to the same project.
 const BORIS_CHECK: &str = r#"
 import os, sys, logging, tablib
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from decimal import Decimal
 from boris import project_functions as pf, export_observation as eo, config as cfg
 logging.disable(logging.CRITICAL)
-path, out = sys.argv[1:3]
+path, out, gzipped = sys.argv[1:4]
 FORMATS = ["tsv", "csv", "xlsx", "xls", "ods"]
 _, changed, pj, msg = pf.open_project_json(path)
 assert "error" not in pj, pj["error"]
 assert not changed and not msg, (changed, msg)
+assert pf.open_project_json(gzipped)[2] == pj, "the .boris.gz opens to another project"
 problems = pf.check_project_integrity(pj, cfg.S, path, media_file_available=True)
 assert problems == "", problems
 (obs_id,) = pj[cfg.OBSERVATIONS]
@@ -131,11 +133,22 @@ fn boris_opens_checks_and_exports_the_boris_project_kinelab_writes() {
         "--out",
         boris.to_str().unwrap(),
     ]);
+    let gzipped = dir.path().join("coded.boris.gz");
+    common::kinelab_ok(&[
+        "events",
+        project.to_str().unwrap(),
+        "--out",
+        gzipped.to_str().unwrap(),
+    ]);
     let exports = dir.path().join("from_boris");
     std::fs::create_dir(&exports).unwrap();
     let said = common::run_python(
         BORIS_CHECK,
-        &[boris.to_str().unwrap(), exports.to_str().unwrap()],
+        &[
+            boris.to_str().unwrap(),
+            exports.to_str().unwrap(),
+            gzipped.to_str().unwrap(),
+        ],
     );
     // 3 behaviours, 2 subjects, 3 states as START + STOP and 3 points, 6 events.
     assert_eq!(said.trim(), "3 2 9 6", "{said}");
@@ -147,6 +160,7 @@ fn boris_opens_checks_and_exports_the_boris_project_kinelab_writes() {
         .collect();
     files.sort();
     assert_eq!(files.len(), 10, "{files:?}");
+    files.push(gzipped);
     for export in &files {
         let other_dir = tempfile::tempdir().unwrap();
         let other = make_project(other_dir.path());

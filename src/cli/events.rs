@@ -17,16 +17,18 @@ use crate::util::atomic_file::write_bytes_atomically;
 pub struct EventsArgs {
     /// A project (a .kinelab file, a DeepLabCut config.yaml or folder, a SLEAP .slp).
     pub project: PathBuf,
-    /// The file to write: BORIS's tabular events (.csv) or a BORIS project (.boris).
+    /// The file to write: BORIS's tabular events (.csv) or a BORIS project (.boris, or
+    /// .boris.gz compressed).
     #[arg(long, required_unless_present_any = ["import", "ethogram"])]
     pub out: Option<PathBuf>,
     /// Also write the ethogram as BORIS exports it: its table (.csv or .tsv) or a BORIS
     /// project holding the ethogram and subjects (.boris).
     #[arg(long)]
     pub ethogram: Option<PathBuf>,
-    /// A BORIS project (.boris), or BORIS's tabular or aggregated events or ethogram
-    /// table (.csv, .tsv, .xlsx, .xls, .ods), whose behaviours and events are added to
-    /// the project (observations matched to videos by media file name; one undoable edit).
+    /// A BORIS project (.boris, .boris.gz), or BORIS's tabular or aggregated events or
+    /// ethogram table (.csv, .tsv, .xlsx, .xls, .ods), whose behaviours and events are
+    /// added to the project (observations matched to videos by media file name; one
+    /// undoable edit).
     #[arg(long)]
     pub import: Option<PathBuf>,
     /// Only this video (its path or name).
@@ -92,11 +94,9 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
         .collect();
     let count: usize = rows.iter().map(|r| r.events.len()).sum();
     let out = args.out.as_ref().context("say where to write: --out")?;
-    let is_boris = out
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("boris"));
-    let bytes = if is_boris {
-        crate::formats::boris::project_file(state, &project_name(&project), &ethogram, &rows)
+    let bytes = if crate::formats::boris::is_project_path(out) {
+        let name = project_name(&project);
+        crate::formats::boris::project_file_at(out, state, &name, &ethogram, &rows)?
     } else {
         to_csv(state, &ethogram, &rows)?
     };

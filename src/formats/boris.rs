@@ -158,6 +158,40 @@ pub fn project_json(
     })
 }
 
+/// Whether `path` names a BORIS project: `<name>.boris`, or `<name>.boris.gz`, which
+/// BORIS saves gzip-compressed when asked to.
+pub fn is_project_path(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.ends_with(".boris") || name.ends_with(".boris.gz")
+}
+
+/// [`project_file`]'s bytes for the file `path`: gzip-compressed where its name ends in
+/// `.gz`, as BORIS reads a `.boris.gz`.
+pub fn project_file_at(
+    path: &Path,
+    state: &ProjectState,
+    name: &str,
+    ethogram: &Ethogram,
+    observations: &[VideoEvents<'_>],
+) -> FormatResult<Vec<u8>> {
+    let bytes = project_file(state, name, ethogram, observations);
+    let gzipped = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    if !gzipped {
+        return Ok(bytes);
+    }
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(&bytes)
+        .and_then(|()| encoder.finish())
+        .map_err(|e| FormatError::io(path, e))
+}
+
 /// The project file's bytes: `project_json`, pretty-printed with a final newline.
 pub fn project_file(
     state: &ProjectState,
@@ -283,7 +317,18 @@ pub(super) fn ethogram_from_conf(conf: &[Value]) -> Ethogram {
 /// Reads a `.boris` project.
 pub fn read(path: &Path) -> FormatResult<BorisProject> {
     let bad = |why: String| FormatError::invalid(path, why);
-    let text = std::fs::read_to_string(path).map_err(|e| FormatError::io(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| FormatError::io(path, e))?;
+    // A `.boris.gz` (gzip's magic bytes first), as BORIS saves a compressed project.
+    let text = if bytes.starts_with(&[0x1f, 0x8b]) {
+        use std::io::Read;
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(bytes.as_slice())
+            .read_to_string(&mut text)
+            .map_err(|e| bad(format!("not a readable gzip-compressed BORIS project: {e}")))?;
+        text
+    } else {
+        String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text: not a BORIS project".into()))?
+    };
     let v: Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
     if v.get("behaviors_conf").is_none() {
         return Err(bad("no 'behaviors_conf': not a BORIS project".into()));
@@ -352,8 +397,8 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
 pub const IMPORT_KINDS: &[super::FileKind] = &[
     super::FileKind {
         name: "BORIS project",
-        extensions: &["boris"],
-        examples: "<project>.boris",
+        extensions: &["boris", "gz"],
+        examples: "<project>.boris, <project>.boris.gz",
     },
     super::FileKind {
         name: "BORIS tabular or aggregated events, or an ethogram table",
@@ -518,6 +563,27 @@ pub fn import_edit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_broken_or_foreign_project_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes, why) in [
+            (
+                "p.boris.gz",
+                &[0x1f, 0x8b, 8, 0, 1, 2, 3][..],
+                "not a readable gzip-compressed BORIS project",
+            ),
+            ("p.boris", &[0xff, 0xfe, 0][..], "not UTF-8 text"),
+            ("q.boris", b"{}", "no 'behaviors_conf'"),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let err = read_any(&path).unwrap_err().to_string();
+            assert!(err.contains(name) && err.contains(why), "{err}");
+        }
+        assert!(is_project_path(Path::new("a/B.BORIS.GZ")));
+        assert!(!is_project_path(Path::new("a/events.csv.gz")));
+    }
 
     #[test]
     fn a_boris_project_reads_with_paired_states_exclusions_and_modifiers() {

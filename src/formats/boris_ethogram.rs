@@ -104,13 +104,10 @@ pub fn file_bytes(
     let table = |delimiter| {
         to_table(ethogram, delimiter).map_err(|e| FormatError::invalid(path, e.to_string()))
     };
+    if super::boris::is_project_path(path) {
+        return super::boris::project_file_at(path, state, project_name, ethogram, &[]);
+    }
     match ext.as_str() {
-        "boris" => Ok(super::boris::project_file(
-            state,
-            project_name,
-            ethogram,
-            &[],
-        )),
         "tsv" | "txt" => table(b'\t'),
         _ => table(b','),
     }

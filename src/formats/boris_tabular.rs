@@ -29,41 +29,67 @@ pub fn is_spreadsheet(path: &Path) -> bool {
     })
 }
 
+/// Whether a row is a BORIS table's header: it names the subject or the behaviour.
+/// BORIS 7's tabular export puts the observation's details (its id, media files, date,
+/// independent variables) in rows above the header.
+fn is_header_row<'a>(mut cells: impl Iterator<Item = &'a str>) -> bool {
+    cells.any(|c| {
+        ["Subject", "Behavior", "Behaviour", "Behavior code"]
+            .iter()
+            .any(|n| c.trim().eq_ignore_ascii_case(n))
+    })
+}
+
+/// `rows` split at the header row (the first [`is_header_row`], else the first row):
+/// its trimmed names, and the rows below it.
+fn split_at_header(
+    mut rows: Vec<csv::StringRecord>,
+) -> Option<(Vec<String>, Vec<csv::StringRecord>)> {
+    let at = rows
+        .iter()
+        .position(|r| is_header_row(r.iter()))
+        .unwrap_or(0);
+    if at >= rows.len() {
+        return None;
+    }
+    let below = rows.split_off(at + 1);
+    let names = rows[at].iter().map(|h| h.trim().to_owned()).collect();
+    Some((names, below))
+}
+
 /// A BORIS table: its trimmed column names and its rows. A spreadsheet (see
 /// [`is_spreadsheet`]) is read through calamine; other files as CSV, or TSV when the
-/// header has more tabs than commas.
+/// header line has more tabs than commas.
 pub(super) fn read_table(path: &Path) -> FormatResult<(Vec<String>, Vec<csv::StringRecord>)> {
     if is_spreadsheet(path) {
         return read_spreadsheet(path);
     }
     let text = std::fs::read_to_string(path).map_err(|e| FormatError::io(path, e))?;
-    let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.matches('\t').count() > first.matches(',').count() {
+    let header_line = text
+        .lines()
+        .find(|l| is_header_row(l.split(['\t', ','])))
+        .or_else(|| text.lines().next())
+        .unwrap_or_default();
+    let delimiter = if header_line.matches('\t').count() > header_line.matches(',').count() {
         b'\t'
     } else {
         b','
     };
-    let mut reader = csv::ReaderBuilder::new()
+    let rows = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| FormatError::invalid(path, e.to_string()))?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect::<Vec<_>>();
-    let rows = reader
+        .has_headers(false)
+        .from_reader(text.as_bytes())
         .records()
         .enumerate()
         .map(|(n, r)| r.map_err(|e| FormatError::row(path, n + 1, e.to_string())))
         .collect::<FormatResult<Vec<_>>>()?;
-    Ok((headers, rows))
+    split_at_header(rows).ok_or_else(|| FormatError::invalid(path, "the file is empty"))
 }
 
-/// A spreadsheet's rows, the first row of its first sheet with any as the header. A
-/// workbook BORIS wrote with a sheet per observation gives every sheet's rows, each
-/// cell under the first sheet's column of the same name.
+/// A spreadsheet's rows under its header (see [`split_at_header`]). A workbook BORIS
+/// wrote with a sheet per observation gives every sheet's rows, each cell under the
+/// first sheet's column of the same name.
 fn read_spreadsheet(path: &Path) -> FormatResult<(Vec<String>, Vec<csv::StringRecord>)> {
     use calamine::{DataType, Reader};
     let unreadable =
@@ -73,24 +99,24 @@ fn read_spreadsheet(path: &Path) -> FormatResult<(Vec<String>, Vec<csv::StringRe
     let mut rows = Vec::new();
     for sheet in book.sheet_names() {
         let range = book.worksheet_range(&sheet).map_err(unreadable)?;
-        let mut sheet_rows = range.rows();
-        let Some(first) = sheet_rows.next() else {
+        let sheet_rows: Vec<csv::StringRecord> = range
+            .rows()
+            .filter(|r| r.iter().any(|c| !c.is_empty()))
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        let Some((names, sheet_rows)) = split_at_header(sheet_rows) else {
             continue;
         };
-        let names: Vec<String> = first
-            .iter()
-            .map(|c| c.to_string().trim().to_owned())
-            .collect();
         let headers = headers.get_or_insert_with(|| names.clone());
         let column_of: Vec<Option<usize>> = names
             .iter()
             .map(|n| headers.iter().position(|h| h == n))
             .collect();
-        for row in sheet_rows.filter(|r| r.iter().any(|c| !c.is_empty())) {
+        for row in sheet_rows {
             let mut cells = vec![String::new(); headers.len()];
             for (cell, column) in row.iter().zip(&column_of) {
                 if let Some(column) = column {
-                    cells[*column] = cell.to_string();
+                    cells[*column] = cell.to_owned();
                 }
             }
             rows.push(csv::StringRecord::from(cells));
@@ -117,7 +143,13 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
         ));
     };
     let kind = col(&["Behavior type", "Status"]);
-    let media = col(&["Media file name", "Media file", "Source", "Observation id"]);
+    let media = col(&[
+        "Media file name",
+        "Media file",
+        "Media file path",
+        "Source",
+        "Observation id",
+    ]);
     // One "Modifiers" column (Kinelab's, older BORIS), or BORIS's "Modifier #1",
     // "Modifier #2"… (a column per modifier set), joined with "|" as BORIS joins them in
     // its projects.
@@ -174,10 +206,12 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
             BehaviourKind::Point
         });
         let seen = modifiers_seen.entry(code.clone()).or_default();
+        // BORIS writes "None" for a modifier set left unchosen.
         seen.extend(
             modifier
                 .split('|')
-                .filter(|m| !m.is_empty())
+                .map(str::trim)
+                .filter(|m| !m.is_empty() && *m != "None")
                 .map(str::to_owned),
         );
         let entry = project
@@ -332,6 +366,38 @@ mod tests {
             p.ethogram.by_code("poke").unwrap().modifiers,
             ["fast", "left", "right"]
         );
+    }
+
+    #[test]
+    fn boris_7_details_above_the_header_are_passed_over() {
+        // BORIS 7's tabular export: the observation's details, then the table.
+        let dir = tempfile::tempdir().unwrap();
+        let tabular = dir.path().join("old.tsv");
+        std::fs::write(
+            &tabular,
+            "Observation id\tobservation #1\t\t\n\
+             \t\t\t\n\
+             Media file(s)\t\t\t\n\
+             Player #1\ttrial1.mp4\t\t\n\
+             independent variables\t\t\t\n\
+             variable\tvalue\t\t\n\
+             a\t12, or so\t\t\n\
+             \t\t\t\n\
+             Time\tMedia file path\tTotal length\tFPS\tSubject\tBehavior\tModifiers\tStatus\n\
+             3.300\ttrial1.mp4\t359.960\t25.0\trat\twalk\t\tSTART\n\
+             5.000\ttrial1.mp4\t359.960\t25.0\trat\tpoke\tNone|left\tPOINT\n\
+             7.750\ttrial1.mp4\t359.960\t25.0\trat\twalk\t\tSTOP\n",
+        )
+        .unwrap();
+        let p = read(&tabular).unwrap();
+        let events = &p.observations["trial1.mp4"].1;
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert_eq!(
+            (events[0].start_secs, events[0].stop_secs),
+            (3.3, Some(7.75))
+        );
+        assert_eq!(events[1].modifier.as_deref(), Some("None|left"));
+        assert_eq!(p.ethogram.by_code("poke").unwrap().modifiers, ["left"]);
     }
 
     #[test]

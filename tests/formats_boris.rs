@@ -255,3 +255,64 @@ fn boris_loads_the_ethogram_table_kinelab_writes() {
         behaviours::ethogram(Project::open(&project).unwrap().state())
     );
 }
+
+#[test]
+fn an_import_skips_what_falls_after_the_video_and_what_is_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let (media, fps, frames) = {
+        let p = Project::open(&project).unwrap();
+        let v = &p.state().videos[0];
+        (v.def.path.clone(), v.def.fps, v.def.frame_count)
+    };
+    let end_secs = frames as f64 / fps;
+    // A state stopped "at the end of the media" (past the last frame's start), a point
+    // well after the video, and one inside it; BORIS gives no frame indices here.
+    let table = dir.path().join("events.tsv");
+    std::fs::write(
+        &table,
+        format!(
+            "Subject\tBehavior\tModifiers\tBehavior type\tTime\tMedia file name\n\
+             m1\twalk\t\tSTART\t2.0\t{media}\n\
+             m2\tpoke\tleft\tPOINT\t1.0\t{media}\n\
+             m1\twalk\t\tSTOP\t{stop}\t{media}\n\
+             m2\tpoke\t\tPOINT\t{after}\t{media}\n",
+            stop = end_secs + 0.5,
+            after = end_secs + 30.0,
+        ),
+    )
+    .unwrap();
+    let import = || {
+        common::kinelab_ok(&[
+            "events",
+            project.to_str().unwrap(),
+            "--import",
+            table.to_str().unwrap(),
+        ])
+    };
+    let said = import();
+    assert!(
+        said.contains("2 events added")
+            && said.contains(&format!(
+                "1 skipped: observation '{media}': after the video's last frame ({})",
+                frames - 1
+            )),
+        "{said}"
+    );
+    let doc = Project::open(&project).unwrap();
+    let events = behaviours::events(doc.state(), doc.state().videos[0].id);
+    let spans: Vec<(u64, Option<u64>)> = events
+        .iter()
+        .map(|e| (e.start_frame, e.stop_frame))
+        .collect();
+    // 1.0 s and 2.0 s are the frames on screen then; the stop is the last frame.
+    let frame = |secs: f64| (secs * fps + 1e-6).floor() as u64;
+    assert_eq!(spans, [(frame(1.0), None), (frame(2.0), Some(frames - 1))]);
+    drop(doc);
+    // The same file again adds nothing.
+    let said = import();
+    assert!(
+        said.contains("0 events added") && said.contains("2 skipped: already in the project"),
+        "{said}"
+    );
+}

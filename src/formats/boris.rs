@@ -508,17 +508,29 @@ pub fn import_edit(
             continue;
         };
         let times = times_of(video).unwrap_or_default();
-        let fps = video.def.fps;
-        let frame_of = |secs: f64, given: Option<u64>| {
-            given.unwrap_or_else(|| {
-                if times.is_empty() {
-                    (secs * fps).round().max(0.0) as u64
-                } else {
+        let fps = video.def.fps.max(1e-9);
+        let frame_count = if times.is_empty() {
+            video.def.frame_count
+        } else {
+            times.len() as u64
+        };
+        // The frame on screen at `secs` (the last that starts at or before it), or the
+        // frame BORIS gives; `None` past the video's last frame.
+        let frame_of = |secs: f64, given: Option<u64>| -> Option<u64> {
+            let frame = match given {
+                Some(f) => f,
+                None if times.is_empty() => (secs * fps + 1e-6).floor().max(0.0) as u64,
+                None => {
+                    let last_end = times.last().map_or(0.0, |t| t + 1.0 / fps);
+                    if secs >= last_end + 1e-6 {
+                        return None;
+                    }
                     times
                         .partition_point(|&t| t <= secs + 1e-9)
                         .saturating_sub(1) as u64
                 }
-            })
+            };
+            (frame < frame_count).then_some(frame)
         };
         let mut all = behaviours::events(state, video.id);
         for e in events {
@@ -527,19 +539,45 @@ pub fn import_edit(
                 (name, _) => state.individual_by_name(name),
             };
             let Some(subject) = subject else {
+                let why = if e.subject.is_empty() {
+                    format!(
+                        "no focal subject, and the project has {} individuals",
+                        state.individuals.len()
+                    )
+                } else {
+                    format!("subject '{}' is not an individual", e.subject)
+                };
+                *skipped.entry(why).or_default() += 1;
+                continue;
+            };
+            let Some(start_frame) = frame_of(e.start_secs, e.start_frame) else {
                 *skipped
-                    .entry(format!("subject '{}' is not an individual", e.subject))
+                    .entry(format!(
+                        "observation '{id}': after the video's last frame ({})",
+                        frame_count.saturating_sub(1)
+                    ))
                     .or_default() += 1;
                 continue;
             };
-            all.push(Event {
+            // A state stopped at the end of the media stops on the last frame.
+            let last_frame = frame_count.saturating_sub(1);
+            let event = Event {
                 behaviour: e.behaviour.clone(),
                 subject: subject.id,
-                start_frame: frame_of(e.start_secs, e.start_frame),
-                stop_frame: e.stop_secs.map(|s| frame_of(s, e.stop_frame)),
+                start_frame,
+                stop_frame: e
+                    .stop_secs
+                    .map(|s| frame_of(s, e.stop_frame).unwrap_or(last_frame)),
                 modifier: e.modifier.clone(),
                 computed: e.computed,
-            });
+            };
+            if all.contains(&event) {
+                *skipped
+                    .entry("already in the project".to_owned())
+                    .or_default() += 1;
+                continue;
+            }
+            all.push(event);
             imported += 1;
         }
         all.sort_by_key(|e| (e.start_frame, e.subject, e.behaviour.clone()));

@@ -316,3 +316,85 @@ fn an_import_skips_what_falls_after_the_video_and_what_is_already_there() {
         "{said}"
     );
 }
+
+/// A BORIS observation's clock: its time offset, then player 1's files one after
+/// another. Each file's events land on its own frames, and two observations of the same
+/// video both land.
+#[test]
+fn events_of_a_multi_file_observation_land_on_their_own_files_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let (media, fps, frames) = {
+        let p = Project::open(&project).unwrap();
+        let v = &p.state().videos[0];
+        (v.def.path.clone(), v.def.fps, v.def.frame_count)
+    };
+    let length = frames as f64 / fps;
+    let boris = serde_json::json!({
+        "project_format_version": "7.0",
+        "behaviors_conf": {
+            "0": {"type": "Point event", "key": "P", "code": "poke", "description": "",
+                  "category": "", "modifiers": "", "excluded": "", "coding map": ""},
+            "1": {"type": "State event", "key": "W", "code": "walk", "description": "",
+                  "category": "", "modifiers": "", "excluded": "", "coding map": ""}
+        },
+        "subjects_conf": {"0": {"key": "1", "name": "m1", "description": ""},
+                          "1": {"key": "2", "name": "m2", "description": ""}},
+        "observations": {
+            // other.mp4 (10 s) plays first, then the project's clip; 1 s offset.
+            "two files": {
+                "type": "MEDIA", "time offset": 1.0,
+                "file": {"1": ["other.mp4", media], "2": []},
+                "media_info": {"length": {"other.mp4": 10.0, media.clone(): length},
+                               "offset": {"1": 0.0, "2": 0.0}},
+                "events": [
+                    [6.0, "m1", "poke", "", ""],
+                    [13.0, "m1", "poke", "left", ""],
+                    [14.0, "m1", "walk", "", ""],
+                    [15.0, "m1", "walk", "", ""]
+                ]
+            },
+            "one file": {
+                "type": "MEDIA", "time offset": 0.0,
+                "file": {"1": [media], "2": []},
+                "media_info": {"length": {media.clone(): length}},
+                "events": [[0.5, "m2", "poke", "", ""]]
+            }
+        }
+    });
+    let file = dir.path().join("clock.boris");
+    std::fs::write(&file, serde_json::to_vec_pretty(&boris).unwrap()).unwrap();
+    let said = common::kinelab_ok(&[
+        "events",
+        project.to_str().unwrap(),
+        "--import",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        said.contains("3 events added")
+            && said.contains("1 skipped: observation 'two files (other.mp4)': no video"),
+        "{said}"
+    );
+    let doc = Project::open(&project).unwrap();
+    let events = behaviours::events(doc.state(), doc.state().videos[0].id);
+    let frame = |secs: f64| (secs * fps + 1e-6).floor() as u64;
+    let got: Vec<(&str, u64, Option<u64>, Option<&str>)> = events
+        .iter()
+        .map(|e| {
+            (
+                e.behaviour.as_str(),
+                e.start_frame,
+                e.stop_frame,
+                e.modifier.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("poke", frame(0.5), None, None),
+            ("poke", frame(2.0), None, Some("left")),
+            ("walk", frame(3.0), Some(frame(4.0)), None),
+        ]
+    );
+}

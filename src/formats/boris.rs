@@ -314,6 +314,52 @@ pub(super) fn ethogram_from_conf(conf: &[Value]) -> Ethogram {
     ethogram
 }
 
+/// A media file of a BORIS observation and where it starts on the observation's clock.
+struct MediaClock {
+    file: String,
+    /// The player ("1", "2", …) that shows it.
+    player: String,
+    /// The player's offset plus the lengths of the files before it in that player.
+    start_secs: f64,
+    /// Its length, where BORIS recorded it.
+    length_secs: Option<f64>,
+    /// Whether it is the last file of its player (an event may stop at its very end).
+    last_of_player: bool,
+}
+
+/// Each media file of observation `o`, every player's, with where it starts.
+fn media_clocks(o: &Value) -> Vec<MediaClock> {
+    let mut players: Vec<(&String, &Value)> = o["file"]
+        .as_object()
+        .map(|m| m.iter().collect())
+        .unwrap_or_default();
+    players.sort_by_key(|(p, _)| p.parse::<u32>().unwrap_or(u32::MAX));
+    let mut clocks = Vec::new();
+    for (player, files) in players {
+        let files: Vec<&str> = files
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut start = o["media_info"]["offset"][player.as_str()]
+            .as_f64()
+            .unwrap_or(0.0);
+        for (i, file) in files.iter().enumerate() {
+            let length = o["media_info"]["length"][*file].as_f64();
+            clocks.push(MediaClock {
+                file: (*file).to_owned(),
+                player: player.clone(),
+                start_secs: start,
+                length_secs: length,
+                last_of_player: i + 1 == files.len(),
+            });
+            start += length.unwrap_or(f64::NAN);
+        }
+    }
+    clocks
+}
+
 /// Reads a `.boris` project.
 pub fn read(path: &Path) -> FormatResult<BorisProject> {
     let bad = |why: String| FormatError::invalid(path, why);
@@ -340,11 +386,8 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
         .collect();
     let mut observations = BTreeMap::new();
     for (id, o) in v["observations"].as_object().into_iter().flatten() {
-        let files: Vec<String> = sorted_values(&o["file"])
-            .iter()
-            .flat_map(|f| f.as_array().cloned().unwrap_or_default())
-            .filter_map(|f| f.as_str().map(str::to_owned))
-            .collect();
+        let media = media_clocks(o);
+        let files: Vec<String> = media.iter().map(|m| m.file.clone()).collect();
         let mut events: Vec<BorisEvent> = Vec::new();
         let mut open: BTreeMap<(String, String, String), usize> = BTreeMap::new();
         for row in o["events"].as_array().into_iter().flatten() {
@@ -384,7 +427,42 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
                 computed: comment == "computed",
             });
         }
-        observations.insert(id.clone(), (files, events));
+        // Event times are on the observation's clock: the time offset, then player 1's
+        // files one after another. With one media file, its times less the offset; with
+        // more, each file gets the events that start while it plays, on its own clock.
+        let time_offset = o["time offset"].as_f64().unwrap_or(0.0);
+        let shift = |e: &BorisEvent, by: f64, keep_frames: bool| BorisEvent {
+            start_secs: e.start_secs - by,
+            stop_secs: e.stop_secs.map(|t| t - by),
+            start_frame: e.start_frame.filter(|_| keep_frames),
+            stop_frame: e.stop_frame.filter(|_| keep_frames),
+            ..e.clone()
+        };
+        if media.len() <= 1 {
+            let events = events.iter().map(|e| shift(e, time_offset, true)).collect();
+            observations.insert(id.clone(), (files, events));
+            continue;
+        }
+        for m in &media {
+            let start = time_offset + m.start_secs;
+            let playing = |e: &&BorisEvent| {
+                start.is_finite()
+                    && m.length_secs.is_none_or(|len| {
+                        let t = e.start_secs - start;
+                        t >= 0.0 && (t < len || (m.last_of_player && t <= len + 1e-6))
+                    })
+            };
+            // BORIS's frame indices count in player 1's file.
+            let here = events
+                .iter()
+                .filter(playing)
+                .map(|e| shift(e, start, m.player == "1"))
+                .collect();
+            let stem = Path::new(&m.file.replace('\\', "/"))
+                .file_name()
+                .map_or_else(|| m.file.clone(), |n| n.to_string_lossy().into_owned());
+            observations.insert(format!("{id} ({stem})"), (vec![m.file.clone()], here));
+        }
     }
     Ok(BorisProject {
         ethogram,
@@ -495,6 +573,9 @@ pub fn import_edit(
             .unwrap_or_default()
     };
     let (mut imported, mut skipped) = (0usize, BTreeMap::<String, usize>::new());
+    // Each video's events as the import leaves them: several observations (or a file of
+    // a multi-file observation) may land on the same video.
+    let mut by_video: BTreeMap<crate::project::VideoId, Vec<Event>> = BTreeMap::new();
     for (id, (files, events)) in &boris.observations {
         let video = state.videos.iter().find(|v| {
             files
@@ -532,7 +613,9 @@ pub fn import_edit(
             };
             (frame < frame_count).then_some(frame)
         };
-        let mut all = behaviours::events(state, video.id);
+        let all = by_video
+            .entry(video.id)
+            .or_insert_with(|| behaviours::events(state, video.id));
         for e in events {
             let subject = match (e.subject.as_str(), state.individuals.as_slice()) {
                 ("", [only]) => Some(only),
@@ -580,9 +663,11 @@ pub fn import_edit(
             all.push(event);
             imported += 1;
         }
+    }
+    for (video, mut all) in by_video {
         all.sort_by_key(|e| (e.start_frame, e.subject, e.behaviour.clone()));
         if let Ok(value) = serde_json::to_string(&all) {
-            let key = events_key(video.id);
+            let key = events_key(video);
             changes.push(Change::Setting {
                 before: state.settings.get(&key).cloned(),
                 key,

@@ -167,6 +167,8 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
             .collect(),
     };
     let time = col(&["Time"]);
+    // BORIS's times include the observation's time offset; the video's do not.
+    let time_offset = col(&["Time offset (s)", "Time offset"]);
     let index = col(&["Image index"]);
     let (start, stop) = (col(&["Start (s)"]), col(&["Stop (s)"]));
     let (index_start, index_stop) = (col(&["Image index start"]), col(&["Image index stop"]));
@@ -190,6 +192,8 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
                 .to_owned()
         };
         let number = |i: Option<usize>| cell(i).parse::<f64>().ok();
+        let offset = number(time_offset).unwrap_or(0.0);
+        let secs = |i: Option<usize>| number(i).map(|t| t - offset);
         let (who, code) = (cell(Some(subject)), cell(Some(behaviour)));
         let modifier = modifier_cols
             .iter()
@@ -233,18 +237,18 @@ pub fn read(path: &Path) -> FormatResult<BorisProject> {
             computed: false,
         };
         if aggregated {
-            let Some(s) = number(start) else {
+            let Some(s) = secs(start) else {
                 return Err(FormatError::row(path, n + 1, "no start time"));
             };
             let mut e = event(s, number(index_start).map(|f| f as u64));
             if is_state {
-                e.stop_secs = number(stop);
+                e.stop_secs = secs(stop);
                 e.stop_frame = number(index_stop).map(|f| f as u64);
             }
             entry.1.push(e);
             continue;
         }
-        let Some(t) = number(time) else {
+        let Some(t) = secs(time) else {
             return Err(FormatError::row(path, n + 1, "no time"));
         };
         let frame = number(index).map(|f| f as u64);
@@ -398,6 +402,21 @@ mod tests {
         );
         assert_eq!(events[1].modifier.as_deref(), Some("None|left"));
         assert_eq!(p.ethogram.by_code("poke").unwrap().modifiers, ["left"]);
+    }
+
+    #[test]
+    fn the_time_offset_is_taken_off_borises_times() {
+        let dir = tempfile::tempdir().unwrap();
+        let tabular = dir.path().join("t.csv");
+        std::fs::write(
+            &tabular,
+            "Observation id,Time offset (s),Subject,Behavior,Behavior type,Time,Media file name,Image index\n\
+             o,2.5,rat,poke,POINT,4.0,trial1.mp4,NA\n",
+        )
+        .unwrap();
+        let p = read(&tabular).unwrap();
+        let poke = &p.observations["trial1.mp4"].1[0];
+        assert_eq!((poke.start_secs, poke.start_frame), (1.5, None));
     }
 
     #[test]

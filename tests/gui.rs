@@ -2935,3 +2935,74 @@ fn a_rule_built_in_the_panel_finds_computed_events() {
         h.render().unwrap().save("/tmp/summary.png").unwrap();
     }
 }
+
+#[test]
+fn a_boris_spreadsheet_is_imported_from_the_behaviours_panel() {
+    use kinelab::project::behaviours;
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    let media = Project::open(&project).unwrap().state().videos[0]
+        .def
+        .path
+        .clone();
+    // BORIS 8's tabular events as it exports them to Excel: a state and a point with
+    // its modifier, frame indices given.
+    let xlsx = dir.path().join("events.xlsx");
+    common::run_python(
+        r#"
+import sys, pandas as pd
+media = sys.argv[2]
+rows = [["o", "m1", "walk", "", "START", 1.0, media, 30],
+        ["o", "m2", "poke", "left", "POINT", 2.0, media, 60],
+        ["o", "m1", "walk", "", "STOP", 3.0, media, 90]]
+cols = ["Observation id", "Subject", "Behavior", "Modifier #1", "Behavior type", "Time",
+        "Media file name", "Image index"]
+pd.DataFrame(rows, columns=cols).to_excel(sys.argv[1], index=False, sheet_name="o")
+"#,
+        &[xlsx.to_str().unwrap(), &media],
+    );
+    let mut h = harness(&project);
+    press(&mut h, Modifiers::COMMAND, Key::B);
+    h.run_steps(3);
+    h.get_by_label("Import BORIS…").click();
+    h.run_steps(3);
+    if std::env::var_os("KINELAB_SHOT").is_some() {
+        h.render().unwrap().save("/tmp/boris_picker.png").unwrap();
+    }
+    // The picker offers BORIS's kinds only: the spreadsheet, not the project file.
+    assert!(h.query_by_label_contains("gui.kinelab").is_none());
+    h.get_by_label_contains("events.xlsx").click();
+    h.run_steps(2);
+    h.get_by_label("Open").click();
+    step_until(&mut h, "the import", |app| {
+        let ws = app.workspace.as_ref().unwrap();
+        !behaviours::events(ws.project.state(), ws.project.state().videos[0].id).is_empty()
+    });
+    let video = ws(&h).project.state().videos[0].id;
+    let events = behaviours::events(ws(&h).project.state(), video);
+    let got: Vec<(&str, u64, Option<u64>, Option<&str>)> = events
+        .iter()
+        .map(|e| {
+            (
+                e.behaviour.as_str(),
+                e.start_frame,
+                e.stop_frame,
+                e.modifier.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("walk", 30, Some(90), None),
+            ("poke", 60, None, Some("left"))
+        ],
+        "{:?}",
+        ws(&h).status
+    );
+    let ethogram = behaviours::ethogram(ws(&h).project.state());
+    assert_eq!(ethogram.by_code("poke").unwrap().modifiers, ["left"]);
+    // One undoable edit.
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(behaviours::events(ws(&h).project.state(), video).is_empty());
+}

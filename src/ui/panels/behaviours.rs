@@ -404,8 +404,9 @@ impl BehavioursPanel {
             if ui
                 .button("Import BORIS…")
                 .on_hover_text(
-                    "A BORIS project's behaviours and events, its events tables or its \
-                     ethogram table",
+                    "A BORIS project's behaviours and events (.boris, .boris.gz), its \
+                     tabular or aggregated events, or its ethogram table (CSV, TSV, Excel, \
+                     OpenDocument)",
                 )
                 .clicked()
             {

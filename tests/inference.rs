@@ -567,6 +567,18 @@ with h5py.File(sys.argv[1]) as f:
     let sets: Vec<_> = project.state().present_prediction_sets().collect();
     assert_eq!(sets.len(), 2);
     assert!(sets.iter().all(|s| s.def.name == "dlc_planted"));
+    // Each set holds its run's frames, and only those.
+    use kinelab::project::prediction_store::{PredictionReader, PredictionSource};
+    let reader = PredictionReader::open(project.path()).unwrap();
+    let video = project.state().videos[0].id;
+    let with_points = |set| -> Vec<u64> {
+        let arrays = reader.arrays(set, video).unwrap();
+        (0..arrays.shape.frame_count)
+            .filter(|&f| arrays.frame(f).iter().any(|v| v.is_finite()))
+            .collect()
+    };
+    assert_eq!(with_points(sets[0]), [0, 1, 2, 3]);
+    assert_eq!(with_points(sets[1]), [4, 5, 6, 7]);
 }
 
 #[test]
@@ -632,4 +644,69 @@ fn the_demo_model_finds_the_demo_mouse_within_3_px_on_frames_it_never_saw() {
         "{:.1}% of keypoints within 3 px (the bar is 95%)",
         within * 100.0
     );
+}
+
+/// A model run writes its set as it goes: stopped midway (the set dropped unfinished,
+/// as a killed process leaves it), the project keeps every completed chunk; finished,
+/// every frame.
+#[test]
+fn a_filling_set_keeps_the_frames_done_when_the_run_stops() {
+    use kinelab::project::filling_set::FillingSet;
+    use kinelab::project::prediction_store::{PredictionReader, PredictionSource};
+    let dir = tempfile::tempdir().unwrap();
+    let new = kinelab::project::NewProject {
+        name: "run".into(),
+        keypoints: vec!["snout".into()],
+        ..kinelab::project::NewProject::default()
+    };
+    let (path, mut project) = common::project_on_pattern_clip(dir.path(), "run.kinelab", new);
+    let s = project.state().clone();
+    let shape = kinelab::project::predictions::PredictionShape {
+        individuals: vec![s.individuals[0].id],
+        keypoints: vec![s.skeleton.keypoints[0].id],
+        frame_count: 3000,
+    };
+    let def = |name: &str| kinelab::project::predictions::PredictionSetDef {
+        name: name.into(),
+        source: "test".into(),
+        scorer: name.into(),
+        created_unix_secs: 0.0,
+    };
+    let video = s.videos[0].id;
+    let mut run = |name: &str, finish: bool| {
+        let mut arrays = kinelab::project::predictions::PredictionArrays::empty(shape.clone());
+        let mut filling = FillingSet::begin(&path, &def(name), video, &arrays).unwrap();
+        project
+            .add_import(format!("run {name}"), None, Some(filling.set()))
+            .unwrap();
+        for f in 0..1500 {
+            arrays.set(f, 0, [f as f32, 1.0, 0.9]);
+            filling.frame_done(&arrays, f);
+        }
+        if finish {
+            filling.finish(&arrays, 1499).unwrap();
+        }
+    };
+    run("stopped", false);
+    run("finished", true);
+    drop(project);
+    let project = kinelab::project::Project::open(&path).unwrap();
+    let reader = PredictionReader::open(&path).unwrap();
+    let frames_with_points = |name: &str| {
+        let set = project
+            .state()
+            .present_prediction_sets()
+            .find(|s| s.def.name == name)
+            .unwrap();
+        let arrays = reader.arrays(set, video).unwrap();
+        (0..arrays.shape.frame_count)
+            .filter(|&f| arrays.frame(f).iter().any(|v| v.is_finite()))
+            .count()
+    };
+    let stopped = frames_with_points("stopped");
+    assert!(
+        (kinelab::project::predictions::CHUNK_FRAMES as usize..1500).contains(&stopped),
+        "{stopped} frames: the first chunk, complete, was written"
+    );
+    assert_eq!(frames_with_points("finished"), 1500);
 }

@@ -16,7 +16,7 @@ use crate::inference::providers::Provider;
 use crate::inference::video_run::{Detector, RunReport, run_video_with};
 use crate::inference::{PoseModel, SessionOptions};
 use crate::project::document::project_dir;
-use crate::project::prediction_store::PredictionWriter;
+use crate::project::filling_set::FillingSet;
 use crate::project::predictions::{PredictionArrays, PredictionSetDef};
 use crate::project::{NewProject, Project, ProjectState};
 use crate::video::describe::describe_for_project;
@@ -228,7 +228,7 @@ fn infer_video(
             videos: vec![describe_for_project(dir, video, &mut |_| {})?],
         })
     };
-    let target = if args.format == InferFormat::Kinelab {
+    let mut target = if args.format == InferFormat::Kinelab {
         let project = if out.exists() {
             Project::open(out)?
         } else {
@@ -252,6 +252,30 @@ fn infer_video(
     let layout = PoseLayout::new(state, &spec, args.animals, frame_count)
         .map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
     let mut arrays = PredictionArrays::empty(layout.shape.clone());
+    let model_name = model.name();
+    let def = PredictionSetDef {
+        name: model_name.clone(),
+        source: model.path().display().to_string(),
+        scorer: format!("DLC_{model_name}"),
+        created_unix_secs: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64()),
+    };
+    // Into a project, the set is added first and fills as the run goes, as the app's
+    // runs do: a run stopped or killed keeps every frame done so far.
+    let mut filling = match &mut target {
+        Target::Project(project) => {
+            let filling = FillingSet::begin(project.path(), &def, video_id, &arrays)?;
+            project.add_import(
+                format!("Inference with {model_name}"),
+                None,
+                Some(filling.set()),
+            )?;
+            Some(filling)
+        }
+        Target::Memory(_) => None,
+    };
+    let state = target.state();
     let frames = match (args.start, args.stop) {
         (None, None) => None,
         (start, stop) => Some(start.unwrap_or(0)..stop.unwrap_or(usize::MAX)),
@@ -259,6 +283,10 @@ fn infer_video(
     let total = frames.as_ref().map_or(frame_count as usize, |r| {
         r.end.min(frame_count as usize).saturating_sub(r.start)
     });
+    let last_frame = frames
+        .as_ref()
+        .map_or(frame_count, |r| (r.end as u64).min(frame_count))
+        .saturating_sub(1);
     let bar = progress::bar(total as u64, "inference");
     let cancel = AtomicBool::new(false);
     let detector = detector.map(|model| Detector {
@@ -273,25 +301,27 @@ fn infer_video(
         args.batch,
         &cancel,
         &mut |p| bar.set_position(p.done as u64),
-        &mut |frame_idx, poses| layout.put(state, &mut arrays, frame_idx as u64, &poses),
-    )?;
+        &mut |frame_idx, poses| {
+            layout.put(state, &mut arrays, frame_idx as u64, &poses);
+            if let Some(filling) = filling.as_mut() {
+                filling.frame_done(&arrays, frame_idx as u64);
+            }
+        },
+    );
     bar.finish_and_clear();
-    let model_name = model.name();
-    let def = PredictionSetDef {
-        name: model_name.clone(),
-        source: model.path().display().to_string(),
-        scorer: format!("DLC_{model_name}"),
-        created_unix_secs: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64()),
-    };
+    if let Some(filling) = filling {
+        filling.finish(&arrays, last_frame)?;
+    }
+    let report = report.with_context(|| match &target {
+        Target::Project(_) => format!(
+            "{}: the run stopped; {} keeps the frames done so far",
+            video.display(),
+            out.display()
+        ),
+        Target::Memory(_) => format!("{}: the run stopped", video.display()),
+    })?;
     match target {
-        Target::Project(mut project) => {
-            let mut writer = PredictionWriter::open(project.path())?;
-            let set = writer.write_set(&def, &[(video_id, arrays)], false, &mut |_, _| {})?;
-            drop(writer);
-            project.add_import(format!("Inference with {model_name}"), None, Some(set))?;
-        }
+        Target::Project(_) => {}
         Target::Memory(state) => {
             let mut export = ExportReport::default();
             match args.format {

@@ -15,6 +15,7 @@ pub mod checkpointer;
 pub mod document;
 pub mod edits;
 pub mod error;
+pub mod filling_set;
 pub mod frames_to_label;
 pub mod interpolation;
 pub mod model;

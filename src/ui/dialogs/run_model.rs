@@ -6,15 +6,14 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use super::request::DialogRequest;
 use crate::inference::layout::PoseLayout;
 use crate::inference::spec::ModelSpec;
 use crate::inference::video_run::{Detector, RunError, run_video_with};
 use crate::inference::{PoseModel, SessionOptions};
-use crate::project::prediction_store::PredictionWriter;
-use crate::project::predictions::{CHUNK_FRAMES, PredictionArrays, PredictionSetDef};
+use crate::project::filling_set::FillingSet;
+use crate::project::predictions::{PredictionArrays, PredictionSetDef};
 use crate::project::{PredictionSetId, Project, VideoId};
 use crate::ui::jobs::Job;
 use crate::ui::widgets::{frame_range_ui, parse_frame_range};
@@ -203,25 +202,10 @@ impl RunModelDialog {
             // The set exists from the start and fills in as the run goes: the app
             // shows it (one undoable edit) and draws each chunk once it is written.
             let mut arrays = PredictionArrays::empty(layout.shape.clone());
-            let mut writer = PredictionWriter::open(&project_path).map_err(|e| failed(&e))?;
-            let set = writer
-                .begin_set(&def, video, &arrays)
-                .map_err(|e| failed(&e))?;
-            *started_set.lock().unwrap_or_else(|e| e.into_inner()) = Some(set);
+            let mut filling =
+                FillingSet::begin(&project_path, &def, video, &arrays).map_err(|e| failed(&e))?;
+            *started_set.lock().unwrap_or_else(|e| e.into_inner()) = Some(filling.set());
             repaint.request_repaint();
-            let mut flushed = Instant::now();
-            let mut dirty: Option<u64> = None;
-            let mut write_error = None;
-            let mut flush =
-                |arrays: &PredictionArrays, upto_frame: u64, dirty: &mut Option<u64>| {
-                    if let Some(first) = dirty.take() {
-                        let chunks = first..upto_frame / CHUNK_FRAMES + 1;
-                        if let Err(e) = writer.update(set, video, arrays, chunks) {
-                            write_error.get_or_insert(e.to_string());
-                        }
-                        written.fetch_add(1, Ordering::Relaxed);
-                    }
-                };
             let result = run_video_with(
                 &mut model,
                 detector.as_mut().map(|model| Detector {
@@ -241,23 +225,13 @@ impl RunModelDialog {
                 &mut |frame_idx, poses| {
                     let frame_idx = frame_idx as u64;
                     layout.put(&state, &mut arrays, frame_idx, &poses);
-                    let chunk = frame_idx / CHUNK_FRAMES;
-                    dirty.get_or_insert(chunk);
-                    let chunk_done = (frame_idx + 1).is_multiple_of(CHUNK_FRAMES);
-                    if chunk_done || flushed.elapsed().as_secs_f64() > 1.0 {
-                        flush(&arrays, frame_idx, &mut dirty);
-                        flushed = Instant::now();
-                        if !chunk_done {
-                            // The chunk goes on filling: written again next time.
-                            dirty = Some(chunk);
-                        }
+                    if filling.frame_done(&arrays, frame_idx) {
+                        written.fetch_add(1, Ordering::Relaxed);
                     }
                 },
             );
-            flush(&arrays, to as u64, &mut dirty);
-            if let Some(e) = write_error {
-                return Err(RunFailure::Failed(e));
-            }
+            filling.finish(&arrays, to as u64).map_err(|e| failed(&e))?;
+            written.fetch_add(1, Ordering::Relaxed);
             let report = result.map_err(|e| match e {
                 RunError::Cancelled { .. } => RunFailure::Cancelled,
                 e => failed(&e),

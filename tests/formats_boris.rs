@@ -260,11 +260,7 @@ fn boris_loads_the_ethogram_table_kinelab_writes() {
 fn an_import_skips_what_falls_after_the_video_and_what_is_already_there() {
     let dir = tempfile::tempdir().unwrap();
     let project = make_project(dir.path());
-    let (media, fps, frames) = {
-        let p = Project::open(&project).unwrap();
-        let v = &p.state().videos[0];
-        (v.def.path.clone(), v.def.fps, v.def.frame_count)
-    };
+    let (media, fps, frames) = common::first_video(&project);
     let end_secs = frames as f64 / fps;
     // A state stopped "at the end of the media" (past the last frame's start), a point
     // well after the video, and one inside it; BORIS gives no frame indices here.
@@ -324,11 +320,7 @@ fn an_import_skips_what_falls_after_the_video_and_what_is_already_there() {
 fn events_of_a_multi_file_observation_land_on_their_own_files_frames() {
     let dir = tempfile::tempdir().unwrap();
     let project = make_project(dir.path());
-    let (media, fps, frames) = {
-        let p = Project::open(&project).unwrap();
-        let v = &p.state().videos[0];
-        (v.def.path.clone(), v.def.fps, v.def.frame_count)
-    };
+    let (media, fps, frames) = common::first_video(&project);
     let length = frames as f64 / fps;
     let boris = serde_json::json!({
         "project_format_version": "7.0",
@@ -378,23 +370,12 @@ fn events_of_a_multi_file_observation_land_on_their_own_files_frames() {
     let doc = Project::open(&project).unwrap();
     let events = behaviours::events(doc.state(), doc.state().videos[0].id);
     let frame = |secs: f64| (secs * fps + 1e-6).floor() as u64;
-    let got: Vec<(&str, u64, Option<u64>, Option<&str>)> = events
-        .iter()
-        .map(|e| {
-            (
-                e.behaviour.as_str(),
-                e.start_frame,
-                e.stop_frame,
-                e.modifier.as_deref(),
-            )
-        })
-        .collect();
     assert_eq!(
-        got,
+        common::event_rows(&events),
         [
-            ("poke", frame(0.5), None, None),
-            ("poke", frame(2.0), None, Some("left")),
-            ("walk", frame(3.0), Some(frame(4.0)), None),
+            format!("poke {}", frame(0.5)),
+            format!("poke {} left", frame(2.0)),
+            format!("walk {}-{}", frame(3.0), frame(4.0)),
         ]
     );
 }

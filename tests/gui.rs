@@ -2941,10 +2941,7 @@ fn a_boris_spreadsheet_is_imported_from_the_behaviours_panel() {
     use kinelab::project::behaviours;
     let dir = tempfile::tempdir().unwrap();
     let project = make_project(dir.path());
-    let media = Project::open(&project).unwrap().state().videos[0]
-        .def
-        .path
-        .clone();
+    let (media, _, _) = common::first_video(&project);
     // BORIS 8's tabular events as it exports them to Excel: a state and a point with
     // its modifier, frame indices given.
     let xlsx = dir.path().join("events.xlsx");
@@ -2980,23 +2977,9 @@ pd.DataFrame(rows, columns=cols).to_excel(sys.argv[1], index=False, sheet_name="
     });
     let video = ws(&h).project.state().videos[0].id;
     let events = behaviours::events(ws(&h).project.state(), video);
-    let got: Vec<(&str, u64, Option<u64>, Option<&str>)> = events
-        .iter()
-        .map(|e| {
-            (
-                e.behaviour.as_str(),
-                e.start_frame,
-                e.stop_frame,
-                e.modifier.as_deref(),
-            )
-        })
-        .collect();
     assert_eq!(
-        got,
-        [
-            ("walk", 30, Some(90), None),
-            ("poke", 60, None, Some("left"))
-        ],
+        common::event_rows(&events),
+        ["walk 30-90", "poke 60 left"],
         "{:?}",
         ws(&h).status
     );

@@ -413,6 +413,29 @@ pub fn project_on_pattern_clip(
     (path, project)
 }
 
+/// Each event as a line to compare: `behaviour start[-stop] [modifier]`.
+pub fn event_rows(events: &[kinelab::project::behaviours::Event]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| {
+            let stop = e.stop_frame.map_or_else(String::new, |f| format!("-{f}"));
+            let modifier = e
+                .modifier
+                .as_deref()
+                .map_or_else(String::new, |m| format!(" {m}"));
+            format!("{} {}{stop}{modifier}", e.behaviour, e.start_frame)
+        })
+        .collect()
+}
+
+/// The path (as the project holds it), frame rate and frame count of a project's first
+/// video.
+pub fn first_video(project: &Path) -> (String, f64, u64) {
+    let p = kinelab::project::Project::open(project).unwrap();
+    let v = &p.state().videos[0];
+    (v.def.path.clone(), v.def.fps, v.def.frame_count)
+}
+
 /// Encodes the clip once (per machine) and returns its path.
 pub fn clip(spec: &ClipSpec) -> PathBuf {
     static LOCK: OnceLock<Mutex<()>> = OnceLock::new();

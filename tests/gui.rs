@@ -1497,6 +1497,33 @@ fn running_a_model_on_the_video_adds_an_undoable_prediction_set() {
 }
 
 #[test]
+fn a_top_down_model_run_without_a_detector_follows_the_pose() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = make_project(dir.path());
+    common::make_pose_models(dir.path());
+    let model = dir.path().join("rtmpose_planted.onnx");
+    write_spec_naming(&model, &["rightear", "tailtip"]);
+    let mut h = with_model(&project, &model);
+    h.get_by_label("Run on video…").click();
+    h.run_steps(2);
+    h.state_mut().workspace.as_mut().unwrap().models_panel.open = false;
+    h.run_steps(2);
+    // The dialog says where the boxes come from.
+    h.get_by_label("Boxes from: the whole first frame, then each pose's box");
+    replace_text(&mut h, "to", "3");
+    h.get_by_label("Run").click();
+    step_until(&mut h, "the run", |app| {
+        !app.workspace.as_ref().unwrap().dialogs.run_model.open
+    });
+    h.run_steps(2);
+    assert!(
+        status_text(&h).contains("4 frames (4 with poses"),
+        "{}",
+        status_text(&h)
+    );
+}
+
+#[test]
 fn a_top_down_model_gets_a_box_per_animal_from_its_labels() {
     use kinelab::project::edits;
     let dir = tempfile::tempdir().unwrap();

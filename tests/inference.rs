@@ -191,6 +191,62 @@ fn sleap_nn_exports_take_the_frame_as_bytes_and_give_their_peaks() {
     );
 }
 
+/// Without a detector, a top-down model over a video runs on the whole first frame,
+/// then on each frame in the box its pose on the frame before gave (rtmlib's
+/// `pose_to_bbox`: the keypoints' extent ×1.25).
+#[test]
+fn without_a_detector_the_box_follows_the_pose() {
+    use kinelab::inference::top_down::box_of_pose;
+    use std::sync::atomic::AtomicBool;
+    let dir = tempfile::tempdir().unwrap();
+    common::make_pose_models(dir.path());
+    let mut rtm = open(&dir.path().join("rtmpose_planted.onnx"));
+    let video = common::clip(&common::h264_gop30());
+    let mut poses: Vec<Pose> = Vec::new();
+    kinelab::inference::video_run::run_video(
+        &mut rtm,
+        &video,
+        Some(0..4),
+        2,
+        &AtomicBool::new(false),
+        &mut |_| {},
+        &mut |_, mut of_frame| {
+            assert_eq!(of_frame.len(), 1);
+            poses.push(of_frame.remove(0));
+        },
+    )
+    .unwrap();
+    assert_eq!(poses.len(), 4);
+    assert_eq!(poses[0].bbox, None, "the first frame runs whole");
+    // The planted peaks (20, 35) and (5, 50) of the 48×64 input, in the whole frame
+    // (320×240 cropped ×1.25 and widened to 48:64: 400 × 533⅓ about its centre).
+    let (w, h) = (400.0, 400.0 / 0.75);
+    let at = |ix: f64, iy: f64| {
+        (
+            ix / 48.0 * w + 160.0 - w / 2.0,
+            iy / 64.0 * h + 120.0 - h / 2.0,
+        )
+    };
+    let (x0, y0) = at(20.0, 35.0);
+    assert_point(poses[0].points[0], [x0, y0, 0.6], 1e-3, "kp0, whole frame");
+    let (x1, y1) = at(5.0, 50.0);
+    let b = box_of_pose(&poses[0]).unwrap();
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let expect = [
+        cx - (cx - x0.min(x1)) * 1.25,
+        cy - (cy - y0.min(y1)) * 1.25,
+        cx + (x0.max(x1) - cx) * 1.25,
+        cy + (y0.max(y1) - cy) * 1.25,
+    ];
+    for (got, want) in [b.x1, b.y1, b.x2, b.y2].into_iter().zip(expect) {
+        assert!((f64::from(got) - want).abs() < 1e-2, "{b:?} vs {expect:?}");
+    }
+    for t in 1..4 {
+        assert_eq!(poses[t].bbox, box_of_pose(&poses[t - 1]), "frame {t}'s box");
+    }
+    assert_ne!(poses[1].points[0], poses[0].points[0], "the crop moved");
+}
+
 #[test]
 fn a_detector_gives_a_top_down_model_its_boxes() {
     let dir = tempfile::tempdir().unwrap();

@@ -164,6 +164,13 @@ pub fn run(args: &InferArgs) -> anyhow::Result<()> {
             Some(d)
         }
     };
+    if detector.is_none() && spec.is_top_down() {
+        eprintln!(
+            "no detector: {} runs on the whole first frame, then in the box each pose gives \
+             the next frame",
+            args.model.display()
+        );
+    }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the output folder", args.out.display()))?;
     let model_name = model.name();

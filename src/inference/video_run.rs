@@ -163,6 +163,8 @@ pub struct Detector<'a> {
 }
 
 /// `run_video`, with a detector giving a top-down model its boxes on each frame.
+/// Without one, a top-down model runs on the whole first frame, then on each frame in
+/// the box its pose on the frame before gave (`top_down::follow_poses`).
 #[allow(clippy::too_many_arguments)]
 pub fn run_video_with(
     model: &mut PoseModel,
@@ -196,13 +198,18 @@ pub fn run_video_with(
         let range = frames.clone();
         scope.spawn(move || decode_frames(reader, range, &decoded_tx, cancel));
         let spec = &spec;
-        let keep_frames = detector.is_some();
+        // A top-down model without a detector follows each pose with its box, frame by
+        // frame: the frames go to it whole.
+        let follow = detector.is_none() && spec.is_top_down();
+        let keep_frames = detector.is_some() || follow;
         scope.spawn(move || {
             prepare_batches(spec, keep_frames, video, batch_size, decoded_rx, &batch_tx)
         });
         // Owned here: dropped on any return, which stops the threads above.
         let batch_rx = batch_rx;
         let mut done = 0;
+        // Where the poses of the last frame were, for a top-down model that follows them.
+        let mut followed = Vec::new();
         for message in &batch_rx {
             if cancel.load(Ordering::Relaxed) {
                 return Err(RunError::Cancelled {
@@ -219,8 +226,8 @@ pub fn run_video_with(
                     super::top_down::detect_then_pose(d.model, model, &frames, d.max_animals)?
                 }
                 (PreparedInput::Frames(images), None) => {
-                    let items: Vec<_> = images.iter().map(|i| (rgb_frame(i), None)).collect();
-                    model.predict(&items)?
+                    let frames: Vec<_> = images.iter().map(rgb_frame).collect();
+                    super::top_down::follow_poses(model, &frames, &mut followed)?
                 }
             };
             for (frame_idx, of_frame) in prepared.frame_idxs.into_iter().zip(poses) {

@@ -317,6 +317,12 @@ impl RunModelDialog {
                 ui.label(format!("Model: {model}"));
                 if let Some(d) = self.detector.as_ref().and_then(|d| d.file_name()) {
                     ui.label(format!("Boxes from: {}", d.to_string_lossy()));
+                } else if self.model.as_ref().is_some_and(|(_, s)| s.is_top_down()) {
+                    ui.label("Boxes from: the whole first frame, then each pose's box")
+                        .on_hover_text(
+                            "No detector: the box follows the animal from frame to frame, \
+                             as rtmlib's PoseTracker does",
+                        );
                 }
                 ui.label(format!("Video: {video}"));
                 ui.add_enabled_ui(self.job.is_none(), |ui| {

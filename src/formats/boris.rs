@@ -498,12 +498,12 @@ pub fn read_any(path: &Path) -> FormatResult<BorisProject> {
     if !is_table {
         return read(path);
     }
-    // An ethogram table names `Behavior code`; events tables name `Behavior`.
-    let (headers, _) = super::boris_tabular::read_table(path)?;
+    // Read once; an ethogram table names `Behavior code`, events tables `Behavior`.
+    let (headers, rows) = super::boris_tabular::read_table(path)?;
     if super::boris_ethogram::is_ethogram_header(&headers) {
-        super::boris_ethogram::read(path)
+        super::boris_ethogram::from_table(path, &headers, &rows)
     } else {
-        super::boris_tabular::read(path)
+        super::boris_tabular::from_table(path, &headers, &rows)
     }
 }
 

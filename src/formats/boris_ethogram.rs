@@ -115,8 +115,18 @@ pub fn file_bytes(
 
 /// Reads an ethogram table (.csv or .tsv, told apart by the header's separators).
 pub fn read(path: &Path) -> FormatResult<BorisProject> {
-    let bad = |why: String| FormatError::invalid(path, why);
     let (headers, rows) = super::boris_tabular::read_table(path)?;
+    from_table(path, &headers, &rows)
+}
+
+/// The ethogram of a table already read (`boris_tabular::read_table`); `path` names it
+/// in messages.
+pub(super) fn from_table(
+    path: &Path,
+    headers: &[String],
+    rows: &[csv::StringRecord],
+) -> FormatResult<BorisProject> {
+    let bad = |why: String| FormatError::invalid(path, why);
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let missing: Vec<&str> = REQUIRED.into_iter().filter(|c| col(c).is_none()).collect();
     if !missing.is_empty() {

@@ -128,8 +128,18 @@ fn read_spreadsheet(path: &Path) -> FormatResult<(Vec<String>, Vec<csv::StringRe
 
 /// Reads a BORIS tabular or aggregated events export (.csv, .tsv, or a spreadsheet).
 pub fn read(path: &Path) -> FormatResult<BorisProject> {
-    let bad = |why: String| FormatError::invalid(path, why);
     let (headers, rows) = read_table(path)?;
+    from_table(path, &headers, &rows)
+}
+
+/// The events of a BORIS tabular or aggregated export already read as a table
+/// (`read_table`); `path` names it in messages.
+pub(super) fn from_table(
+    path: &Path,
+    headers: &[String],
+    rows: &[csv::StringRecord],
+) -> FormatResult<BorisProject> {
+    let bad = |why: String| FormatError::invalid(path, why);
     // The first of `names` (in order of preference) that is a column.
     let col = |names: &[&str]| {
         names

@@ -41,7 +41,7 @@ fn code_events(project: &Path) -> Vec<Event> {
     poke.modifiers = vec!["left".into(), "right".into()];
     let ethogram = Ethogram {
         behaviours: vec![
-            behaviour("walk", "W", BehaviourKind::State, Some("posture")),
+            behaviour("walk", "K", BehaviourKind::State, Some("posture")),
             behaviour("rest", "R", BehaviourKind::State, Some("posture")),
             poke,
         ],
@@ -226,7 +226,7 @@ fn boris_loads_the_ethogram_table_kinelab_writes() {
         let rows = common::run_python(BORIS_ETHOGRAM_TABLE, &[table.to_str().unwrap()]);
         assert_eq!(
             rows,
-            "State event|W|walk|posture|rest|\n\
+            "State event|K|walk|posture|rest|\n\
              State event|R|rest|posture|walk|\n\
              Point event|P|poke|||left,right\n",
             "{name}"
@@ -362,12 +362,33 @@ fn events_of_a_multi_file_observation_land_on_their_own_files_frames() {
         "--import",
         file.to_str().unwrap(),
     ]);
+    // W is Kinelab's "previous keypoint": walk comes without a key, and that is said.
     assert!(
         said.contains("3 events added")
-            && said.contains("1 skipped: observation 'two files (other.mp4)': no video"),
+            && said.contains("1 skipped: observation 'two files (other.mp4)': no video")
+            && said
+                .contains("keys left off, as commands or other behaviours have them: 'W' (walk)"),
         "{said}"
     );
     let doc = Project::open(&project).unwrap();
+    // The ethogram takes them keyed where free, coloured where BORIS gave no colour,
+    // and with no problem the editor would refuse.
+    let ethogram = behaviours::ethogram(doc.state());
+    let keys: Vec<(&str, &str)> = ethogram
+        .behaviours
+        .iter()
+        .map(|b| (b.code.as_str(), b.key.as_str()))
+        .collect();
+    assert_eq!(keys, [("poke", "P"), ("walk", "")]);
+    assert!(
+        ethogram
+            .behaviours
+            .iter()
+            .all(|b| b.color.len() == 7 && b.color != "#808080")
+    );
+    let command_keys = kinelab::ui::keymap::Keymap::default().unmodified_keys();
+    let problems = ethogram.problems(&|k| command_keys.iter().any(|c| c.eq_ignore_ascii_case(k)));
+    assert!(problems.is_empty(), "{problems:?}");
     let events = behaviours::events(doc.state(), doc.state().videos[0].id);
     let frame = |secs: f64| (secs * fps + 1e-6).floor() as u64;
     assert_eq!(

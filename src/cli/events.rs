@@ -180,7 +180,13 @@ fn import_boris(args: &EventsArgs, file: &std::path::Path) -> anyhow::Result<()>
         let path = project.video_path(v.id)?;
         frame_times(v, &path).ok()
     };
-    let import = crate::formats::boris::import_edit(project.state(), &boris, file, &times_of);
+    // The app's keys, as the person set them: a behaviour cannot take one.
+    let command_keys =
+        crate::ui::keymap::Keymap::load(crate::ui::keymap::Keymap::user_file().as_deref())
+            .unmodified_keys();
+    let key_taken = |k: &str| command_keys.iter().any(|c| c.eq_ignore_ascii_case(k));
+    let import =
+        crate::formats::boris::import_edit(project.state(), &boris, file, &times_of, &key_taken);
     let summary = import.summary();
     if let Some(edit) = import.edit {
         project.apply(edit)?;

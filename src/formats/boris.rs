@@ -253,12 +253,14 @@ fn text_of(v: &Value, k: &str) -> String {
 pub(super) fn ethogram_from_conf(conf: &[Value]) -> Ethogram {
     let behaviours: Vec<Behaviour> = conf
         .iter()
-        .map(|b| Behaviour {
+        .enumerate()
+        .map(|(i, b)| Behaviour {
             code: text_of(b, "code"),
             key: text_of(b, "key"),
+            // BORIS often leaves the colour out: the palette's, in turn.
             color: Some(text_of(b, "color"))
                 .filter(|c| c.starts_with('#') && c.len() == 7)
-                .unwrap_or_else(|| "#808080".into()),
+                .unwrap_or_else(|| crate::project::behaviours::palette_color(i)),
             kind: if text_of(b, "type").starts_with("State") {
                 BehaviourKind::State
             } else {
@@ -515,6 +517,9 @@ pub struct BorisImport {
     pub events_added: usize,
     /// Reason -> count.
     pub skipped: BTreeMap<String, usize>,
+    /// Keys of added behaviours left off, as `'key' (code)`: a command or another
+    /// behaviour has them, or they are not one letter or digit.
+    pub keys_left_off: Vec<String>,
 }
 
 impl BorisImport {
@@ -532,6 +537,13 @@ impl BorisImport {
                 .collect();
             text.push_str(&format!(" ({})", parts.join("; ")));
         }
+        if !self.keys_left_off.is_empty() {
+            text.push_str(&format!(
+                "; keys left off, as commands or other behaviours have them: {} \
+                 (give those behaviours free keys in the ethogram)",
+                self.keys_left_off.join(", ")
+            ));
+        }
         text
     }
 }
@@ -539,20 +551,30 @@ impl BorisImport {
 /// The edit that adds `boris` to `state`: observations go to the video of their media
 /// file's name, times to frames by `times_of(video)` (the frames' timestamps) unless
 /// BORIS gave the frame, subjects by name (BORIS's "no focal subject" is the one animal
-/// of a single-animal project).
+/// of a single-animal project). A behaviour's key that a command has (`key_taken`) or
+/// another behaviour has is left off, and said: BORIS's keys are often Kinelab's
+/// commands (S, W, D…).
 pub fn import_edit(
     state: &crate::project::ProjectState,
     boris: &BorisProject,
     file: &Path,
     times_of: &dyn Fn(&crate::project::Video) -> Option<Vec<f64>>,
+    key_taken: &dyn Fn(&str) -> bool,
 ) -> BorisImport {
-    use crate::project::behaviours::{self, events_key};
+    use crate::project::behaviours::{self, events_key, is_behaviour_key};
     use crate::project::change::Change;
     let mut ethogram = behaviours::ethogram(state);
-    let mut added = 0;
+    let (mut added, mut keys_left_off) = (0, Vec::new());
     for b in &boris.ethogram.behaviours {
         if ethogram.by_code(&b.code).is_none() {
-            ethogram.behaviours.push(b.clone());
+            let mut b = b.clone();
+            let free =
+                is_behaviour_key(&b.key) && !key_taken(&b.key) && ethogram.by_key(&b.key).is_none();
+            if !b.key.is_empty() && !free {
+                keys_left_off.push(format!("'{}' ({})", b.key, b.code));
+                b.key.clear();
+            }
+            ethogram.behaviours.push(b);
             added += 1;
         }
     }
@@ -680,6 +702,7 @@ pub fn import_edit(
         behaviours_added: added,
         events_added: imported,
         skipped,
+        keys_left_off,
     }
 }
 

@@ -12,10 +12,6 @@ use super::boris::{BorisEvent, BorisProject};
 use super::error::{FormatError, FormatResult};
 use crate::project::behaviours::{Behaviour, BehaviourKind};
 
-const PALETTE: [&str; 8] = [
-    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
-];
-
 /// The spreadsheets BORIS exports to besides CSV and TSV (Excel's two and
 /// OpenDocument's), read through calamine.
 pub const SPREADSHEET_EXTENSIONS: &[&str] = &["xlsx", "xls", "ods"];
@@ -294,7 +290,7 @@ pub(super) fn from_table(
                 .unwrap_or_default(),
             code,
             key: String::new(),
-            color: PALETTE[i % PALETTE.len()].to_owned(),
+            color: crate::project::behaviours::palette_color(i),
             kind,
             group: None,
             description: String::new(),

@@ -47,6 +47,22 @@ pub struct Behaviour {
     pub description: String,
 }
 
+/// Colours given to behaviours that come without one, in turn.
+const PALETTE: [&str; 8] = [
+    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
+];
+
+/// The `n`th colour of the palette new behaviours take (`#rrggbb`).
+pub fn palette_color(n: usize) -> String {
+    PALETTE[n % PALETTE.len()].to_owned()
+}
+
+/// Whether `key` can code a behaviour: one letter or digit.
+pub fn is_behaviour_key(key: &str) -> bool {
+    let mut chars = key.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_ascii_alphanumeric())
+}
+
 /// The project's behaviours.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ethogram {
@@ -64,26 +80,27 @@ impl Ethogram {
             .find(|b| b.key.eq_ignore_ascii_case(key))
     }
 
-    /// What is wrong with it, if anything: empty or repeated codes and keys, keys that
-    /// are not one letter or digit, or that a command already has (`taken`).
+    /// What is wrong with it, if anything: empty or repeated codes, repeated keys, keys
+    /// that are not one letter or digit, or that a command already has (`taken`). A
+    /// behaviour may have no key: it is then coded from the events list or by rules.
     pub fn problems(&self, taken: &dyn Fn(&str) -> bool) -> Vec<String> {
         let mut problems = Vec::new();
         for (i, b) in self.behaviours.iter().enumerate() {
             if b.code.trim().is_empty() {
                 problems.push(format!("behaviour {} has no code", i + 1));
             }
-            let mut chars = b.key.chars();
-            let one = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_ascii_alphanumeric());
-            if !one {
+            let keyed = !b.key.is_empty();
+            if keyed && !is_behaviour_key(&b.key) {
                 problems.push(format!(
                     "'{}': the key '{}' is not one letter or digit",
                     b.code, b.key
                 ));
-            } else if taken(&b.key) {
+            } else if keyed && taken(&b.key) {
                 problems.push(format!("'{}': the key '{}' is a command's", b.code, b.key));
             }
-            let same =
-                |other: &Behaviour| other.code == b.code || other.key.eq_ignore_ascii_case(&b.key);
+            let same = |other: &Behaviour| {
+                other.code == b.code || (keyed && other.key.eq_ignore_ascii_case(&b.key))
+            };
             if self.behaviours[..i].iter().any(same) {
                 problems.push(format!(
                     "'{}': its code or key is another behaviour's too",
@@ -308,6 +325,9 @@ mod tests {
                 behaviour("groom", "R", BehaviourKind::State, None),
                 behaviour("sniff", "ss", BehaviourKind::Point, None),
                 behaviour("jump", "d", BehaviourKind::Point, None),
+                // Two without a key: coded from the list or by rules, no clash.
+                behaviour("freeze", "", BehaviourKind::State, None),
+                behaviour("dig", "", BehaviourKind::State, None),
             ],
         };
         let p = e.problems(&|k| k.eq_ignore_ascii_case("d"));

@@ -75,10 +75,6 @@ type RegionResult = Result<Vec<SummaryLine>, String>;
 /// A BORIS import read on a worker: its edit (if it adds anything) and its summary.
 type ImportResult = Result<(Option<crate::project::Edit>, String), String>;
 
-const PALETTE: [&str; 8] = [
-    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
-];
-
 use super::event_lanes::hex_color as color32;
 
 impl BehavioursPanel {
@@ -275,6 +271,12 @@ impl BehavioursPanel {
     ) {
         let state = c.state.clone();
         let dir = c.project_dir.clone();
+        // The keys a behaviour cannot take, for the worker.
+        let command_keys: Vec<String> = ('a'..='z')
+            .chain('0'..='9')
+            .map(String::from)
+            .filter(|k| (c.key_taken)(k))
+            .collect();
         self.import_job = Some(crate::ui::jobs::Job::spawn(
             "importing a BORIS project",
             ctx,
@@ -284,7 +286,10 @@ impl BehavioursPanel {
                     let file = crate::project::document::resolve_video_path(&dir, &v.def.path);
                     crate::analysis::track_source::frame_times(v, &file).ok()
                 };
-                let import = crate::formats::boris::import_edit(&state, &boris, &path, &times_of);
+                let key_taken = |k: &str| command_keys.iter().any(|c| c.eq_ignore_ascii_case(k));
+                let import = crate::formats::boris::import_edit(
+                    &state, &boris, &path, &times_of, &key_taken,
+                );
                 let summary = format!("{}: {}", path.display(), import.summary());
                 Ok((import.edit, summary))
             },
@@ -382,7 +387,7 @@ impl BehavioursPanel {
                 draft.behaviours.push(Behaviour {
                     code: format!("behaviour{}", n + 1),
                     key: String::new(),
-                    color: PALETTE[n % PALETTE.len()].to_owned(),
+                    color: crate::project::behaviours::palette_color(n),
                     kind: BehaviourKind::State,
                     modifiers: Vec::new(),
                     group: None,
